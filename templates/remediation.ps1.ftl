@@ -737,7 +737,11 @@ Write-Host '  ${sc.action}: ${sc.detail}'
 Write-Host 'Then take the decisions of runbook.md step ${phase.decide.number} (Needs a decision), before the new baseline records the state.'
 </#if>
 <#if closing?has_content>
+<#if run.configFile?has_content>
+Write-Host 'Then audit again with the configuration this audit used, ${run.configFile} on the machine that ran it (on Windows kcd-audit is bin\kcd-audit.cmd where it was unpacked):'
+<#else>
 Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml; on Windows kcd-audit is bin\kcd-audit.cmd where it was unpacked):'
+</#if>
 <#list closing as c>
 <#if c.cmd?has_content>
 Write-Host '  ${c.cmd}   (${c.action}: ${c.detail})'

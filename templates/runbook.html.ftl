@@ -308,7 +308,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 
 <#if hasChanges>
 <h2 id="step-${phase.confirm.number}">${phase.confirm.number}. ${phase.confirm.title}<a class="top" href="#contents">contents ↑</a></h2>
-<p>With the configuration this audit used (put its path in place of <code>kcd-audit.yaml</code>). On Windows kcd-audit is <code>bin\kcd-audit.cmd</code> (or <code>bin\kcd-audit.ps1</code>) in the folder it was unpacked to, which is not on PATH: start it by that path.</p>
+<p>With the configuration this audit used<#if run.configFile?has_content>, <code>${run.configFile}</code> on the machine that ran it.<#else> (put its path in place of <code>kcd-audit.yaml</code>).</#if> On Windows kcd-audit is <code>bin\kcd-audit.cmd</code> (or <code>bin\kcd-audit.ps1</code>) in the folder it was unpacked to, which is not on PATH: start it by that path.</p>
 <ul class="check">
 <#list closing as c>
   <li><strong>${c.action}</strong>: ${c.detail}.<#if c.cmd?has_content><@pre text=c.cmd/></#if></li>

@@ -405,7 +405,11 @@ A yes carried out with its "If so" commands changes Active Directory: push it fr
 <#if hasChanges>
 ## ${phase.confirm.number}. ${phase.confirm.title}
 
+<#if run.configFile?has_content>
+With the configuration this audit used, ${code(run.configFile)} on the machine that ran it. On Windows kcd-audit is
+<#else>
 With the configuration this audit used (put its path in place of `kcd-audit.yaml`). On Windows kcd-audit is
+</#if>
 `bin\kcd-audit.cmd` (or `bin\kcd-audit.ps1`) in the folder it was unpacked to, which is not on PATH: start it by that path.
 
 <#list closing as c>

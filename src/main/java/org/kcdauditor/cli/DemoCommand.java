@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo directory one run earlier: a seed run from it gives CHANGED_SINCE_LAST_RUN something to show. */
     static final String EARLIER = "contoso-earlier.ldif";
     /** The trigger its run is stored with; its directory is gone once it ends, so nothing suggests reading it again. */
-    static final String TRIGGER = "demo";
+    static final String TRIGGER = org.kcdauditor.run.AuditRun.DEMO;
 
     private final Cli cli;
 

@@ -38,6 +38,19 @@ public final class ShellArg {
         return windows ? windows(s) : posix(s);
     }
 
+    /**
+     * {@code path}, a file's absolute path, as one argument for the shells of the system whose path it is, whichever
+     * system shows it (a runbook is rendered again from findings.json elsewhere): cmd.exe and PowerShell for a drive
+     * ({@code C:\…}) or share ({@code \\fs\…}) path, POSIX shells for any other; null when no quoting keeps it
+     * one literal argument there.
+     */
+    public static String ofPath(String path) {
+        boolean windows = path.length() > 2 && Character.isLetter(path.charAt(0)) && path.charAt(1) == ':'
+                && (path.charAt(2) == '\\' || path.charAt(2) == '/') || path.startsWith("\\\\");
+        String arg = of(path, windows);
+        return arg.equals(PLACEHOLDER) ? null : arg;
+    }
+
     private static String windows(String s) {
         // $ before a backslash (c$\ of an admin share) is no variable in PowerShell, bare or in double quotes, and
         // nothing to cmd.exe; an apostrophe is literal in double quotes in both; for the rest Cmd.arg's rule holds

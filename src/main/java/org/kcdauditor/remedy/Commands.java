@@ -551,7 +551,10 @@ public final class Commands {
                 + Ps.quote(host) + " -VirtualMachineMigrationAuthenticationType Kerberos }" : null;
     }
 
-    /** The configuration file the closing preflight names: the administrator's own, by its usual name. */
+    /**
+     * The configuration file the closing commands name when the run recorded none (the demo, a findings.json written
+     * before {@code summary.configFile}): the administrator's own, by its usual name, which the runbook says to replace.
+     */
     public static final String PREFLIGHT_CONFIG = "kcd-audit.yaml";
 
     /**
@@ -559,8 +562,17 @@ public final class Commands {
      * and says GO or what still blocks; null for a cluster name no shell takes as one plain argument.
      */
     public static String preflight(String cluster) {
+        return preflight(cluster, null);
+    }
+
+    /**
+     * {@link #preflight(String)} with {@code config}, the configuration file as one shell argument (quoted already),
+     * in place of {@link #PREFLIGHT_CONFIG}; null {@code config}: that placeholder.
+     */
+    public static String preflight(String cluster, String config) {
         String arg = Cmd.arg(cluster);
-        return arg == null ? null : "kcd-audit preflight --config " + PREFLIGHT_CONFIG + " --cluster " + arg;
+        return arg == null ? null : "kcd-audit preflight --config " + (config == null ? PREFLIGHT_CONFIG : config)
+                + " --cluster " + arg;
     }
 
     /**
@@ -569,7 +581,13 @@ public final class Commands {
      * cmd and PowerShell alike, with the name that replaces it).
      */
     public static String baselineCapture() {
-        return "kcd-audit baseline capture --config " + PREFLIGHT_CONFIG + " --approved-by \"<CAB approver>\" --force";
+        return baselineCapture(null);
+    }
+
+    /** {@link #baselineCapture()} with {@code config} as {@link #preflight(String, String)} takes it. */
+    public static String baselineCapture(String config) {
+        return "kcd-audit baseline capture --config " + (config == null ? PREFLIGHT_CONFIG : config)
+                + " --approved-by \"<CAB approver>\" --force";
     }
 
     /** A live migration of a test VM to {@code target}, started on a node of the cluster; null for an unsafe name. */

@@ -76,6 +76,16 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                 accounts);
     }
 
+    /**
+     * This document naming {@code file} as the configuration the run read ({@code summary.configFile}): absolute and
+     * without {@code .} and {@code ..}, as a runbook read from another folder or by the daemon's admin needs it.
+     */
+    public FindingsDocument withConfigFile(java.nio.file.Path file) {
+        return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary.withConfigFile(
+                file.toAbsolutePath().normalize().toString()), policy, clusters, hosts, findings, rules, history,
+                baseline, patches, events, imports, directories, accounts);
+    }
+
     /** This document with other findings (tests, and re-rendering with edits). */
     public FindingsDocument withFindings(List<Finding> other) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
@@ -195,19 +205,37 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * The run's figures. {@code bySeverity} counts the open findings only; {@code waived} counts the findings a baseline
      * waiver suppresses and {@code waivedBySeverity} them per severity, so that {@code bySeverity} plus
      * {@code waivedBySeverity} is {@code findings[]} counted by severity (both absent in a findings.json written before
-     * them).
+     * them). {@code configFile}: the configuration file the run read, as an absolute path without {@code .} and
+     * {@code ..} on the machine that ran it, which the runbooks' closing commands ({@code kcd-audit preflight
+     * --config …}) name; absent for the demo, whose configuration is a copy for the one run, and in a findings.json
+     * written before it.
      */
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
-            "bySeverity", "waived", "waivedBySeverity"})
+            "bySeverity", "waived", "waivedBySeverity", "configFile"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                           @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
                           Map<String, Integer> bySeverity, @JsonInclude(JsonInclude.Include.NON_NULL) Integer waived,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> waivedBySeverity) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> waivedBySeverity,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String configFile) {
+        /** Without the configuration file (a findings.json written before it). */
+        public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
+                       Double compliancePercent, Map<String, Integer> bySeverity, Integer waived,
+                       Map<String, Integer> waivedBySeverity) {
+            this(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity, waived,
+                    waivedBySeverity, null);
+        }
+
         /** Without the waived counts (tests, and a findings.json written before them). */
         public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                        Double compliancePercent, Map<String, Integer> bySeverity) {
             this(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity, null, null);
+        }
+
+        /** This summary naming {@code file} (null: none) as the run's configuration file. */
+        public Summary withConfigFile(String file) {
+            return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
+                    waived, waivedBySeverity, file);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.cli.ShellArg;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.remedy.Action;
@@ -134,14 +135,26 @@ public final class Procedure {
     private final List<String> exportFiles;
     private final List<String> exportCommands;
     private final List<String> replicateCommands;
+    private final String configFile;
 
     private Procedure(List<PhaseView> phases, String exportCommand, List<String> exportFiles, List<String> exportCommands,
-                      List<String> replicateCommands) {
+                      List<String> replicateCommands, String configFile) {
         this.phases = phases;
         this.exportCommand = exportCommand;
         this.exportFiles = exportFiles;
         this.exportCommands = exportCommands;
         this.replicateCommands = replicateCommands;
+        this.configFile = configFile;
+    }
+
+    /**
+     * The configuration file the closing commands name ({@code summary.configFile}, on the machine that ran the
+     * audit); null when they name the placeholder {@link Commands#PREFLIGHT_CONFIG}, which the runbooks say to
+     * replace: the run recorded none (the demo, a findings.json written before the field), or no quoting keeps its
+     * path one literal argument ({@link ShellArg#ofPath}).
+     */
+    public String configFile() {
+        return configFile;
     }
 
     /** The exports of the current state, one per directory the change writes to (one for a single domain). */
@@ -335,6 +348,8 @@ public final class Procedure {
      */
     static Procedure of(FindingsDocument doc, RemediationPlan plan, Parts parts, Map<String, Boolean> goAfter) {
         Commands cmd = plan.commands();
+        String recorded = doc.summary() == null ? null : doc.summary().configFile();
+        String config = recorded == null ? null : ShellArg.ofPath(recorded);
         String exportFile = "kcd-before-" + Commands.shortRunId(doc.runId()) + ".xml";
         // the objects a duplicate SPN is taken off (user accounts too) are exported with their own directory's
         List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();
@@ -515,13 +530,13 @@ public final class Procedure {
                         + " whole current state" + (decideNumber == 0 ? "" : ", so it comes after the decisions"
                         + decided + ", and records what they settled, not unreviewed drift") + "; put the CAB approver's name in"
                         + " place of <CAB approver>; the old file is kept as a .bak and its waivers carry over",
-                        List.of(Commands.baselineCapture()), List.of()));
+                        List.of(Commands.baselineCapture(config)), List.of()));
             }
             Set<String> clusters = new LinkedHashSet<>();
             plan.validate().forEach(p -> clusters.add(p.cluster()));
             plan.hosts().stream().filter(h -> h.cluster() != null).forEach(h -> clusters.add(h.cluster()));
             for (String c : clusters) {
-                String preflight = Commands.preflight(c);
+                String preflight = Commands.preflight(c, config);
                 boolean go = goAfter.getOrDefault(c.toLowerCase(java.util.Locale.ROOT), false);
                 confirm.add(new Step(Phase.CONFIRM, "", "Preflight of cluster " + c + (go ? " says GO"
                         : " names only what stays open"), (go ? "it must say GO (exit code 0); a NO-GO names what"
@@ -553,7 +568,7 @@ public final class Procedure {
                     rollback));
         }
         return new Procedure(List.copyOf(phases), export != null ? export : EXPORT_BY_HAND, List.copyOf(exportFiles),
-                List.copyOf(exports), List.copyOf(replicates));
+                List.copyOf(exports), List.copyOf(replicates), config == null ? null : recorded);
     }
 
     /**

@@ -76,6 +76,8 @@ public final class AuditRun {
     static final int TIMELINE = 200;
     /** How many runs of a config its trend shows (this one included). */
     static final int TREND = 12;
+    /** The trigger of the demo's run, whose configuration is a copy beside a directory served for that run only. */
+    public static final String DEMO = "demo";
 
     /**
      * What a finished run produced. {@code outDir} is null when no reports were written; {@code view} is the view
@@ -281,9 +283,12 @@ public final class AuditRun {
                                 .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message()))
                                 .toList())
                         .withTrend(point, store.trend(history, TREND - 1));
-                FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
+                FindingsDocument built = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);
+                // the runbooks' closing commands name the configuration; the demo's is a copy for this run only
+                FindingsDocument doc = config.source() == null || DEMO.equals(trigger) ? built
+                        : built.withConfigFile(config.source());
                 // the one view the writers read and the console prints (built once: seconds at 20,000 hosts); a run
                 // without reports (a baseline capture, the demo's history) builds none
                 ReportView view = writeReports ? reports.view(doc) : null;

@@ -247,6 +247,16 @@ class DemoTest {
                 + " UTF-16LE"), settings.toString());
     }
     /**
+     * The demo's configuration is a copy beside a directory served for the one run: a preflight with it reads nothing,
+     * so its findings.json records no configuration file and its runbooks keep the placeholder.
+     */
+    @Test
+    void theDemoRecordsNoConfigurationFile() {
+        assertTrue(doc.path("summary").isObject() && doc.path("summary").path("configFile").isMissingNode(),
+                doc.path("summary").toString());
+    }
+
+    /**
      * findings.json is a contract other tools read, and README's example is its documented shape: every field the
      * example shows is in the demo's findings.json (somewhere, for fields inside arrays), with the JSON type the example
      * gives it. A field renamed in the code or in README, or written as a string where the example shows a number,

@@ -52,4 +52,21 @@ class ShellArgTest {
         assertEquals("'/srv/wow!/kcd-audit.yaml'", ShellArg.of("/srv/wow!/kcd-audit.yaml", POSIX));
         assertEquals("FILE", ShellArg.of("/srv/a\nb/kcd-audit.yaml", POSIX));
     }
+
+    /**
+     * A path recorded in findings.json is quoted for the system whose path it is, whichever system renders the
+     * runbook: a drive or share path for cmd.exe and PowerShell, any other for POSIX shells; null, not FILE, where no
+     * quoting keeps it literal (the runbook then keeps its placeholder).
+     */
+    @Test
+    void aRecordedPathIsQuotedForTheSystemWhosePathItIs() {
+        assertEquals("\"C:\\Program Files\\it's\\kcd-audit.yaml\"",
+                ShellArg.ofPath("C:\\Program Files\\it's\\kcd-audit.yaml"));
+        assertEquals("\"D:/kcd audit/kcd-audit.yaml\"", ShellArg.ofPath("D:/kcd audit/kcd-audit.yaml"));
+        assertEquals("\\\\fs\\c$\\kcd\\kcd-audit.yaml", ShellArg.ofPath("\\\\fs\\c$\\kcd\\kcd-audit.yaml"));
+        assertEquals("'/srv/it'\\''s $x/kcd-audit.yaml'", ShellArg.ofPath("/srv/it's $x/kcd-audit.yaml"));
+        assertEquals("'/srv/a\\b/kcd-audit.yaml'", ShellArg.ofPath("/srv/a\\b/kcd-audit.yaml"));
+        assertEquals(null, ShellArg.ofPath("C:\\kcd\\%USERNAME%\\kcd-audit.yaml"));
+        assertEquals(null, ShellArg.ofPath("/srv/a\nb/kcd-audit.yaml"));
+    }
 }

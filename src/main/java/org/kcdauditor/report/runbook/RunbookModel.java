@@ -102,6 +102,8 @@ public final class RunbookModel {
         run.put("rollbackCmd", Procedure.SCRIPT_ROLLBACK);
         run.put("restartCmd", Commands.RESTART_VMMS);
         run.put("recordFile", "remediation-" + run.get("shortId") + ".changes.json");
+        // the configuration the closing commands name; empty: they name kcd-audit.yaml, to be replaced
+        run.put("configFile", procedure.configFile() == null ? "" : procedure.configFile());
         m.put("run", run);
         m.put("changeTicket", view.changeTicket() == null ? "" : view.changeTicket());
         m.put("context", HistoryContext.lines(view, beside));
