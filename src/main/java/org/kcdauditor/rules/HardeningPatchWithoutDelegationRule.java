@@ -6,16 +6,12 @@ import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.PatchIndex;
 import org.kcdauditor.model.AdObject;
-import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.model.Evidence;
-import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +47,7 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         PatchIndex index = ctx.patches();
-        Map<String, Finding> emitted = null;
+        WaivedCauses waivedCauses = new WaivedCauses(ctx, out);
         for (AdObject node : ctx.nodes()) {
             var hardening = index.hardening(node);
             if (hardening.isEmpty()) {
@@ -65,13 +61,7 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
             if (failing.isEmpty()) {
                 continue;
             }
-            if (emitted == null) {
-                emitted = new HashMap<>();
-                for (Finding f : out.findings()) {
-                    emitted.putIfAbsent(f.id(), f);
-                }
-            }
-            Set<String> waived = waived(ctx, emitted, blocked);
+            Set<String> waived = waivedCauses.of(Related.of(blocked));
             List<String> named = new ArrayList<>();
             Set<String> others = new LinkedHashSet<>();
             for (PairStatus p : blocked) {
@@ -101,44 +91,16 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
 
     /**
      * What to do: fix the delegation's blockers; those of them a waiver accepts keep their pairs failing, so this
-     * finding is waived as well or that waiver ended (what the reports advise for a consequence of waived findings),
-     * never "fix them now" beside it.
+     * finding is waived as well or that waiver ended ({@link WaivedCauses#advice}), never "fix them now" beside it.
      */
     private static String action(AdObject node, List<PairStatus> failing, Related causes, Set<String> waived,
                                  Set<String> others) {
-        Related accepted = causes.only(waived::contains);
-        Related open = causes.only(id -> !waived.contains(id));
         long pairs = failing.stream().filter(p -> p.blockers().stream().anyMatch(b -> b.delegation()
                 && waived.contains(b.findingId()))).count();
-        String keep = " waived and keep the pair" + (pairs == 1 ? "" : "s") + " failing: waive this finding as well, or"
-                + " end that waiver and fix " + (accepted.size() == 1 ? "it" : "them");
-        String rest = (others.isEmpty() ? "" : "; the pairs' other blockers (" + String.join(", ", others)
+        return WaivedCauses.advice("Clear what blocks the delegation from " + node.name() + " now: fix its", causes,
+                waived, pairs) + (others.isEmpty() ? "" : "; the pairs' other blockers (" + String.join(", ", others)
                 + ") have findings of their own") + "; then replicate, purge tickets (" + Commands.PURGE_TICKETS
                 + ") and test a live migration.";
-        if (open.isEmpty()) {
-            return "Its causes, " + accepted.describe() + ", " + (accepted.size() == 1 ? "is" : "are") + keep + rest;
-        }
-        return "Clear what blocks the delegation from " + node.name() + " now: fix its " + open.describe()
-                + (accepted.isEmpty() ? "" : "; its " + accepted.describe() + (accepted.size() == 1 ? " is" : " are")
-                + keep) + rest;
-    }
-
-    /** The ids among the blockers of {@code pairs} whose findings an active waiver accepts. */
-    private static Set<String> waived(AuditContext ctx, Map<String, Finding> emitted, List<PairStatus> pairs) {
-        var baseline = ctx.inputs().baseline();
-        Set<String> out = new HashSet<>();
-        if (baseline == null || baseline.waivers().isEmpty()) {
-            return out;
-        }
-        for (PairStatus p : pairs) {
-            for (Blocker b : p.blockers()) {
-                Finding f = emitted.get(b.findingId());
-                if (f != null && Waiver.applying(baseline.waivers(), f, ctx.inputs().now()) != null) {
-                    out.add(b.findingId());
-                }
-            }
-        }
-        return out;
     }
 
     /** "4 delegation entries missing (waived), CredSSP migration authentication": a pair's blockers in words. */

@@ -24,7 +24,9 @@ import java.util.Set;
 
 /**
  * MIGRATION_FAILURE_OBSERVED: the event logs show live migrations failing between two nodes. The
- * finding names the delegation findings that explain the failure, by id, or says delegation looks correct.
+ * finding names the delegation findings that explain the failure, by id, or says delegation looks correct. Where a
+ * waiver accepts some of those findings, its action names them apart: they keep the pair failing, so the failure is
+ * waived as well or that waiver ended ({@link WaivedCauses}).
  */
 public final class MigrationFailureObservedRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, Category.EVENTS,
@@ -43,8 +45,15 @@ public final class MigrationFailureObservedRule implements Rule {
         return INFO;
     }
 
+    /** It tells whether the findings a failure follows from are waived: it reads them from the sink. */
+    @Override
+    public boolean readsFindings() {
+        return true;
+    }
+
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
+        WaivedCauses waivedCauses = new WaivedCauses(ctx, out);
         Map<String, List<EventRecord>> byPair = new LinkedHashMap<>();
         Map<String, AdObject[]> pairOf = new LinkedHashMap<>();
         // a destination the event names that is no computer of the directory (removed or renamed since, or outside
@@ -109,8 +118,13 @@ public final class MigrationFailureObservedRule implements Rule {
                         + " policy.migrationGroups) if VMs migrate between them, then re-run the audit.");
             } else if (!causes.isEmpty() && kerberos) {
                 message = observed + PreviousRun.EXPLAINED_BY + causes.describe() + ".";
-                action = new Action.Manual("Fix the " + causes.describe() + ", replicate, purge tickets on "
-                        + source.name() + " (" + Commands.PURGE_TICKETS + "), then retry the migration.");
+                // causes a waiver accepts keep the pair failing: waive this finding as well or end that waiver, as
+                // the reports advise, not "fix them" beside it
+                Set<String> waived = waivedCauses.of(causes);
+                action = new Action.Manual(WaivedCauses.advice("Fix the", causes, waived, 1) + (waived.isEmpty()
+                        ? ", replicate, purge tickets on " + source.name() + " (" + Commands.PURGE_TICKETS + "), then"
+                        + " retry the migration." : "; then replicate, purge tickets on " + source.name() + " ("
+                        + Commands.PURGE_TICKETS + ") and retry the migration."));
             } else if (!kerberos) {
                 message = observed + "; delegation " + (causes.isEmpty() ? "looks correct and " : "") + "cannot explain "
                         + (events.size() == 1 ? "this failure" : "these failures") + " (not a Kerberos error)"

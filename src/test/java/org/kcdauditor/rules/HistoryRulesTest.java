@@ -109,6 +109,55 @@ class HistoryRulesTest {
         assertEquals(what, f.remediation());
     }
 
+    /** HV03's failures towards HV01, Kerberos errors its missing entries explain, audited with {@code waivers}. */
+    private static Finding failureWith(org.kcdauditor.baseline.Waiver... waivers) {
+        var baseline = new org.kcdauditor.baseline.Baseline(NOW, "run-1", null, Map.of(), List.of(waivers));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(NOW, objects()),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                new AuditInputs(NOW, baseline, null, List.of(), false, CATALOGUE, List.of(new EventRecord("HV03", 21502,
+                        NOW, "HV03", "HV01", EventClassification.NO_CREDENTIALS, "0x8009030E", "m", "a.xml:1")), true));
+        List<Finding> f = rule(r, "MIGRATION_FAILURE_OBSERVED");
+        assertEquals(1, f.size(), f.toString());
+        assertFalse(f.get(0).isWaived());
+        assertEquals(4, f.get(0).causes().size(), "explained by HV03's 4 missing entries towards HV01");
+        return f.get(0);
+    }
+
+    /**
+     * An observed failure whose causes are all waived follows from the waiver: its action says so, as the reports'
+     * remediation does (waive it as well, or end that waiver and fix them), not "Fix the 4 MISSING_DELEGATION
+     * findings" beside it.
+     */
+    @Test
+    void aFailureThatFollowsFromWaivedFindingsSaysSoInItsAction() {
+        Finding f = failureWith(new org.kcdauditor.baseline.Waiver("MISSING_DELEGATION", "HV03", "HV01", null,
+                "rebuild, CHG1", LocalDate.of(2035, 12, 31)));
+        String what = ((Action.Manual) f.actions().get(0)).what();
+        assertTrue(what.startsWith("Its causes, 4 MISSING_DELEGATION findings (ids "), what);
+        assertTrue(what.contains("are waived and keep the pair failing: waive this finding as well, or end that waiver"
+                + " and fix them; then replicate, purge tickets on HV03 (klist -li 0x3e7 purge) and retry the"
+                + " migration."), what);
+        assertFalse(what.startsWith("Fix"), what);
+        assertEquals(what, f.remediation());
+    }
+
+    /**
+     * Of its four causes one is waived (its SPN): the action asks to fix the three open ones now and names the waived
+     * one apart, by id, with what keeps the pair failing.
+     */
+    @Test
+    void aFailureWithSomeCausesWaivedNamesWhich() {
+        Finding f = failureWith(new org.kcdauditor.baseline.Waiver("MISSING_DELEGATION", "HV03", "HV01", "cifs/HV01",
+                "rebuild, CHG1", LocalDate.of(2035, 12, 31)));
+        String waived = Finding.stableId("MISSING_DELEGATION", "HV03", "HV01", "cifs/HV01");
+        String what = ((Action.Manual) f.actions().get(0)).what();
+        assertTrue(what.startsWith("Fix the 3 MISSING_DELEGATION findings (ids "), what);
+        assertFalse(what.substring(0, what.indexOf(';')).contains(waived), "the waived one is not among those to fix: "
+                + what);
+        assertTrue(what.contains("; its 1 MISSING_DELEGATION finding (id " + waived + ") is waived and keeps the pair"
+                + " failing: waive this finding as well, or end that waiver and fix it; then replicate"), what);
+    }
+
     /**
      * A cumulative update carries every change released before the hardening it is listed for (the catalogue says
      * so): a node whose hotfix list shows only a later one (Get-HotFix lists the latest cumulative update) does not
