@@ -319,6 +319,17 @@ public final class Drift {
         };
     }
 
+    /**
+     * HOST_MISSING {@code c} in words where its computer is found under another name: {@code now}, holding the
+     * objectSid the host had (the node renamed, the configuration still naming it by its old name, as HOST_NOT_FOUND
+     * says), not a host gone: "HV03: renamed to HV05 (the same computer object, objectSid …), not found under its old
+     * name".
+     */
+    public static String describeRenamedTo(Change c, String now, String objectSid) {
+        return Values.visibleAccount(c.host()) + ": renamed to " + Values.visibleAccount(now) + " (the same computer"
+                + " object, objectSid " + objectSid + "), not found under its old name";
+    }
+
     /** Why a host is no cluster node any more: its computer is gone, or it is no longer configured as a node. */
     private static String missing(Change c) {
         return c.value() == null ? "host no longer found in the directory (under directory.baseDn)"

@@ -56,7 +56,7 @@ public final class ChangedSinceLastRunRule implements Rule {
             byHost.computeIfAbsent(c.host(), k -> new ArrayList<>()).add(c);
         }
         byHost.forEach((host, changes) -> {
-            List<String> lines = changes.stream().map(Drift::describe).toList();
+            List<String> lines = changes.stream().map(c -> describe(ctx, c)).toList();
             String notWritten = notWritten(host, changes, prev);
             LastFound since = lastFound(changes, prev);
             // the id names the changes, so a host that changes again in the next run has a new finding, not a
@@ -78,6 +78,21 @@ public final class ChangedSinceLastRunRule implements Rule {
                             + " with the change records."))
                     .emit();
         });
+    }
+
+    /**
+     * A change in words; a host the previous run found and this one does not, whose objectSid a computer holds under
+     * another name (the node renamed before the configuration followed), is that computer renamed, as HOST_NOT_FOUND
+     * says, not a host gone.
+     */
+    private static String describe(AuditContext ctx, Drift.Change c) {
+        if (c.kind() == Drift.Kind.HOST_MISSING && c.value() == null) {
+            AdObject now = ctx.renamedNode(c.host(), ctx.lastFoundSid(c.host()));
+            if (now != null) {
+                return Drift.describeRenamedTo(c, now.name(), now.objectSid());
+            }
+        }
+        return Drift.describe(c);
     }
 
     /** The run a node renamed since a run before the previous one is compared with; null for any other host. */

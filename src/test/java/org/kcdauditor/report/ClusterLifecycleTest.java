@@ -322,6 +322,24 @@ class ClusterLifecycleTest {
     }
 
     /**
+     * The same rename, the configuration still naming HV03: the timeline agrees with HOST_NOT_FOUND, HV03 renamed to
+     * HV05 and not found under its old name, not "host no longer found in the directory" beside it.
+     */
+    @Test
+    void aNodeRenamedBeforeTheConfigurationFollowsIsNoHostGoneInTheTimeline() throws Exception {
+        start();
+        renameHv03();
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
+        List<Finding> changed = of(o.doc(), "CHANGED_SINCE_LAST_RUN");
+        assertEquals(1, changed.size(), changed.toString());
+        assertEquals("HV03", changed.get(0).host());
+        assertEquals("HV03: renamed to HV05 (the same computer object, objectSid " + Hosts.DOMAIN_SID + "-2002), not"
+                + " found under its old name.", changed.get(0).message());
+        assertFalse(o.mail().contains("no longer found"), o.mail());
+        assertFalse(o.md().contains("no longer found"), o.md());
+    }
+
+    /**
      * The same rename, a scheduled run in between still naming HV03 (HOST_NOT_FOUND), then the configuration follows:
      * the run after compares HV05 with the last run that recorded its objectSid, under HV03, and tells the rename and
      * what it changed, not a new node.
