@@ -430,19 +430,28 @@ public final class ReportView {
      * One directory (domain) of the run: where it was read, whether it was audited, whether it gave change times,
      * and, after {@code preflight --all-dcs}, how each domain controller compared.
      *
-     * @param domain its DNS domain, from the base DN ({@code contoso.com})
+     * @param domain        its DNS domain, from the base DN ({@code contoso.com})
+     * @param dcDifferences the run's DC_NOT_CONVERGED findings naming one of {@code domainControllers}: which of a
+     *                      DC's differences block pairs (their {@code evidence.pairs}) and which it holds the newer
+     *                      write of ({@code evidence.lastChange})
      */
     public record DirectoryView(String name, String url, String baseDn, String dc, String domain, boolean audited,
-                                String failure, Boolean changeTimes, List<FindingsDocument.DcDoc> domainControllers) {
+                                String failure, Boolean changeTimes, List<FindingsDocument.DcDoc> domainControllers,
+                                List<Finding> dcDifferences) {
+        /** The differences named in a summary, the rest counted. */
+        private static final int DIFFERENCES_NAMED = 3;
+
         /** Whether its domain controllers were checked ({@code preflight --all-dcs}). */
         public boolean dcCheck() {
             return domainControllers != null;
         }
 
         /**
-         * {@code 2 of 3 domain controllers agree with dc1.contoso.com; dc3.contoso.com could not be read, so whether it
-         * has replicated the delegation is unknown}; without a DC check, that only the DC the audit read was read (a GO
-         * rests on it alone); null for a directory that was not read. The DC the audit read counts as agreeing.
+         * {@code 2 of 3 domain controllers agree with dc1.contoso.com; dc2.contoso.com has not replicated the
+         * delegation yet, which blocks live migration of 1 pair (HIGH); dc3.contoso.com differs only in what no pair
+         * needs (MEDIUM: userAccountControl of HV02), so live migration is not affected}, also of a DC that could not
+         * be read; without a DC check, that only the DC the audit read was read (a GO rests on it alone); null for a
+         * directory that was not read. The DC the audit read counts as agreeing.
          */
         public String dcSummary() {
             if (!audited) {
@@ -460,21 +469,41 @@ public final class ReportView {
                 total++;
             }
             List<String> unreachable = names(FindingsDocument.DcDoc.UNREACHABLE);
+            String auditedDc = dc == null ? url : dc;
             String text = agree + " of " + Words.plural(total, "domain controller") + (total == 1 ? " agrees" : " agree")
-                    + " with " + (dc == null ? url : dc);
-            // a DC that holds only newer writes is ahead of the DC the audit read, not behind it
-            List<String> behind = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.DIFFERS.equals(
-                    d.result()) && (d.newer() == null || d.differences() == null || d.newer() < d.differences()))
-                    .map(FindingsDocument.DcDoc::name).toList();
-            List<String> ahead = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.DIFFERS.equals(
-                    d.result()) && d.newer() != null && d.newer() > 0).map(FindingsDocument.DcDoc::name).toList();
-            if (!behind.isEmpty()) {
-                text += "; " + String.join(", ", behind) + (behind.size() == 1 ? " has" : " have")
-                        + " not replicated the delegation yet";
-            }
-            if (!ahead.isEmpty()) {
-                text += "; " + (dc == null ? url : dc) + " has not received changes made on " + String.join(", ", ahead)
-                        + " yet";
+                    + " with " + auditedDc;
+            // what the other DCs lack (behind), then what they hold the newer write of (the audited DC is behind):
+            // whether live migration is affected follows from the pairs the differences block, as the verdict's does
+            for (boolean newer : List.of(false, true)) {
+                List<String> blocking = new ArrayList<>();
+                Set<String> pairs = new HashSet<>();
+                List<String> harmless = new ArrayList<>();
+                for (String other : names(FindingsDocument.DcDoc.DIFFERS)) {
+                    List<Finding> mine = dcDifferences.stream().filter(f -> other.equalsIgnoreCase(f.evidence().dc())
+                            && (f.evidence().lastChange() != null) == newer).toList();
+                    Set<String> blocked = new HashSet<>();
+                    mine.forEach(f -> nn(f.evidence().pairs()).stream().filter(java.util.Objects::nonNull).forEach(p ->
+                            blocked.add((p.from() + "\n" + p.to()).toLowerCase(Locale.ROOT))));
+                    // HIGH without pairs: a findings.json written before DC_NOT_CONVERGED listed the pairs it blocks
+                    if (!blocked.isEmpty() || mine.stream().anyMatch(f -> f.severity() == Severity.HIGH)) {
+                        blocking.add(other);
+                        pairs.addAll(blocked);
+                    } else if (!mine.isEmpty()) {
+                        harmless.add((newer ? auditedDc + " has not received changes made on " + other
+                                + " yet, none that a pair needs" : other + " differs only in what no pair needs")
+                                + " (" + mine.stream().map(Finding::severity).min(Comparator.naturalOrder())
+                                .orElseThrow() + what(mine) + "), so live migration is not affected");
+                    }
+                }
+                if (!blocking.isEmpty()) {
+                    text += "; " + (newer ? auditedDc + " has not received changes made on " + String.join(", ",
+                            blocking) + " yet" : String.join(", ", blocking) + (blocking.size() == 1 ? " has" : " have")
+                            + " not replicated the delegation yet") + ", which blocks live migration"
+                            + (pairs.isEmpty() ? "" : " of " + Words.plural(pairs.size(), "pair")) + " (HIGH)";
+                }
+                for (String h : harmless) {
+                    text += "; " + h;
+                }
             }
             if (!unreachable.isEmpty()) {
                 text += "; " + String.join(", ", unreachable) + " could not be read, so whether "
@@ -493,6 +522,15 @@ public final class ReportView {
                 text += " (read-only: " + String.join(", ", readOnly) + ")";
             }
             return text;
+        }
+
+        /** {@code : userAccountControl of HV02, accountExpires of HV03 and 2 more}: what differs, or nothing. */
+        private static String what(List<Finding> differences) {
+            List<String> each = differences.stream().filter(f -> f.evidence().attribute() != null && f.host() != null)
+                    .map(f -> f.evidence().attribute() + " of " + f.host()).distinct().toList();
+            return each.isEmpty() ? "" : ": " + String.join(", ", each.subList(0, Math.min(DIFFERENCES_NAMED,
+                    each.size()))) + (each.size() > DIFFERENCES_NAMED ? " and " + (each.size() - DIFFERENCES_NAMED)
+                    + " more" : "");
         }
 
         /** The DCs read whose search for other holders of the nodes' SPNs failed ({@code holdersError}). */
@@ -1315,16 +1353,28 @@ public final class ReportView {
         for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
             if (d != null) {
                 out.add(new DirectoryView(d.name(), d.url(), d.baseDn(), d.dc(), domainOf(d.baseDn()), d.audited(),
-                        d.failure(), d.changeTimes(), d.domainControllers()));
+                        d.failure(), d.changeTimes(), d.domainControllers(), dcDifferences(doc, d.domainControllers())));
             }
         }
         if (out.isEmpty() && doc.directory() != null) {
             // a findings.json written before directories[]: its one directory
             FindingsDocument.Directory d = doc.directory();
             out.add(new DirectoryView("default", d.url(), d.baseDn(), d.dc(), domainOf(d.baseDn()), true, null, null,
-                    null));
+                    null, List.of()));
         }
         return List.copyOf(out);
+    }
+
+    /** The DC_NOT_CONVERGED findings of {@code doc} that name one of {@code dcs}. */
+    private static List<Finding> dcDifferences(FindingsDocument doc, List<FindingsDocument.DcDoc> dcs) {
+        if (dcs == null) {
+            return List.of();
+        }
+        Set<String> names = new HashSet<>();
+        dcs.stream().filter(x -> x != null && x.name() != null).forEach(x -> names.add(x.name().toLowerCase(Locale.ROOT)));
+        return nn(doc.findings()).stream().filter(f -> f != null && DcDivergence.RULE.equals(f.rule())
+                && f.severity() != null && f.hasEvidence() && f.evidence().dc() != null
+                && names.contains(f.evidence().dc().toLowerCase(Locale.ROOT))).toList();
     }
 
     private static String domainOf(String baseDn) {

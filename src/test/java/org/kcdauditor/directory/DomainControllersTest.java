@@ -443,14 +443,16 @@ class DomainControllersTest {
         assertEquals("DC2", written.path("dc").asText(), written.toString());
         assertEquals(1, doc.path("directories").get(0).path("domainControllers").get(1).path("newer").asInt());
         assertTrue(nogo.out().contains("1 of 2 domain controllers agree with dc1.contoso.com; dc1.contoso.com has not"
-                + " received changes made on dc2.contoso.com yet"), nogo.out());
+                + " received changes made on dc2.contoso.com yet, which blocks live migration of 1 pair (HIGH)\n"),
+                nogo.out());
         assertFalse(nogo.out().contains("dc2.contoso.com has not replicated"), nogo.out());
 
         // the other way round (dc1's write is the newer), dc2 is the one that lags, as before
         dc1.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
                 ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 8, "2026-12-01T10:00:00Z", dsa1)));
         CliRun behind = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
-        assertTrue(behind.out().contains("dc2.contoso.com has not replicated the delegation yet"), behind.out());
+        assertTrue(behind.out().contains("dc2.contoso.com has not replicated the delegation yet, which blocks live"
+                + " migration of 1 pair (HIGH)\n"), behind.out());
         JsonNode lag = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").get(0);
         assertTrue(lag.path("evidence").path("lastChange").isMissingNode(), lag.toString());
         assertFalse(lag.path("message").asText().contains("newer write"), lag.toString());
@@ -1306,6 +1308,33 @@ class DomainControllersTest {
         assertEquals(1, f.size(), f.toString());
         assertEquals("MEDIUM", f.get(0).path("severity").asText());
         assertEquals(0, f.get(0).path("evidence").path("pairs").size(), f.get(0).toString());
+        // beside the GO, the DC line says which DC differs and that live migration is not affected, not that dc2
+        // "has not replicated the delegation yet" as though the pairs were not converged; the reports say the same
+        String line = "1 of 2 domain controllers agree with dc1.contoso.com; dc2.contoso.com differs only in what no"
+                + " pair needs (MEDIUM: userAccountControl of HV02), so live migration is not affected";
+        assertTrue(go.out().contains("  domain controllers: " + line + "\n"), go.out());
+        assertFalse(go.out().contains("has not replicated"), go.out());
+        CliRun report = CliRun.run(ENV, "report", "--from", tmp.resolve("out").toString(), "--formats", "pdf,xlsx");
+        assertEquals(0, report.exitCode(), report.toString());
+        String pdf;
+        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(
+                tmp.resolve("out/audit.pdf").toFile())) {
+            org.apache.pdfbox.text.PDFTextStripper page = new org.apache.pdfbox.text.PDFTextStripper();
+            page.setEndPage(1);
+            pdf = page.getText(d).replaceAll("\\s+", " ");
+        }
+        assertTrue(pdf.contains("Domain controllers: " + line + "."), "the decision page: " + pdf);
+        assertFalse(pdf.contains("has not replicated"), pdf);
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook xlsx = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out/audit.xlsx").toFile())) {
+            List<String> rows = new ArrayList<>();
+            xlsx.getSheet("Summary").forEach(r -> {
+                if (r.getCell(0) != null && "Domain controllers".equals(r.getCell(0).getStringCellValue())) {
+                    rows.add(r.getCell(1).getStringCellValue());
+                }
+            });
+            assertEquals(List.of(line), rows, "the workbook's Summary");
+        }
     }
 
     /** On dc2 only, HV02 delegates to cifs/HV03 (both forms); both DCs get the CN=Users container. */
