@@ -217,7 +217,7 @@ public final class ConfigLoader {
             }
         }
         validateOneDirectoryPerDomain(c, errors);
-        validateClusters(c.clusters(), errors);
+        validateClusters(c, errors);
         validateClusterDirectories(c, errors);
         validatePolicy(c.policy(), c.clusters(), errors);
         if (c.reports().formats() != null) {
@@ -520,7 +520,8 @@ public final class ConfigLoader {
         Secrets.checkEnvName("directory.trustStorePasswordEnv", d.trustStorePasswordEnv(), errors);
     }
 
-    private static void validateClusters(List<ClusterConfig> clusters, List<String> errors) {
+    private static void validateClusters(AuditConfig config, List<String> errors) {
+        List<ClusterConfig> clusters = config.clusters();
         if (clusters.isEmpty()) {
             errors.add("clusters: must not be empty (name each Hyper-V cluster and its nodes or OU)");
             return;
@@ -551,10 +552,16 @@ public final class ConfigLoader {
             } else if (hasOu && dottedComponent(c.ou()) != null) {
                 errors.add(at + ".ou: " + dottedComponent(c.ou()));
             }
+            String domain = domainOfDirectory(config, c);
             for (int j = 0; j < c.nodes().size(); j++) {
                 String node = c.nodes().get(j);
                 if (blank(node)) {
                     errors.add(at + ".nodes[" + j + "]: empty node name");
+                    continue;
+                }
+                String form = HostNameForms.problem(node, domain);
+                if (form != null) {
+                    errors.add(at + ".nodes[" + j + "]: " + form);
                     continue;
                 }
                 String previous = clusterOfNode.putIfAbsent(node.toLowerCase(Locale.ROOT), c.name());
@@ -568,8 +575,11 @@ public final class ConfigLoader {
             c.nodes().stream().filter(n -> !blank(n)).forEach(n -> nodes.add(n.toLowerCase(Locale.ROOT)));
             for (int j = 0; j < c.fileServers().size(); j++) {
                 String fs = c.fileServers().get(j);
+                String form = blank(fs) ? null : HostNameForms.problem(fs, domain);
                 if (blank(fs)) {
                     errors.add(at + ".fileServers[" + j + "]: empty name");
+                } else if (form != null) {
+                    errors.add(at + ".fileServers[" + j + "]: " + form);
                 } else if (nodes.contains(fs.toLowerCase(Locale.ROOT))) {
                     errors.add(at + ".fileServers[" + j + "]: " + fs + " is a node of this cluster; fileServers are"
                             + " the SMB hosts the nodes use, not nodes: remove it from one list");
@@ -578,6 +588,15 @@ public final class ConfigLoader {
                 }
             }
         }
+    }
+
+    /** The DNS name of the domain {@code c}'s directory reads ({@code contoso.com}), or null where none is known. */
+    private static String domainOfDirectory(AuditConfig config, ClusterConfig c) {
+        if (config.directories().isEmpty()) {
+            return null;
+        }
+        DirectoryConfig d = config.directories().get(config.directoryOf(c));
+        return d == null || blank(d.baseDn()) ? null : HostNameForms.dnsDomain(d.baseDn());
     }
 
     private static void validatePolicy(PolicyConfig p, List<ClusterConfig> clusters, List<String> errors) {

@@ -118,6 +118,51 @@ class ConfigErrorsTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /**
+     * A node or file server written in a form that names no computer by its name — a down-level logon name, a DN, an IP
+     * address, a name with white space — was taken as given and found no object: HOST_NOT_FOUND "no computer object with
+     * that name exists" for a computer that exists, and the cluster at 100 % without it. Refused at its line instead,
+     * with the name to give where the value holds it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            'CONTOSO\\HV02'                                     | 8: clusters[0].nodes[1]: 'CONTOSO\\HV02' is not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
+            'CN=HV02,OU=HVC1,OU=Hyper-V,DC=contoso,DC=com'     | 8: clusters[0].nodes[1]: 'CN=HV02,OU=HVC1,OU=Hyper-V,DC=contoso,DC=com' is a distinguished name, not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
+            10.0.0.12                                          | 8: clusters[0].nodes[1]: '10.0.0.12' is an IP address, not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            '::1'                                              | 8: clusters[0].nodes[1]: '::1' is an IP address, not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'fe80::1%eth0'                                     | 8: clusters[0].nodes[1]: 'fe80::1%eth0' is an IP address, not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV 02'                                            | 8: clusters[0].nodes[1]: 'HV 02' is not a host name (it holds white space): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            ' HV02'                                            | 8: clusters[0].nodes[1]: ' HV02' is not a host name (it holds white space): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'hv02.contoso.com:5985'                            | 8: clusters[0].nodes[1]: 'hv02.contoso.com:5985' is not a host name (it holds ':'): give the NetBIOS name (hv02) or the FQDN (hv02.contoso.com)
+            'HOST/hv02.contoso.com'                            | 8: clusters[0].nodes[1]: 'HOST/hv02.contoso.com' is not a host name (it holds '/'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            "HV02\\e[2J"                                       | 8: clusters[0].nodes[1]: 'HV02\\u001B[2J' is not a host name (it holds the character \\u001B): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            "HV\\u202E20"                                      | 8: clusters[0].nodes[1]: 'HV\\u202E20' is not a host name (it holds the character \\u202E): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            """)
+    void aNodeInAFormThatIsNoHostNameIsRefusedWithTheNameToGive(String node, String expected) throws Exception {
+        CliRun r = refused("nodes: [HV01, HV02, HV03]", "nodes: [HV01, " + node + ", HV03]");
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":" + expected, r.err().strip());
+    }
+
+    /** The same for a file server, and with several directories the FQDN is of the cluster's own domain. */
+    @Test
+    void aFileServerInAFormThatIsNoHostNameIsRefusedToo() throws Exception {
+        CliRun r = refused("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01, 'CONTOSO\\NAS02']");
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":9: clusters[0].fileServers[1]: 'CONTOSO\\NAS02'"
+                + " is not a host name: give the NetBIOS name (NAS02) or the FQDN (nas02.contoso.com)", r.err().strip());
+    }
+
+    /** Every form README names for a node is still read: NetBIOS, with its $, FQDN, the root's trailing dot. */
+    @Test
+    void theNodeFormsReadmeNamesAreRead() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD.replace("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02$, hv03.contoso.com,"
+                + " hv04.contoso.com., hv_05, HV-06, 'НV07']\n    fileServers: [nas01.contoso.com, NAS02$]"));
+        AuditConfig c = ConfigLoader.load(file);
+        assertEquals(List.of("HV01", "HV02$", "hv03.contoso.com", "hv04.contoso.com.", "hv_05", "HV-06", "НV07"),
+                c.clusters().get(0).nodes());
+        assertEquals(List.of("nas01.contoso.com", "NAS02$"), c.clusters().get(0).fileServers());
+    }
+
     /** A password typed into passwordEnv (a valid variable name, but none that is set) is not repeated. */
     @Test
     void aPasswordTypedWhereItsVariableIsNamedIsNotRepeated() throws Exception {

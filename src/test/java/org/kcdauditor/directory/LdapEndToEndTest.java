@@ -652,10 +652,20 @@ class LdapEndToEndTest {
         }
     }
 
+    /**
+     * A filter-shaped node name is no host name: refused when the config loads, before the directory is read (nodes are
+     * matched in memory and never entered a filter either); a node that names no computer matches nothing.
+     */
     @Test
-    void aFilterShapedNodeNameMatchesNothingAndDoesNotWidenTheSearch() throws Exception {
+    void aFilterShapedNodeNameIsRefusedAndAMissingNodeMatchesNothing() throws Exception {
         Path cfg = TestDirectory.config(tmp, plainUrl(), List.of("\"*)(cn=*\""), "allowInsecureBind: true",
                 "pageSize: 5");
+        CliRun refused = run(cfg);
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("clusters[0].nodes[0]: '*)(cn=*' is not a host name (it holds '*')"),
+                refused.err());
+        assertFalse(Files.exists(tmp.resolve("out").resolve("findings.json")), "nothing read, nothing written");
+        cfg = TestDirectory.config(tmp, plainUrl(), List.of("HV99"), "allowInsecureBind: true", "pageSize: 5");
         CliRun r = run(cfg);
         assertEquals(3, r.exitCode(), r.toString());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
@@ -663,12 +673,12 @@ class LdapEndToEndTest {
         List<JsonNode> findings = StreamSupport.stream(doc.path("findings").spliterator(), false).toList();
         assertEquals(1, findings.size());
         assertEquals("HOST_NOT_FOUND", findings.get(0).path("rule").asText());
-        assertEquals("*)(cn=*", findings.get(0).path("host").asText());
+        assertEquals("HV99", findings.get(0).path("host").asText());
         // nothing was checked: the headline does not say every pair is fine, and names what keeps the cluster NO-GO
         String headline = org.kcdauditor.report.ReportView.of(org.kcdauditor.report.FindingsJson.read(tmp.resolve("out")
                 .resolve("findings.json"))).headline();
         assertTrue(headline.endsWith("no host pair could be checked. NO-GO for an open HIGH finding: a configured"
-                + " host has no computer object — 1 HOST_NOT_FOUND finding (*)(cn=*). No scripted change to Active"
+                + " host has no computer object — 1 HOST_NOT_FOUND finding (HV99). No scripted change to Active"
                 + " Directory."), headline);
     }
 

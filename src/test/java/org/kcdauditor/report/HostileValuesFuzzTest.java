@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a 10,000-character value, look-alike letters) into random directory attributes of the nodes (dNSHostName,
  * sAMAccountName, operatingSystem, cn, SPNs, delegation entries, description) and of other objects (the holder of a
  * duplicate SPN, by its cn), into the import files (host settings, patches, events, a baseline's waivers) and into the
- * config's names (a node looked up by LDAP filter, a cluster, an operator: a name refused gets one line naming the
+ * config's names (a node, a cluster, an operator looked up by LDAP filter: a name refused gets one line naming the
  * file, then the run goes on with plain names). The real {@code run} writes every output, and each is read back as its
  * reader would: no value from the data runs as PowerShell code in remediation.ps1 (outside single quotes and comments,
  * as {@link RunbookTest.PowerShellLexer} reads a line), no workbook cell is a formula or a hyperlink and a text
@@ -280,13 +280,14 @@ class HostileValuesFuzzTest {
             extra.append("baseline: baseline.yaml\n");
             made.add("baseline " + show(b.toString()));
         }
-        // names the config gives: a node looked up by an LDAP filter, a cluster, an operator
+        // names the config gives: a node (one that is no host name, "*)(cn=*" among them, is refused), a cluster, an
+        // operator looked up by an LDAP filter
         String node = rnd.nextBoolean() ? payload(rnd) : "*)(cn=*";
         String cluster = rnd.nextBoolean() ? payload(rnd) : "HVC9";
         String operator = rnd.nextBoolean() ? payload(rnd) : "*)(sAMAccountName=*";
         made.add("config: node " + show(node) + ", cluster " + show(cluster) + ", operator " + show(operator));
         Path cfg = tmp.resolve("kcd-audit.yaml");
-        plainNames = config(ds, nodes, "*)(cn=*", "HVC9", "*)(sAMAccountName=*", extra.toString());
+        plainNames = config(ds, nodes, "HV99", "HVC9", "*)(sAMAccountName=*", extra.toString());
         Files.writeString(cfg, config(ds, nodes, node, cluster, operator, extra.toString()));
         return cfg;
     }

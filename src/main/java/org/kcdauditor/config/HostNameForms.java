@@ -1,0 +1,109 @@
+package org.kcdauditor.config;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.RDN;
+import org.kcdauditor.model.DnsNames;
+import org.kcdauditor.remedy.Values;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Why a configured node or file server ({@code clusters[].nodes}, {@code clusters[].fileServers}) names no computer by
+ * its name: the audit matches it against sAMAccountName, cn and dNSHostName, so a down-level logon name
+ * ({@code CONTOSO\HV02}), a DN, an IP address or a name holding white space or a character no computer name or DNS
+ * name holds found no object, and the run reported HOST_NOT_FOUND, "no computer object with that name exists", for one
+ * that exists. The forms README documents ({@code HV02}, {@code HV02$}, {@code hv02.contoso.com}, its trailing dot)
+ * and any other name of characters a computer name may hold pass.
+ */
+final class HostNameForms {
+    /** Characters no sAMAccountName and no DNS name holds (Microsoft's list for account names). */
+    private static final String NEVER_IN_A_NAME = "\"/\\[]:;|=,+*?<>";
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Two colons or more, hex digits and dots (an embedded IPv4), and a zone ({@code %eth0}). */
+    private static final Pattern IPV6 = Pattern.compile("(?=.*:.*:)[0-9A-Fa-f:.]+(%[\\w.-]+)?");
+    private static final String ANY = "give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its"
+            + " dNSHostName)";
+
+    private HostNameForms() {
+    }
+
+    /**
+     * Why {@code name} is no host name, and the name to give, or null for a name the audit can look up; {@code domain}
+     * is the DNS name of the cluster's domain ({@code contoso.com}, for the FQDN to suggest), or null. The value is shown
+     * as {@link Values#visibleAccount} shows it: a control, bidirectional or invisible character as its code.
+     */
+    static String problem(String name, String domain) {
+        String shown = "'" + Values.visibleAccount(name) + "'";
+        if (name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+            return shown + " is not a host name (it holds white space): " + ANY;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            String c = name.substring(i, i + 1);
+            if (!Values.shownAsStored(c)) {
+                return shown + " is not a host name (it holds the character " + Values.visible(c) + "): " + ANY;
+            }
+        }
+        if (IPV4.matcher(name).matches() || IPV6.matcher(name).matches()) {
+            return shown + " is an IP address, not a host name: " + ANY;
+        }
+        int backslash = name.lastIndexOf('\\');
+        if (backslash >= 0) {
+            return shown + " is not a host name: " + suggest(name.substring(backslash + 1), domain);
+        }
+        if (name.indexOf('=') >= 0 && DN.isValidDN(name, true)) {
+            return shown + " is a distinguished name, not a host name: " + fromDn(name, domain);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (NEVER_IN_A_NAME.indexOf(c) >= 0) {
+                // hv02.contoso.com:5985: the host before the port
+                String host = c == ':' ? name.substring(0, i) : null;
+                return shown + " is not a host name (it holds '" + c + "'): " + (host == null ? ANY
+                        : suggest(host, domain));
+            }
+        }
+        return null;
+    }
+
+    /** The NetBIOS name and the FQDN to give for {@code host}, when it is a host name. */
+    private static String suggest(String host, String domain) {
+        String h = DnsNames.withoutTrailingDots(host.endsWith("$") ? host.substring(0, host.length() - 1) : host);
+        if (!Values.validHostName(h)) {
+            return ANY;
+        }
+        int dot = h.indexOf('.');
+        String netbios = dot < 0 ? h : h.substring(0, dot);
+        String fqdn = dot >= 0 ? h.toLowerCase(Locale.ROOT)
+                : domain == null ? null : (h + "." + domain).toLowerCase(Locale.ROOT);
+        return "give the NetBIOS name (" + netbios + ") or the FQDN (" + (fqdn == null ? "its dNSHostName" : fqdn) + ")";
+    }
+
+    /** For a computer's DN: its cn and the FQDN in the DN's own domain components (else {@code domain}). */
+    private static String fromDn(String dn, String domain) {
+        try {
+            RDN[] rdns = new DN(dn).getRDNs();
+            if (rdns.length == 0 || rdns[0].isMultiValued() || !rdns[0].getAttributeNames()[0].equalsIgnoreCase("cn")) {
+                return ANY;
+            }
+            return suggest(rdns[0].getAttributeValues()[0], dnsDomain(dn) != null ? dnsDomain(dn) : domain);
+        } catch (LDAPException e) {
+            return ANY;
+        }
+    }
+
+    /** The DNS name of the domain components {@code dn} holds ({@code DC=contoso,DC=com}: contoso.com), or null. */
+    static String dnsDomain(String dn) {
+        try {
+            String dns = Arrays.stream(new DN(dn).getRDNs()).filter(r -> !r.isMultiValued()
+                    && r.getAttributeNames()[0].equalsIgnoreCase("dc")).map(r -> r.getAttributeValues()[0])
+                    .collect(Collectors.joining("."));
+            return dns.isEmpty() ? null : dns.toLowerCase(Locale.ROOT);
+        } catch (LDAPException e) {
+            return null;
+        }
+    }
+}
