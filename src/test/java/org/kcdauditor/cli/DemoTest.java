@@ -79,6 +79,12 @@ class DemoTest {
 
     @Test
     void runsAndPrintsTheSummary() {
+        // the entries' share headed as the PDF heads it, beside the cluster's verdict: "Compliant 100.0 %" next to the
+        // NO-GO cluster HVC2 read as "HVC2 is fine"
+        assertTrue(run.out().contains("\nCluster          Nodes      Pairs OK Entries present  % present GO/NO-GO  HIGH"
+                + "   MED   LOW  INFO\n"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("HVC2 +4 +2/12 +48/48 +100\\.0 % +NO-GO( +\\d+){4}")),
+                run.out());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("HVC1") && run.out().contains("HVC2"), run.out());
         assertTrue(run.out().contains("Reports in " + out.toAbsolutePath()), run.out());
