@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import org.kcdauditor.io.ByteOrderMark;
 import org.kcdauditor.io.Causes;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -21,6 +22,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -39,51 +41,65 @@ import java.util.Map;
 
 /**
  * What the YAML files (the configuration, the baseline, the hardening catalogue) have in common before and
- * after Jackson binds them: they are read as UTF-8 text (a UTF-16 or binary file gets a plain line saying
- * so), a key written twice in one mapping is refused with both lines (YAML parsers keep the last one
+ * after Jackson binds them: they are read as UTF-8 text, or UTF-16 with a byte order mark (a binary file gets a
+ * plain line saying so), a key written twice in one mapping is refused with both lines (YAML parsers keep the last one
  * silently), and binding problems are described without Java type names.
  */
 public final class YamlText {
     private YamlText() {
     }
 
-    /** The file as text: UTF-8, a byte order mark dropped; UTF-16 and binary files refused in words. */
+    /**
+     * The file as text: UTF-8, or the encoding its byte order mark names ({@link ByteOrderMark}: UTF-16 as Windows
+     * PowerShell 5.1's Out-File and Notepad's "Unicode" write it, as the imports read it), the mark dropped; UTF-16
+     * without a mark and binary files refused in words, a file in another encoding at its line.
+     */
     public static String read(Path file) throws IOException {
         return decode(file, Files.readAllBytes(file));
     }
 
     static String decode(Path file, byte[] b) {
         int n = b.length;
-        boolean bom16 = n >= 2 && ((b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe
-                || (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff);
+        ByteOrderMark mark = ByteOrderMark.of(b);
         boolean zeros16 = n >= 4 && (b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0
                 || b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0);
-        if (bom16 || zeros16) {
-            throw new ConfigException(file + ": the file is saved as UTF-16 (Notepad's \"Unicode\", Windows"
-                    + " PowerShell's Out-File and >); save it as UTF-8");
+        if (mark == null && zeros16) {
+            throw new ConfigException(file + ": the file is saved as UTF-16 without a byte order mark: save it as UTF-8"
+                    + " (Notepad: Save as, Encoding UTF-8)");
         }
-        int start = n >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf ? 3 : 0;
-        for (int i = start; i < n; i++) {
+        Charset cs = mark == null ? StandardCharsets.UTF_8 : mark.charset();
+        int start = mark == null ? 0 : mark.length();
+        boolean utf8 = cs.equals(StandardCharsets.UTF_8);
+        for (int i = start; utf8 && i < n; i++) {
             if (b[i] == 0) {
                 throw new ConfigException(file + ": not a text file (a zero byte at byte " + i + "): give the YAML"
                         + " file itself, saved as UTF-8");
             }
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder decoder = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b, start, n - start);
         CharBuffer out = CharBuffer.allocate(n);
         CoderResult r = decoder.decode(in, out, true);
         if (r.isError()) {
-            throw new ConfigException(file + ": not a UTF-8 text file (byte " + in.position() + " is not UTF-8):"
-                    + " a binary file, or text in another encoding; save it as UTF-8");
+            // the line, counted in what was read before it: a byte offset read like a byte's value
+            long line = 1 + out.flip().chars().filter(c -> c == '\n').count();
+            throw new ConfigException(file + ": not a " + cs.name() + " text file (line " + line + " is not "
+                    + cs.name() + "): " + (utf8 ? "a binary file, or text in another encoding; save it as UTF-8"
+                    : "save it as UTF-8 (Notepad: Save as, Encoding UTF-8)"));
         }
         try {
             decoder.flush(out);
         } catch (RuntimeException e) {
-            throw new ConfigException(file + ": not a UTF-8 text file; save it as UTF-8");
+            throw new ConfigException(file + ": not a " + cs.name() + " text file; save it as UTF-8");
         }
-        return out.flip().toString();
+        String text = out.flip().toString();
+        int zero = text.indexOf('\0');
+        if (zero >= 0) {
+            throw new ConfigException(file + ": not a text file (a zero character on line " + (1 + text.substring(0,
+                    zero).chars().filter(c -> c == '\n').count()) + "): give the YAML file itself, saved as UTF-8");
+        }
+        return text;
     }
 
     /**

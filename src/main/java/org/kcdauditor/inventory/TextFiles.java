@@ -1,5 +1,6 @@
 package org.kcdauditor.inventory;
 
+import org.kcdauditor.io.ByteOrderMark;
 import org.kcdauditor.io.SpecialFiles;
 
 import java.io.BufferedInputStream;
@@ -42,24 +43,12 @@ public final class TextFiles {
             in.mark(4);
             byte[] head = in.readNBytes(4);
             in.reset();
-            Charset cs = StandardCharsets.UTF_8;
-            int skip = 0;
-            if (head.length >= 4 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe && head[2] == 0
-                    && head[3] == 0) {
-                cs = Charset.forName("UTF-32LE"); // Windows PowerShell 5.1's -Encoding UTF32
-                skip = 4;
-            } else if (head.length >= 2 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe) {
+            ByteOrderMark mark = ByteOrderMark.of(head);
+            Charset cs = mark == null ? StandardCharsets.UTF_8 : mark.charset();
+            int skip = mark == null ? 0 : mark.length();
+            if (mark == null && head.length >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0) {
                 cs = StandardCharsets.UTF_16LE;
-                skip = 2;
-            } else if (head.length >= 2 && (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff) {
-                cs = StandardCharsets.UTF_16BE;
-                skip = 2;
-            } else if (head.length >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb
-                    && (head[2] & 0xff) == 0xbf) {
-                skip = 3;
-            } else if (head.length >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0) {
-                cs = StandardCharsets.UTF_16LE;
-            } else if (ANSI != null && !utf8(in)) {
+            } else if (mark == null && ANSI != null && !utf8(in)) {
                 cs = ANSI;
             }
             in.skipNBytes(skip);
