@@ -109,7 +109,7 @@ public final class Commands {
 
     /** The computer name of {@code host} for commands that reach the machine: {@link #withMachines}, else the name. */
     public String machine(String host) {
-        String m = host == null ? null : machines.get(host.toLowerCase(java.util.Locale.ROOT));
+        String m = host == null || machines.isEmpty() ? null : machines.get(host.toLowerCase(java.util.Locale.ROOT));
         return m != null ? m : host;
     }
 
@@ -141,7 +141,8 @@ public final class Commands {
      * unless {@link #withAccounts} says otherwise; null when that account name cannot be typed ({@link #named}).
      */
     public String account(String host) {
-        String a = host == null ? null : accounts.get(host.toLowerCase(java.util.Locale.ROOT));
+        // nearly every directory names no account otherwise: no lower-cased name to look up
+        String a = host == null || accounts.isEmpty() ? null : accounts.get(host.toLowerCase(java.util.Locale.ROOT));
         return a == null ? host + "$" : a.isEmpty() ? null : a;
     }
 
@@ -487,17 +488,14 @@ public final class Commands {
      * {@code trustedToAuth} (protocol transition), each left alone when null; null when neither is set.
      */
     public String flags(String host, Boolean trustedForDelegation, Boolean trustedToAuth) {
-        if (!named(host) || trustedForDelegation == null && trustedToAuth == null) {
+        String account = Values.validHostName(host) ? account(host) : null; // as named(host), the account once
+        if (account == null || trustedForDelegation == null && trustedToAuth == null) {
             return null;
         }
-        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(account(host)));
-        if (trustedForDelegation != null) {
-            c.append(" -TrustedForDelegation $").append(trustedForDelegation);
-        }
-        if (trustedToAuth != null) {
-            c.append(" -TrustedToAuthForDelegation $").append(trustedToAuth);
-        }
-        return c.append(serverArgument()).toString();
+        return "Set-ADAccountControl -Identity " + Ps.quote(account)
+                + (trustedForDelegation == null ? "" : trustedForDelegation ? " -TrustedForDelegation $true"
+                : " -TrustedForDelegation $false") + (trustedToAuth == null ? "" : trustedToAuth
+                ? " -TrustedToAuthForDelegation $true" : " -TrustedToAuthForDelegation $false") + serverArgument();
     }
 
     /** {@code repadmin /syncall <DC> /AdeP}: pushes the changes from the DC they were written to. */

@@ -16,15 +16,27 @@ public final class Ps {
         if (s == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
+        int first = 0; // nearly every value holds no quote: it is its own escape
+        while (first < s.length() && !isQuote(s.charAt(first))) {
+            first++;
+        }
+        if (first == s.length()) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 8).append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
             sb.append(c);
-            if (c == '\'' || c >= '\u2018' && c <= '\u201B') {
+            if (isQuote(c)) {
                 sb.append(c);
             }
         }
         return sb.toString();
+    }
+
+    /** A quote PowerShell ends a single-quoted string at: ' and the typographic U+2018..U+201B. */
+    private static boolean isQuote(char c) {
+        return c == '\'' || c >= '\u2018' && c <= '\u201B';
     }
 
     /** {@code 'value'} with quotes doubled. */

@@ -11,7 +11,6 @@ import org.kcdauditor.remedy.Action.ReplaceUnconstrained;
 import org.kcdauditor.remedy.Action.SetProtocolTransition;
 import org.kcdauditor.remedy.Action.UnregisterSpn;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -61,11 +60,14 @@ public final class Remedies {
      * hosts' account names).
      */
     public static String describe(List<Action> actions, Commands commands) {
-        List<String> parts = new ArrayList<>();
-        for (Action a : actions) {
-            parts.add(describe(a, commands));
+        if (actions.size() == 1) {
+            return describe(actions.get(0), commands); // nearly every finding: the sentence as it is, not copied
         }
-        return String.join(" ", parts);
+        StringBuilder s = new StringBuilder();
+        for (Action a : actions) {
+            (s.isEmpty() ? s : s.append(' ')).append(describe(a, commands));
+        }
+        return s.toString();
     }
 
     public static String describe(Action a) {
@@ -77,10 +79,17 @@ public final class Remedies {
         if (a instanceof Manual m) {
             // encryption types are proposed, not set, only for an account that is not Windows (a NAS, a Samba server):
             // the sentence about the Windows policy that writes them does not concern it
-            return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
-                    .map(p -> p instanceof Action.SetEncryptionTypes t ? allowAes(t, commands, false)
-                            : p instanceof AddRbcd r ? savedFirst(r, commands) : describe(p, commands))
-                    .collect(Collectors.joining(" "));
+            if (m.proposed().isEmpty()) {
+                return m.what();
+            }
+            if (m.proposed().size() == 1) { // nearly every decision: one concatenation, no builder
+                return m.what() + " " + proposed(m.proposed().get(0), commands);
+            }
+            StringBuilder s = new StringBuilder(m.what());
+            for (Action p : m.proposed()) {
+                s.append(' ').append(proposed(p, commands));
+            }
+            return s.toString();
         }
         String command = commands.powershell(a); // the runbook's and the script's command, written once
         // the object a person finds in ADUC or ADSI Edit: a letter of another script in its name by its code
@@ -161,6 +170,12 @@ public final class Remedies {
         throw new IllegalArgumentException("unknown action " + a);
     }
 
+
+    /** The sentence for {@code p}, a change a decision proposes. */
+    private static String proposed(Action p, Commands commands) {
+        return p instanceof Action.SetEncryptionTypes t ? allowAes(t, commands, false)
+                : p instanceof AddRbcd r ? savedFirst(r, commands) : describe(p, commands);
+    }
 
     /**
      * "Allow AES for X (msDS-SupportedEncryptionTypes 28: …)"; for a Windows computer ({@code windows}) also that the

@@ -118,10 +118,15 @@ public final class FindingSink {
                 throw new IllegalStateException(rule.id() + ": a finding needs a message and at least one action");
             }
             // a decision's question is a sentence too: the runbooks' "To decide" and the remediation read it
-            List<Action> shown = actions.stream().map(a -> a instanceof Action.Manual m
-                    ? new Action.Manual(byCode(m.what(), host, peer), m.proposed()) : a).toList();
+            List<Action> shown = new ArrayList<>(actions.size());
+            for (Action a : actions) {
+                String what = a instanceof Action.Manual m ? byCode(m.what(), host, peer) : null;
+                // a question without a look-alike name is kept as it is, not copied
+                shown.add(what == null || what == ((Action.Manual) a).what() ? a
+                        : new Action.Manual(what, ((Action.Manual) a).proposed()));
+            }
             findings.add(Finding.of(rule.id(), severity, cluster, host, peer, spn, idSpnSet ? idSpn : spn,
-                    byCode(message, host, peer), evidence, shown, commands));
+                    byCode(message, host, peer), evidence, shown, commands)); // the finding keeps a copy
         }
 
         /**

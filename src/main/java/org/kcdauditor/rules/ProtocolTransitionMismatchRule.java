@@ -9,7 +9,9 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,8 @@ public final class ProtocolTransitionMismatchRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         ProtocolTransition policy = ctx.policy().protocolTransition();
+        // the flags' names by userAccountControl: the nodes share a few values, each finding its value's one list
+        Map<Integer, List<String>> flagNames = new HashMap<>();
         for (AdObject node : ctx.nodes()) {
             int uac = node.userAccountControl();
             // an unconstrained node is UNCONSTRAINED_DELEGATION's, unless policy any blocks its pairs (it has entries
@@ -62,7 +66,7 @@ public final class ProtocolTransitionMismatchRule implements Rule {
             // the draft and its evidence only for a node the policy reports: nearly every node passes
             if (policy == ProtocolTransition.ANY && !transition) {
                 List<Evidence.PairRef> pairs = blockedPairs(ctx, node);
-                draft(ctx, out, node).evidence(evidence(uac, transition).expected(List.of("any")).pairs(pairs).build())
+                draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("any")).pairs(pairs).build())
                         .message(name + (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) ? " is trusted for unconstrained delegation and"
                                 + " has delegation entries, without protocol transition,"
                                 : node.delegateTo().isEmpty() ? " is not trusted for delegation ('Do not trust this"
@@ -77,13 +81,13 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                                 + " take it out of clusters[]; leave a domain controller's delegation as it is.")
                                 : new Action.SetProtocolTransition(name, true)).emit();
             } else if (policy == ProtocolTransition.KERBEROS_ONLY && transition) {
-                draft(ctx, out, node).evidence(evidence(uac, transition).expected(List.of("kerberos-only")).build())
+                draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("kerberos-only")).build())
                         .message(name + " uses " + ANY + " but the policy demands " + KERBEROS + ".")
                         .action(new Action.SetProtocolTransition(name, false)).emit();
             } else if (policy == ProtocolTransition.EITHER && !transition && !node.delegateTo().isEmpty()
                     && isServer2016OrLater(node)) {
                 draft(ctx, out, node).severity(Severity.INFO)
-                        .evidence(evidence(uac, transition).expected(List.of("any", "kerberos-only"))
+                        .evidence(evidence(flagNames, uac, transition).expected(List.of("any", "kerberos-only"))
                                 .operatingSystem(node.operatingSystem()).build())
                         .message(name + " (" + node.operatingSystem() + ") delegates with " + KERBEROS + "; on"
                                 + " Windows Server 2016 and later Microsoft recommends " + ANY + ".")
@@ -99,8 +103,9 @@ public final class ProtocolTransitionMismatchRule implements Rule {
     }
 
     /** What every finding of the rule shows: the node's userAccountControl and its protocol transition. */
-    private static Evidence.Builder evidence(int uac, boolean transition) {
-        return Evidence.builder().attribute("userAccountControl").userAccountControl(uac).uacBits(Uac.flagNames(uac))
+    private static Evidence.Builder evidence(Map<Integer, List<String>> flagNames, int uac, boolean transition) {
+        return Evidence.builder().attribute("userAccountControl").userAccountControl(uac)
+                .uacBits(flagNames.computeIfAbsent(uac, u -> List.copyOf(Uac.flagNames(u))))
                 .actual(List.of(transition ? "any" : "kerberos-only"));
     }
 

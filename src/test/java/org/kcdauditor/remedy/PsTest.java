@@ -13,6 +13,16 @@ class PsTest {
     }
 
     @Test
+    void doublesQuotesWhereverTheyStandAndLeavesOtherValuesAsTheyAre() {
+        assertEquals("'HV01$'", Ps.quote("HV01$"));
+        assertEquals("", Ps.escape(null));
+        assertEquals("''a", Ps.escape("'a"));
+        assertEquals("a''", Ps.escape("a'"));
+        assertEquals("a\u2018\u2018b\u201B\u201B", Ps.escape("a\u2018b\u201B"));
+        assertEquals("a\u201Cb\u201D", Ps.escape("a\u201Cb\u201D")); // double quotes end no single-quoted string
+    }
+
+    @Test
     void oneLineRemovesLineBreaksAndTerminalEscapes() {
         String hostile = "HV01\r\nWrite-Host pwned\u2028x\u0085y\u001b]0;title\u0007\u001b[2Jz\tq";
         String safe = Ps.oneLine(hostile);
