@@ -410,10 +410,36 @@ class XlsxReportWriterTest {
         Finding drift = TestFindings.legacy("BASELINE_HOST_NEW", Severity.LOW, "HVC2", "HV14", null, null, "HV14 is new.",
                 "Capture a baseline.").withWaiver(new Finding.Waiver("rebuild", java.time.LocalDate.of(2035, 12, 31)));
         try (XSSFWorkbook wb = render(Fixtures.withFindings(Fixtures.demo(), List.of(drift)))) {
-            XSSFRow row = wb.getSheet("Drift").getRow(1);
-            assertEquals("until 2035-12-31: rebuild", row.getCell(headers(wb.getSheet("Drift")).indexOf("Waived"))
-                    .getStringCellValue());
+            XSSFSheet sh = wb.getSheet("Drift");
+            XSSFRow row = sh.getRow(1);
+            List<String> h = headers(sh);
+            assertEquals(List.of("Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
+                    "Id", "Severity rank", "Waiver expires", "Waiver justification"), h,
+                    "the waiver's terms in columns of their own, after the existing ones");
+            // Yes or No as on the Findings sheet, so one filter or COUNTIF reads both sheets alike
+            assertEquals("Yes", row.getCell(h.indexOf("Waived")).getStringCellValue());
+            XSSFCell expires = row.getCell(h.indexOf("Waiver expires"));
+            assertEquals(CellType.NUMERIC, expires.getCellType());
+            assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(expires));
+            assertEquals(java.time.LocalDate.of(2035, 12, 31).atStartOfDay(), expires.getLocalDateTimeCellValue());
+            assertEquals("rebuild", row.getCell(h.indexOf("Waiver justification")).getStringCellValue());
             assertEquals("F2F2F2", rgb(row.getCell(0)));
+            assertEquals("F2F2F2", rgb(row.getCell(h.indexOf("Waived"))));
+        }
+    }
+
+    @Test
+    void driftThatIsNotWaivedSaysNoAsTheFindingsSheetDoes() throws Exception {
+        Finding drift = TestFindings.legacy("BASELINE_HOST_NEW", Severity.LOW, "HVC2", "HV14", null, null, "HV14 is new.",
+                "Capture a baseline.");
+        try (XSSFWorkbook wb = render(Fixtures.withFindings(Fixtures.demo(), List.of(drift)))) {
+            XSSFSheet sh = wb.getSheet("Drift");
+            List<String> h = headers(sh);
+            XSSFCell waived = sh.getRow(1).getCell(h.indexOf("Waived"));
+            assertEquals(CellType.STRING, waived.getCellType());
+            assertEquals("No", waived.getStringCellValue());
+            XSSFCell expires = sh.getRow(1).getCell(h.indexOf("Waiver expires"));
+            assertTrue(expires == null || expires.getCellType() == CellType.BLANK, "no waiver: a blank date cell");
         }
     }
 

@@ -208,17 +208,24 @@ final class HistorySheets {
         return r;
     }
 
+    /**
+     * The drift findings. Waived answers Yes or No as on the Findings sheet (findings.json's {@code waived}), so that
+     * one filter or COUNTIF reads both sheets alike; the waiver's expiry (a date) and justification follow in columns
+     * of their own, after the existing ones, as on the Findings sheet.
+     */
     private static void drift(SXSSFSheet sh, List<ReportView.FindingView> drift, XlsxReportWriter.Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
-                "Id", "Severity rank"};
+                "Id", "Severity rank", "Waiver expires", "Waiver justification"};
         List<Object[]> rows = new ArrayList<>();
         for (ReportView.FindingView v : drift) {
             var f = v.finding();
+            var waiver = f.isWaived() ? f.waiver() : null;
             rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), XlsxReportWriter.name(f.host()),
                     XlsxReportWriter.name(f.peer()), v.entryOrFlags(),
-                    f.message(), v.waiverTerms(), f.id(), XlsxReportWriter.rank(f.severity())});
+                    f.message(), v.waivedColumn(), f.id(), XlsxReportWriter.rank(f.severity()),
+                    waiver == null ? null : waiver.expires(), waiver == null ? null : waiver.justification()});
         }
-        table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 50, 18, 10}, true,
+        table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 9, 18, 10, 14, 50}, true,
                 i -> drift.get(i).waived());
     }
 
