@@ -22,7 +22,7 @@ import java.util.Map;
  * readers must ignore fields they do not know.
  */
 @JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "directories", "summary", "policy",
-        "clusters", "hosts", "accounts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
+        "clusters", "hosts", "fileServerHosts", "accounts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                                Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
@@ -35,9 +35,24 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<HistorySections.EventDoc> events,
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<ImportResult> imports,
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<DirectoryDoc> directories,
-                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AccountDoc> accounts) {
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AccountDoc> accounts,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<HostDoc> fileServerHosts) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * Without {@code fileServerHosts} (no cluster with a file server found, or a findings.json written before the file
+     * servers' accounts were kept: their names only, in {@code clusters[].fileServers}).
+     */
+    public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
+                            Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
+                            List<HostDoc> hosts, List<Finding> findings, Map<String, RuleDoc> rules,
+                            HistorySections.HistoryDoc history, HistorySections.BaselineDoc baseline,
+                            HistorySections.PatchesDoc patches, List<HistorySections.EventDoc> events,
+                            List<ImportResult> imports, List<DirectoryDoc> directories, List<AccountDoc> accounts) {
+        this(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters, hosts, findings, rules,
+                history, baseline, patches, events, imports, directories, accounts, null);
+    }
 
     /** Without {@code accounts} (no file server or delegation target whose cn is not its account name). */
     public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
@@ -73,7 +88,7 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     public FindingsDocument withHistory(HistorySections.Sections s) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
                 hosts, findings, rules, s.history(), s.baseline(), s.patches(), s.events(), s.imports(), directories,
-                accounts);
+                accounts, fileServerHosts);
     }
 
     /**
@@ -89,7 +104,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /** This document with other findings (tests, and re-rendering with edits). */
     public FindingsDocument withFindings(List<Finding> other) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
-                hosts, other, rules, history, baseline, patches, events, imports, directories, accounts);
+                hosts, other, rules, history, baseline, patches, events, imports, directories, accounts,
+                fileServerHosts);
     }
 
     /**

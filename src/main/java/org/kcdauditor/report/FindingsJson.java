@@ -75,14 +75,18 @@ public final class FindingsJson {
         parts.forEach(part -> changeTimes.put(part.name(), part.changeTimes()));
         List<FindingsDocument.HostDoc> hosts = new ArrayList<>();
         for (AdObject n : ctx.nodes()) {
-            List<String> rbcd = n.rbcdSids().stream().map(sid -> ctx.sidWithName(sid, RbcdPrincipal::label)).toList();
-            String directory = ctx.clusterOf(n).directory();
-            hosts.add(new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), ctx.clusterOf(n).name(),
-                    n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),
-                    n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
-                    rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet(),
-                    directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null,
-                    n.rbcdDeniedSids().stream().map(sid -> ctx.sidWithName(sid, RbcdPrincipal::label)).toList()));
+            hosts.add(host(ctx, n, ctx.clusterOf(n), changeTimes));
+        }
+        // the file servers' accounts (their encryption types, AES keys, SPNs and flags decide whether the pairs into
+        // them work), each once, under the first cluster that lists it
+        List<FindingsDocument.HostDoc> fileServerHosts = new ArrayList<>();
+        Set<AdObject> seen = new HashSet<>();
+        for (ResolvedCluster rc : ctx.clusters()) {
+            for (AdObject f : rc.fileServers()) {
+                if (seen.add(f)) {
+                    fileServerHosts.add(host(ctx, f, rc, changeTimes));
+                }
+            }
         }
         GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts).withGroups(clusters,
                 p.migrationGroups());
@@ -101,7 +105,20 @@ public final class FindingsJson {
                         parts.get(0).writeDc(), ctx.snapshot().aesKeysSince()), summary,
                 new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
                 clusters, hosts, result.findings(), rules(result.findings(), catalogue), null, null, null, null, null,
-                directories(parts, config, result.findings()), otherAccounts(ctx));
+                directories(parts, config, result.findings()), otherAccounts(ctx), fileServerHosts);
+    }
+
+    /** A node's or a file server's account as {@code hosts[]} and {@code fileServerHosts[]} write it. */
+    private static FindingsDocument.HostDoc host(AuditContext ctx, AdObject n, ResolvedCluster cluster,
+                                                 Map<String, Boolean> changeTimes) {
+        List<String> rbcd = n.rbcdSids().stream().map(sid -> ctx.sidWithName(sid, RbcdPrincipal::label)).toList();
+        String directory = cluster.directory();
+        return new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), cluster.name(),
+                n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),
+                n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
+                rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet(),
+                directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null,
+                n.rbcdDeniedSids().stream().map(sid -> ctx.sidWithName(sid, RbcdPrincipal::label)).toList());
     }
 
     /** {@code accounts[]}: the file servers and delegation targets the commands name by another account than cn$. */

@@ -139,6 +139,29 @@ class FindingsJsonAdditionsTest {
     }
 
     /** What a pipeline reads back, this tool reads back: the added fields do not stop {@code report --from}. */
+    /**
+     * {@code fileServerHosts[]}: the file servers' accounts with the fields of {@code hosts[]} (their encryption types,
+     * SPNs and flags decide the pairs into them); {@code hosts[]} stay the nodes, as {@code summary.hosts} counts them.
+     */
+    @Test
+    void theFileServersAccountsAreInFileServerHostsAndHostsStayTheNodes() {
+        List<String> servers = new ArrayList<>();
+        json.get("fileServerHosts").forEach(h -> servers.add(h.get("cluster").asText() + " " + h.get("name").asText()));
+        assertEquals(List.of("HVC1 NAS01", "HVC1 NAS02"), servers);
+        JsonNode nas01 = json.get("fileServerHosts").get(0);
+        assertEquals(4, nas01.get("supportedEncryptionTypes").asInt());
+        assertEquals("NAS01$", nas01.get("samAccountName").asText());
+        Set<String> nodeFields = new TreeSet<>();
+        json.get("hosts").get(0).fieldNames().forEachRemaining(nodeFields::add);
+        Set<String> serverFields = new TreeSet<>();
+        nas01.fieldNames().forEachRemaining(serverFields::add);
+        assertEquals(nodeFields, serverFields, "the same fields as a node's");
+        List<String> nodes = new ArrayList<>();
+        json.get("hosts").forEach(h -> nodes.add(h.get("name").asText()));
+        assertFalse(nodes.stream().anyMatch(n -> n.startsWith("NAS")), nodes.toString());
+        assertEquals(nodes.size(), json.get("summary").get("hosts").asInt());
+    }
+
     @Test
     void theDocumentWithTheAddedFieldsReadsBackAndWritesTheSame() throws Exception {
         FindingsDocument doc = FindingsJson.read(out.resolve("findings.json"));

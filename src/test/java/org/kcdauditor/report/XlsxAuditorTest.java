@@ -182,7 +182,7 @@ class XlsxAuditorTest {
         XSSFSheet sh = wb.getSheet("Hosts");
         List<String> cols = headers(sh);
         assertEquals(List.of("userAccountControl (number)", "Delegation last changed (UTC)"),
-                cols.subList(cols.size() - 2, cols.size()), "the new columns come last");
+                cols.subList(23, 25), "added after the first columns, which stay where they were");
         assertEquals(4, cols.indexOf("userAccountControl"), "the readable one stays where it was");
         for (int r = 1; r <= doc.hosts().size(); r++) {
             FindingsDocument.HostDoc h = doc.hosts().get(r - 1);
@@ -194,10 +194,11 @@ class XlsxAuditorTest {
                     .max(Comparator.naturalOrder()).orElseThrow();
             assertDate(cell(sh, r, "Delegation last changed (UTC)"), LocalDateTime.ofInstant(last, ZoneOffset.UTC));
         }
-        // the file servers are no nodes (findings.json keeps their names only): the Summary says where they are
-        assertTrue(summaryNote("Sheets: ").contains("Hosts (each node's account; the file servers NAS01, NAS02 of HVC1"
-                + " are no nodes: their findings are on Findings, the pairs into them on Matrix)"), summaryNote("Sheets: "));
-        assertEquals(doc.hosts().size(), sh.getLastRowNum(), "a row per node, nothing below the table");
+        // then the file servers' accounts (fileServerHosts[]), Role saying which; the Summary says so
+        assertTrue(summaryNote("Sheets: ").contains("Hosts (each node's account, then each cluster's file servers'"
+                + " (Role says which))"), summaryNote("Sheets: "));
+        assertEquals(doc.hosts().size() + doc.fileServerHosts().size(), sh.getLastRowNum(),
+                "a row per node and per file server, nothing below the table");
     }
 
     /** The PDF says "none" where a node with patch data has no hardening; the workbook left the cell blank. */

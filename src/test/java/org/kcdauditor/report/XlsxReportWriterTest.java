@@ -214,6 +214,97 @@ class XlsxReportWriterTest {
         }
     }
 
+    /** The Hosts sheet's columns before Role, where users' pivots read them. */
+    static final List<String> HOST_COLUMNS = List.of("Host", "Cluster", "DNS host name", "Enabled", "userAccountControl",
+            "userAccountControl in words", "Delegation mode", "Operating system", "OS version", "Delegation entries",
+            "msDS-AllowedToDelegateTo", "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name",
+            "SID", "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
+            "Password last set (UTC)", "Delegation last changed", "Directory", "userAccountControl (number)",
+            "Delegation last changed (UTC)");
+
+    /**
+     * The file servers' accounts decide the pairs into them (NAS01 gets no AES tickets: RC4 only, a HIGH finding): the
+     * Hosts sheet lists them after the nodes, Role "file server", under the cluster that uses them; the existing
+     * columns stay where they were and Role comes after them.
+     */
+    @Test
+    void theHostsSheetListsEachClustersFileServersAfterTheNodes() throws Exception {
+        XSSFSheet sh = demo.getSheet("Hosts");
+        List<String> h = headers(sh);
+        assertEquals(HOST_COLUMNS, h.subList(0, HOST_COLUMNS.size()), "existing columns keep their positions");
+        assertEquals(HOST_COLUMNS.size(), h.indexOf("Role"));
+        List<String> nodes = new ArrayList<>();
+        List<String> servers = new ArrayList<>();
+        XSSFRow nas01 = null;
+        for (int r = 1; r <= sh.getLastRowNum(); r++) {
+            XSSFRow row = sh.getRow(r);
+            if (row == null || row.getCell(h.indexOf("Role")) == null) {
+                continue;
+            }
+            String name = row.getCell(0).getStringCellValue();
+            String role = row.getCell(h.indexOf("Role")).getStringCellValue();
+            if (role.equals("node")) {
+                assertTrue(servers.isEmpty(), "the nodes first");
+                nodes.add(name);
+            } else {
+                assertEquals("file server", role);
+                servers.add(row.getCell(1).getStringCellValue() + " " + name);
+                if (name.equals("NAS01")) {
+                    nas01 = row;
+                }
+            }
+        }
+        assertEquals(Fixtures.demo().hosts().stream().map(FindingsDocument.HostDoc::name).toList(), nodes);
+        assertEquals(List.of("HVC1 NAS01", "HVC1 NAS02"), servers);
+        assertNotNull(nas01);
+        assertEquals("RC4-HMAC (0x4)", nas01.getCell(h.indexOf("Encryption types")).getStringCellValue());
+        assertEquals("NAS01$", nas01.getCell(h.indexOf("sAMAccountName")).getStringCellValue());
+        assertEquals(4096, nas01.getCell(h.indexOf("userAccountControl (number)")).getNumericCellValue());
+        assertEquals("A1:" + new org.apache.poi.ss.util.CellReference(nodes.size() + servers.size(), h.size() - 1)
+                .formatAsString(false), sh.getTables().get(0).getArea().formatAsString(), "the table covers them");
+        List<String> summary = cellsOf(demo.getSheet("Summary"));
+        String sheets = summary.stream().filter(v -> v.startsWith("Sheets:")).findFirst().orElseThrow();
+        assertTrue(sheets.contains("Hosts (each node's account, then each cluster's file servers' (Role says which))"),
+                sheets);
+        assertFalse(sheets.contains("no row"), sheets);
+        assertEquals(2, summaryNumber(demo, "File servers"));
+        assertEquals(nodes.size(), summaryNumber(demo, "Hosts"));
+    }
+
+    /** A findings.json written before the file servers' accounts were kept names them only: no row, and it says so. */
+    @Test
+    void fileServersWithoutTheirAccountsHaveNoRowAndTheSummarySaysSo() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument old = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), d.rules(), d.history(),
+                d.baseline(), d.patches(), d.events(), d.imports(), d.directories(), d.accounts());
+        try (XSSFWorkbook wb = render(old)) {
+            XSSFSheet sh = wb.getSheet("Hosts");
+            int role = headers(sh).indexOf("Role");
+            for (int r = 1; r <= sh.getLastRowNum(); r++) {
+                XSSFRow row = sh.getRow(r);
+                if (row != null && row.getCell(role) != null) {
+                    assertEquals("node", row.getCell(role).getStringCellValue());
+                }
+            }
+            List<String> summary = cellsOf(wb.getSheet("Summary"));
+            String sheets = summary.stream().filter(v -> v.startsWith("Sheets:")).findFirst().orElseThrow();
+            assertTrue(sheets.contains("Hosts (each node's account; the file servers NAS01, NAS02 of HVC1 have no row"),
+                    sheets);
+            assertFalse(summary.contains("File servers"), summary.toString());
+        }
+    }
+
+    static double summaryNumber(XSSFWorkbook wb, String label) {
+        for (var row : wb.getSheet("Summary")) {
+            if (row.getCell(0) != null && row.getCell(0).getCellType() == CellType.STRING
+                    && label.equals(row.getCell(0).getStringCellValue())) {
+                return row.getCell(1).getNumericCellValue();
+            }
+        }
+        throw new AssertionError(label + " not on the Summary");
+    }
+
     @Test
     void directoryValuesNeverBecomeFormulas() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, EVIL));

@@ -185,6 +185,11 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         if (s != null) {
             r = num(sh, r, "Hosts", s.hosts(), st);
+            int servers = fileServerHosts(doc).size();
+            if (servers > 0) {
+                // the Hosts sheet's rows are the nodes (counted above) and these accounts (Role "file server")
+                r = num(sh, r, "File servers", servers, st);
+            }
             r = num(sh, r, "Clusters", view.clusters().size(), st);
             r = num(sh, r, "Directed host pairs", view.pairs(), st);
             r = num(sh, r, "Directed host pairs OK", view.pairsOk(), st);
@@ -247,8 +252,10 @@ public final class XlsxReportWriter implements ReportWriter {
         sheets.put("Findings", "one row per finding, and one per finding resolved since the previous run");
         sheets.put("Matrix", "who may delegate to whom");
         String servers = fileServers(view);
-        sheets.put("Hosts", "each node's account" + (servers == null ? "" : "; the file servers " + servers + " are no"
-                + " nodes: their findings are on Findings, the pairs into them on Matrix"));
+        sheets.put("Hosts", "each node's account" + (fileServerHosts(doc).isEmpty() ? ""
+                : ", then each cluster's file servers' (Role says which)") + (servers == null ? ""
+                : "; the file servers " + servers + " have no row (this findings.json names them only): their findings"
+                + " are on Findings, the pairs into them on Matrix"));
         sheets.put("Runbook", "the change checklist");
         sheets.putAll(HistorySheets.sheets(view));
         sheets.put("Rules", "what each rule checks and why it matters");
@@ -683,6 +690,16 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Hosts
 
+    /** The Hosts sheet's Role: a cluster node, or a file server (a cifs target of a cluster, no node). */
+    static final String NODE = "node";
+    static final String FILE_SERVER = "file server";
+
+    /**
+     * One row per node, then one per file server of each cluster that lists it ({@code fileServerHosts[]}; Role says
+     * which): the file server's account decides the pairs into it too (its encryption types and AES keys, its cifs
+     * SPNs, its flags). A findings.json written before the file servers' accounts were kept has their names only, and
+     * no row of theirs ({@link #fileServers} names them on the Summary).
+     */
     private void hosts(SXSSFSheet sh, ReportView view, Styles st) {
         FindingsDocument doc = view.doc();
         String[] cols = {"Host", "Cluster", "DNS host name", "Enabled", "userAccountControl", "userAccountControl in words",
@@ -690,30 +707,83 @@ public final class XlsxReportWriter implements ReportWriter {
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID",
                 "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
                 "Password last set (UTC)", "Delegation last changed", "Directory", "userAccountControl (number)",
-                "Delegation last changed (UTC)"};
+                "Delegation last changed (UTC)", "Role"};
         int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20, 14,
-                24};
+                24, 12};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
-        // a directory has a handful of distinct userAccountControl and encryption type values: each described once
-        Map<Long, String[]> uacWords = new HashMap<>();
-        Map<Integer, String> encWords = new HashMap<>();
-        int r = 1;
+        HostRows rows = new HostRows(sh, view, st, w);
         for (HostDoc h : nn(doc.hosts())) {
-            if (h == null) {
-                continue;
+            if (h != null) {
+                rows.add(h, h.cluster(), NODE);
             }
-            SXSSFRow row = sh.createRow(r++);
+        }
+        Map<String, HostDoc> servers = fileServerHosts(doc);
+        for (ClusterView c : view.clusters()) {
+            for (String fs : c.fileServers()) {
+                HostDoc h = fs == null ? null : servers.get(lower(fs));
+                if (h != null) {
+                    rows.add(h, c.name(), FILE_SERVER);
+                }
+            }
+        }
+        int r = rows.next;
+        if (view.changeTimesNote() != null) {
+            // said once, below the table, not in every host's row
+            text(sh.createRow(r + 1), 0, "Delegation last changed: " + view.changeTimesNote(), st.note);
+        }
+        sh.createFreezePane(1, 1);
+        for (int i : new int[]{16, 18, 20, 24}) {
+            w.see(i, "2026-11-26 06:00:00");
+        }
+        w.see(25, FILE_SERVER);
+        w.apply(sh, max);
+        table(sh, "Hosts", cols, r - 1);
+    }
+
+    /** findings.json's {@code fileServerHosts[]} by lower-case name. */
+    private static Map<String, HostDoc> fileServerHosts(FindingsDocument doc) {
+        Map<String, HostDoc> out = new HashMap<>();
+        for (HostDoc h : nn(doc.fileServerHosts())) {
+            if (h != null && h.name() != null) {
+                out.putIfAbsent(lower(h.name()), h);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The Hosts sheet's rows. A directory has a handful of distinct userAccountControl and encryption type values:
+     * each is described once.
+     */
+    private static final class HostRows {
+        private final SXSSFSheet sh;
+        private final ReportView view;
+        private final Styles st;
+        private final Widths w;
+        private final Map<Long, String[]> uacWords = new HashMap<>();
+        private final Map<Integer, String> encWords = new HashMap<>();
+        int next = 1;
+
+        HostRows(SXSSFSheet sh, ReportView view, Styles st, Widths w) {
+            this.sh = sh;
+            this.view = view;
+            this.st = st;
+            this.w = w;
+        }
+
+        void add(HostDoc h, String cluster, String role) {
+            SXSSFRow row = sh.createRow(next++);
             boolean entries = !nn(h.delegateTo()).isEmpty();
             int uac = h.userAccountControl();
             String[] u = uacWords.computeIfAbsent((long) uac << 1 | (entries ? 1 : 0), k -> new String[]{uac(uac),
                     Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
             String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
             // its other names too, as the runbooks show them beside its name: a look-alike by its code
-            String[] v = {name(h.name()), h.cluster(), name(h.dnsHostName()), h.enabled() ? "Yes" : "No", u[0], u[1],
+            String[] v = {name(h.name()), cluster, name(h.dnsHostName()), h.enabled() ? "Yes" : "No", u[0], u[1],
                     u[2], h.operatingSystem(), h.operatingSystemVersion(), null,
                     Values.visibleSpns(nn(h.delegateTo()), "; "), Values.visibleSpns(nn(h.spns()), "; "),
                     Values.visibleSpns(nn(h.rbcdAllowed()), "; "), name(h.samAccountName()), name(h.distinguishedName()),
@@ -745,29 +815,22 @@ public final class XlsxReportWriter implements ReportWriter {
             time(row, 24, nn(h.changes()).stream().filter(c -> c != null && c.time() != null)
                     .map(org.kcdauditor.model.AttributeChange::time).max(java.time.Instant::compareTo).orElse(null),
                     st.dateTime);
+            text(row, 25, role, st.text);
         }
-        if (view.changeTimesNote() != null) {
-            // said once, below the table, not in every host's row
-            text(sh.createRow(r + 1), 0, "Delegation last changed: " + view.changeTimesNote(), st.note);
-        }
-        sh.createFreezePane(1, 1);
-        for (int i : new int[]{16, 18, 20, 24}) {
-            w.see(i, "2026-11-26 06:00:00");
-        }
-        w.apply(sh, max);
-        table(sh, "Hosts", cols, r - 1);
     }
 
     /**
-     * The clusters' file servers, "NAS01, NAS02 of HVC1, NAS03 of HVC2"; null when no cluster has one. findings.json
-     * keeps their names only (hosts[] are the nodes), so the Hosts sheet has no row of theirs.
+     * The clusters' file servers the Hosts sheet has no row of, "NAS01, NAS02 of HVC1, NAS03 of HVC2": those a
+     * findings.json written before {@code fileServerHosts[]} names only; null when there are none.
      */
     private static String fileServers(ReportView view) {
+        Map<String, HostDoc> listed = fileServerHosts(view.doc());
         List<String> parts = new ArrayList<>();
         for (ClusterView c : view.clusters()) {
-            if (!c.fileServers().isEmpty()) {
-                parts.add(join(c.fileServers().stream().map(XlsxReportWriter::name).toList(), ", ") + " of "
-                        + c.name());
+            List<String> names = c.fileServers().stream().filter(fs -> fs != null && !listed.containsKey(lower(fs)))
+                    .map(XlsxReportWriter::name).toList();
+            if (!names.isEmpty()) {
+                parts.add(join(names, ", ") + " of " + c.name());
             }
         }
         return parts.isEmpty() ? null : String.join(", ", parts);
