@@ -196,7 +196,7 @@ class XlsxAuditorTest {
         }
         // then the file servers' accounts (fileServerHosts[]), Role saying which; the Summary says so
         assertTrue(summaryNote("Sheets: ").contains("Hosts (each node's account, then each cluster's file servers'"
-                + " (Role says which))"), summaryNote("Sheets: "));
+                + ", Role saying which)"), summaryNote("Sheets: "));
         assertEquals(doc.hosts().size() + doc.fileServerHosts().size(), sh.getLastRowNum(),
                 "a row per node and per file server, nothing below the table");
     }

@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -264,11 +265,46 @@ class XlsxReportWriterTest {
                 .formatAsString(false), sh.getTables().get(0).getArea().formatAsString(), "the table covers them");
         List<String> summary = cellsOf(demo.getSheet("Summary"));
         String sheets = summary.stream().filter(v -> v.startsWith("Sheets:")).findFirst().orElseThrow();
-        assertTrue(sheets.contains("Hosts (each node's account, then each cluster's file servers' (Role says which))"),
+        assertTrue(sheets.contains("Hosts (each node's account, then each cluster's file servers', Role saying which)"),
                 sheets);
         assertFalse(sheets.contains("no row"), sheets);
         assertEquals(2, summaryNumber(demo, "File servers"));
         assertEquals(nodes.size(), summaryNumber(demo, "Hosts"));
+    }
+
+    /**
+     * Encryption types held its value only inside text ("RC4-HMAC (0x4)"): a pivot or filter on AES needs the number
+     * (bit 0x8 AES128, 0x10 AES256), as userAccountControl has beside its readable form; blank where the attribute
+     * is absent (the KDC's default), never 0 or an empty text.
+     */
+    @Test
+    void encryptionTypesAreAlsoANumberAfterTheExistingColumns() throws Exception {
+        XSSFSheet sh = demo.getSheet("Hosts");
+        List<String> h = headers(sh);
+        assertEquals(HOST_COLUMNS.size() + 1, h.indexOf("Encryption types (number)"), "after Role");
+        Map<String, Integer> expected = new java.util.HashMap<>();
+        FindingsDocument d = Fixtures.demo();
+        java.util.stream.Stream.concat(d.hosts().stream(), d.fileServerHosts().stream())
+                .forEach(x -> expected.put(x.name(), x.supportedEncryptionTypes()));
+        int blank = 0;
+        int numbers = 0;
+        for (int r = 1; r <= sh.getLastRowNum(); r++) {
+            XSSFRow row = sh.getRow(r);
+            if (row == null || row.getCell(h.indexOf("Role")) == null) {
+                continue;
+            }
+            Integer value = expected.get(row.getCell(0).getStringCellValue());
+            XSSFCell c = row.getCell(h.indexOf("Encryption types (number)"));
+            if (value == null) {
+                assertTrue(c == null || c.getCellType() == CellType.BLANK, "row " + r + ": not set, blank");
+                blank++;
+            } else {
+                assertEquals(CellType.NUMERIC, c.getCellType(), "row " + r);
+                assertEquals(value.intValue(), (int) c.getNumericCellValue(), "row " + r);
+                numbers++;
+            }
+        }
+        assertTrue(numbers > 0 && blank > 0, numbers + " numbers, " + blank + " blank");
     }
 
     /** A findings.json written before the file servers' accounts were kept names them only: no row, and it says so. */

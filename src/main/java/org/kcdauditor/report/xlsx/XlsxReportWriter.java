@@ -253,7 +253,7 @@ public final class XlsxReportWriter implements ReportWriter {
         sheets.put("Matrix", "who may delegate to whom");
         String servers = fileServers(view);
         sheets.put("Hosts", "each node's account" + (fileServerHosts(doc).isEmpty() ? ""
-                : ", then each cluster's file servers' (Role says which)") + (servers == null ? ""
+                : ", then each cluster's file servers', Role saying which") + (servers == null ? ""
                 : "; the file servers " + servers + " have no row (this findings.json names them only): their findings"
                 + " are on Findings, the pairs into them on Matrix"));
         sheets.put("Runbook", "the change checklist");
@@ -707,9 +707,9 @@ public final class XlsxReportWriter implements ReportWriter {
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID",
                 "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
                 "Password last set (UTC)", "Delegation last changed", "Directory", "userAccountControl (number)",
-                "Delegation last changed (UTC)", "Role"};
+                "Delegation last changed (UTC)", "Role", "Encryption types (number)"};
         int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20, 14,
-                24, 12};
+                24, 12, 14};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -816,6 +816,13 @@ public final class XlsxReportWriter implements ReportWriter {
                     .map(org.kcdauditor.model.AttributeChange::time).max(java.time.Instant::compareTo).orElse(null),
                     st.dateTime);
             text(row, 25, role, st.text);
+            // msDS-SupportedEncryptionTypes as stored, to filter or test the AES bits on (0x8, 0x10); blank where the
+            // attribute is absent (the KDC's default), as Encryption types says in words
+            if (h.supportedEncryptionTypes() != null) {
+                number(row, 26, h.supportedEncryptionTypes(), st.number);
+            } else {
+                row.createCell(26).setCellStyle(st.number);
+            }
         }
     }
 
