@@ -327,6 +327,8 @@ public final class ReportView {
     private final String changeTicket;
     private final List<ObjectChange> objectChanges;
     private final List<TrendPoint> trend;
+    /** The matrices' cells counted once ({@link #storagePaths}): a 20k directory's 362,992 were walked four times. */
+    private final PathCounts paths;
 
     private ReportView(FindingsDocument doc, RemediationPlan plan, String changeTicket) {
         this.plan = plan;
@@ -377,6 +379,10 @@ public final class ReportView {
                 .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
         Map<String, Set<String>> added = RemediationPlan.addedByHost(plan.hosts());
         List<ClusterView> cv = new ArrayList<>();
+        int cellCount = 0;
+        int failingCells = 0;
+        int storage = 0;
+        int failingStorage = 0;
         // a findings.json written before clusters carried their verdict: judged here, all clusters at once
         GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
                 ? new GoVerdict.Judge(all, nn(doc.hosts())).withGroups(doc.clusters(), doc.policy() == null ? null
@@ -390,8 +396,13 @@ public final class ReportView {
                     // most of a large matrix has no blocker: no stream, no list per cell then
                     List<BlockerView> blockers = p.blockerList().isEmpty() ? List.of() : p.blockerList().stream()
                             .map(b -> new BlockerView(b.rule(), b.findingId(), byId.get(b.findingId()))).toList();
-                    cells.add(new Cell(p, cellStatus(p), cellText(p, blockers), blockers,
-                            RemediationPlan.fixes(p, plan::settles, added)));
+                    Cell cell = new Cell(p, cellStatus(p), cellText(p, blockers), blockers,
+                            RemediationPlan.fixes(p, plan::settles, added));
+                    cells.add(cell);
+                    cellCount++;
+                    failingCells += cell.failing() ? 1 : 0;
+                    storage += p.fileServer() ? 1 : 0;
+                    failingStorage += p.fileServer() && cell.failing() ? 1 : 0;
                 }
             }
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
@@ -413,6 +424,7 @@ public final class ReportView {
                     c.directory(), c.wasAudited()));
         }
         this.clusters = List.copyOf(cv);
+        this.paths = new PathCounts(cellCount, failingCells, storage, failingStorage);
         // the same rule as each cluster's: never OK while a pair fails or a cluster was not audited (its AMBER)
         this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
         this.waiverEndings = composeWaiverEndings();
@@ -974,17 +986,16 @@ public final class ReportView {
      * matrices do not hold every pair the clusters count (a findings.json of an earlier version): nothing to split.
      */
     public int storagePaths() {
-        List<Cell> cells = clusters.stream().flatMap(c -> c.cells().stream()).toList();
-        if (cells.size() != pairs() || cells.stream().filter(Cell::failing).count() != failingPairs()) {
-            return 0;
-        }
-        return (int) cells.stream().filter(x -> x.pair().fileServer()).count();
+        return paths.cells() != pairs() || paths.failing() != failingPairs() ? 0 : paths.storage();
     }
 
     /** The directed pairs to a file server that fail. */
     public int failingStoragePaths() {
-        return (int) clusters.stream().flatMap(c -> c.cells().stream())
-                .filter(x -> x.pair().fileServer() && x.failing()).count();
+        return paths.failingStorage();
+    }
+
+    /** The matrices' cells, those that fail, those to a file server, and those of them that fail. */
+    private record PathCounts(int cells, int failing, int storage, int failingStorage) {
     }
 
     /**
