@@ -1,5 +1,7 @@
 package org.kcdauditor.config;
 
+import org.kcdauditor.io.ByteOrderMark;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -106,16 +108,9 @@ public final class Secrets {
      * must be UTF-8. The secret itself never appears in a message.
      */
     static String text(Path file, byte[] b, String fileKey) {
-        if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
-            return decode(file, b, 3, java.nio.charset.StandardCharsets.UTF_8, fileKey);
-        }
-        if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
-            return decode(file, b, 2, java.nio.charset.StandardCharsets.UTF_16LE, fileKey);
-        }
-        if (b.length >= 2 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF) {
-            return decode(file, b, 2, java.nio.charset.StandardCharsets.UTF_16BE, fileKey);
-        }
-        return decode(file, b, 0, java.nio.charset.StandardCharsets.UTF_8, fileKey);
+        ByteOrderMark mark = ByteOrderMark.of(b);
+        return mark == null ? decode(file, b, 0, java.nio.charset.StandardCharsets.UTF_8, fileKey)
+                : decode(file, b, mark.length(), mark.charset(), fileKey);
     }
 
     private static String decode(Path file, byte[] b, int from, java.nio.charset.Charset cs, String fileKey) {
@@ -124,8 +119,8 @@ public final class Secrets {
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(b, from, b.length - from)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new ConfigException(fileKey + ": " + file + " is not " + (cs.name().startsWith("UTF-16") ? cs.name()
-                    : "UTF-8") + " text: save it as UTF-8 (Notepad: Save as, Encoding UTF-8; PowerShell: Set-Content"
+            throw new ConfigException(fileKey + ": " + file + " is not " + (cs.equals(java.nio.charset.StandardCharsets.UTF_8)
+                    ? "UTF-8" : cs.name()) + " text: save it as UTF-8 (Notepad: Save as, Encoding UTF-8; PowerShell: Set-Content"
                     + " -Encoding UTF8)");
         }
     }

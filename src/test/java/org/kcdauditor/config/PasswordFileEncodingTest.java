@@ -49,6 +49,17 @@ class PasswordFileEncodingTest {
         assertArrayEquals("Pässwörd".toCharArray(), read(concat(be, "Pässwörd\n".getBytes(StandardCharsets.UTF_16BE))));
     }
 
+    /**
+     * Windows PowerShell 5.1's {@code Set-Content -Encoding UTF32} writes UTF-32 LE with its mark (FF FE 00 00), which
+     * starts like UTF-16 LE's: read as UTF-16 the password gained a NUL after every character and AD refused the bind.
+     */
+    @Test
+    void utf32AsSetContentWritesItIsReadNotTakenForUtf16() throws Exception {
+        byte[] mark = {(byte) 0xFF, (byte) 0xFE, 0, 0};
+        assertArrayEquals("S3cret-Pw".toCharArray(),
+                read(concat(mark, "S3cret-Pw\r\n".getBytes(java.nio.charset.Charset.forName("UTF-32LE")))));
+    }
+
     @Test
     void plainUtf8StaysAsItWas() throws Exception {
         assertArrayEquals("Pässwörd".toCharArray(), read("Pässwörd\n".getBytes(StandardCharsets.UTF_8)));
