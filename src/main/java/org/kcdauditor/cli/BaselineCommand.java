@@ -94,6 +94,8 @@ final class BaselineCommand implements Runnable {
                 throw new ConfigException(file + ": a baseline exists already; give --force to replace it (the old"
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
+            // a config error is said before the store is opened or created (no data/ folder, no FAILED run for it)
+            cli.secrets().requireDirectorySecrets(cfg);
             // read, audit and write under the run lock: two captures never interleave
             BaselineCapture.Captured c = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg,
                     "baseline capture", () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy, force,

@@ -49,21 +49,7 @@ final class DaemonCommand implements Callable<Integer> {
 
     /** A missing password would fail every run at 06:00; say so now (exit 2), naming the variable or file only. */
     static void checkSecrets(AuditConfig cfg, Secrets secrets) {
-        for (var e : cfg.directories().entrySet()) {
-            var d = e.getValue();
-            String key = cfg.directoryKey(e.getKey());
-            if (!d.gssapi()) {
-                secrets.resolve(key + ".passwordEnv", d.passwordEnv(),
-                        d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), key + ".passwordFile");
-            }
-            // the trust store is opened for ldaps:// and StartTLS (LdapConnector), so its password is needed then
-            boolean tls = d.useStartTls() || d.url() != null && d.url().regionMatches(true, 0, "ldaps:", 0, 6);
-            if (tls && d.trustStore() != null && !d.trustStore().isBlank()) {
-                secrets.resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
-                        d.trustStorePasswordFile() == null ? null : cfg.resolve(d.trustStorePasswordFile()),
-                        key + ".trustStorePasswordFile");
-            }
-        }
+        secrets.requireDirectorySecrets(cfg);
         MailConfig m = cfg.mail();
         if (m != null && m.username() != null && !m.username().isBlank()) {
             secrets.resolve("mail.passwordEnv", m.passwordEnv(),
@@ -173,6 +159,7 @@ final class DaemonCommand implements Callable<Integer> {
                     + " running audit short");
         }
         daemon.start();
+        cli.out().println(StoreUrls.where(cfg));
         ScheduleCommand.print(cli.out(), daemon.jobs());
         cli.out().println("kcd-audit daemon running as " + daemon.context().instance()
                 + (logFile == null ? "" : "; log in " + logFile.toAbsolutePath().normalize()) + "; stop with SIGTERM.");

@@ -75,6 +75,9 @@ final class PreflightCommand implements Callable<Integer> {
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
         boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
+        // a config error is said before the store is opened or created (no data/ folder, no FAILED run for it)
+        cli.secrets().requireDirectorySecrets(cfg);
+        cli.out().println(org.kcdauditor.store.StoreUrls.where(cfg));
         AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger("preflight");
         AuditRun audit = everyDc ? run.withDcCheck(target.name()) : run;
         AuditRun.Outcome o = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg, "preflight",

@@ -8,6 +8,7 @@ import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.StoreUrls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +25,8 @@ import java.util.function.IntConsumer;
                 "Reads computer objects (and objects registering SPNs) under directory.baseDn in one paged"
                         + " search; needs only read access; never writes to AD."},
         footer = {"", "Writes the run folder (--out) and the history store: store.url of the config, else"
-                + " data/kcd-audit under the current directory (set store.url when runs start from different folders).",
+                + " data/kcd-audit under the current directory (set store.url when runs start from different folders; the"
+                + " example's keeps it beside the config). The first line printed names it.",
                 Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
                 "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
@@ -77,6 +79,11 @@ final class RunCommand implements Callable<Integer> {
                         : ConsoleSummary.oneLine(cfg.directory().url())) + " … " + n + " objects");
             }
         };
+        // a config error is said before the store is opened or created (no data/ folder, no FAILED run for it)
+        new org.kcdauditor.config.Secrets(env).requireDirectorySecrets(run);
+        if (!DemoCommand.TRIGGER.equals(trigger)) {
+            cli.out().println(StoreUrls.where(run));
+        }
         options.prepareOut();
         AuditRun.Outcome outcome;
         try {

@@ -85,6 +85,36 @@ public final class Secrets {
     }
 
     /**
+     * Resolves every directory's bind password and, where the connection is encrypted, its trust store's password, and
+     * forgets them: a variable not set or a file missing is a config error (exit 2), said before any store is opened
+     * or created, instead of surfacing in the directory's connection as a FAILED run in the store (run, preflight,
+     * baseline capture; the daemon at its start).
+     */
+    public void requireDirectorySecrets(AuditConfig cfg) {
+        for (var e : cfg.directories().entrySet()) {
+            DirectoryConfig d = e.getValue();
+            String key = cfg.directoryKey(e.getKey());
+            if (!d.gssapi()) {
+                forget(resolve(key + ".passwordEnv", d.passwordEnv(),
+                        d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), key + ".passwordFile"));
+            }
+            // the trust store is opened for ldaps:// and StartTLS (LdapConnector), so its password is needed then
+            boolean tls = d.useStartTls() || d.url() != null && d.url().regionMatches(true, 0, "ldaps:", 0, 6);
+            if (tls && d.trustStore() != null && !d.trustStore().isBlank()) {
+                forget(resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
+                        d.trustStorePasswordFile() == null ? null : cfg.resolve(d.trustStorePasswordFile()),
+                        key + ".trustStorePasswordFile"));
+            }
+        }
+    }
+
+    private static void forget(char[] secret) {
+        if (secret != null) {
+            java.util.Arrays.fill(secret, '\0');
+        }
+    }
+
+    /**
      * The bytes of a secret file, at most {@link #MAX_FILE_BYTES}: a file that holds more is the wrong file (a backup,
      * a disk image) and was read whole into the heap; a named pipe waited for a writer for ever. Neither is opened
      * further than that, and the message never shows what was read.

@@ -183,6 +183,19 @@ public final class StoreUrls {
         return v;
     }
 
+    /**
+     * The line run, preflight and the daemon print before they begin: {@code History store: <file>} for an H2 file
+     * store (saying so when it is the working folder's, for want of {@code store.url}), else the URL as
+     * {@link #display} shows it (no parameters: a credential never appears; one before the host is refused by the
+     * config's validation).
+     */
+    public static String where(AuditConfig config) {
+        Path file = h2File(config);
+        String store = file != null ? file.toAbsolutePath().normalize().toString() : display(jdbcUrl(config));
+        return "History store: " + store + (config.store().url() == null
+                ? " (store.url not set: " + DEFAULT_PATH + " of the current folder)" : "");
+    }
+
     /** The URL for messages: the part before any ';' parameters or '?' query (never credentials). */
     public static String display(String url) {
         int cut = url.length();

@@ -78,6 +78,12 @@ class HistoryCommandsTest {
         return code;
     }
 
+    /** What preflight printed after its first line, which names the history store ({@link StoreWhereTest}). */
+    private String verdict() {
+        assertTrue(out.startsWith("History store: "), out);
+        return out.substring(out.indexOf('\n') + 1);
+    }
+
     /**
      * The commands the console suggests name the config as one argument that can be pasted, also when its folder
      * has a space in its name (C:\\Program Files\\…, a user's folder).
@@ -111,18 +117,18 @@ class HistoryCommandsTest {
     void preflightGoNoGoAndUnknownCluster() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n  - name: PAIR\n    nodes: [HV12, HV11]", "");
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), err);
-        assertTrue(out.startsWith("Preflight HVC1: NO-GO"), out);
+        assertTrue(verdict().startsWith("Preflight HVC1: NO-GO"), out);
         assertTrue(out.contains("BLOCKER MISSING_DELEGATION"), out);
         // HV11 -> HV12 has every entry, but HV12's migration SPN is also on svc-vmm: the KDC refuses the ticket
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
-        assertTrue(out.startsWith("Preflight PAIR: NO-GO"), out);
+        assertTrue(verdict().startsWith("Preflight PAIR: NO-GO"), out);
         assertTrue(out.contains("pairs that can migrate: 1/2;"), out);
         assertTrue(out.contains("BLOCKER DUPLICATE_SPN"), out);
         assertTrue(out.contains("Host settings were not checked"), out);
         Path solo = config("  - name: SOLO\n    nodes: [HV01]", "");
         // one node: no pair to check, and nowhere to drain its VMs to for the patch window
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", solo.toString(), "--cluster", "SOLO"), out + err);
-        assertTrue(out.startsWith("Preflight SOLO: NO-GO"), out);
+        assertTrue(verdict().startsWith("Preflight SOLO: NO-GO"), out);
         assertTrue(out.contains("pairs that can migrate: 0/0;"), out);
         assertTrue(out.contains("NO_MIGRATION_PARTNER"), out);
         assertEquals(ExitCodes.USAGE, run("preflight", "--config", cfg.toString(), "--cluster", "NOPE"));
@@ -290,7 +296,7 @@ class HistoryCommandsTest {
                 """;
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-26"));
         assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
-        assertTrue(out.startsWith("Preflight HVC1: GO"), out);
+        assertTrue(verdict().startsWith("Preflight HVC1: GO"), out);
         assertTrue(out.contains("pairs that can migrate: 4/6; blockers: 0; waived: 6"), out);
         // valid through the end of the day in UTC, as baseline diff and the PDF say; at 20:00 UTC that is 4 hours
         // away, which a change window starting now must know (the next preflight is NO-GO): it read "until 2026-11-26"
@@ -300,7 +306,7 @@ class HistoryCommandsTest {
 
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-25"));
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
-        assertTrue(out.startsWith("Preflight HVC1: NO-GO"), out);
+        assertTrue(verdict().startsWith("Preflight HVC1: NO-GO"), out);
         assertTrue(out.contains("BLOCKER MISSING_DELEGATION             HV01 is not allowed to delegate to"
                 + " cifs/hv02.contoso.com"), out);
         assertFalse(out.contains("BLOCKER UNCONSTRAINED_DELEGATION"), out);

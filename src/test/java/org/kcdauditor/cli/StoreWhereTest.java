@@ -1,0 +1,112 @@
+package org.kcdauditor.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.store.StoreUrls;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Where the history goes, as an admin's first run meets it (review of 0.1.0, findings 1 and 19): every run and
+ * preflight says in one line which store it uses (an H2 file by its path, any other by its URL without parameters:
+ * never a password), and a config error (exit 2) is said before any store is opened or created, so it leaves no
+ * {@code data/} folder and no FAILED run behind; a run that fails at run time (an unreachable DC) is still recorded.
+ */
+class StoreWhereTest {
+    @TempDir
+    Path tmp;
+
+    private Path config(String store) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("Kcd Audit (cfg)"));
+        Path file = dir.resolve("kcd-audit.yaml");
+        Files.writeString(file, """
+                directory:
+                  url: ldaps://127.0.0.1:1
+                  bindDn: svc-kcdaudit@contoso.com
+                  passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+                  baseDn: DC=contoso,DC=com
+                  timeoutSeconds: 5
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                reports:
+                  dir: reports
+                """ + store);
+        return file;
+    }
+
+    private static List<String> args(String command, Path cfg) {
+        List<String> a = new ArrayList<>(List.of(command.split(" ")));
+        a.addAll(List.of("--config", cfg.toString()));
+        if (command.equals("preflight")) {
+            a.addAll(List.of("--cluster", "HVC1"));
+        }
+        return a;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "preflight", "baseline capture"})
+    void aConfigErrorOpensNoStoreAndRecordsNoRun(String command) throws Exception {
+        Path cfg = config("store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        CliRun r = CliRun.run(Map.of(), args(command, cfg).toArray(String[]::new));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD is not set"),
+                r.toString());
+        assertFalse(Files.exists(cfg.resolveSibling("data")), "a config error created the store: " + r);
+        assertFalse(Files.exists(cfg.resolveSibling("reports")), r.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "preflight"})
+    void aRunThatFailsAtRunTimeSaysWhereItsHistoryIsAndIsRecordedThere(String command) throws Exception {
+        Path cfg = config("store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        Map<String, String> env = Map.of("KCD_AUDIT_LDAP_PASSWORD", "Winter2026!");
+        CliRun r = CliRun.run(env, args(command, cfg).toArray(String[]::new));
+        assertEquals(1, r.exitCode(), r.toString());
+        Path file = cfg.resolveSibling("data").resolve("kcd-audit.mv.db");
+        assertTrue(r.out().lines().anyMatch(l -> l.equals("History store: " + file)), r.toString());
+        CliRun h = CliRun.run(env, "history", "--config", cfg.toString());
+        assertEquals(0, h.exitCode(), h.toString());
+        assertTrue(h.out().lines().anyMatch(l -> l.contains("FAILED") && l.contains(command)), h.toString());
+    }
+
+    @Test
+    void withoutStoreUrlTheLineSaysItIsTheWorkingFolders() throws Exception {
+        var cfg = ConfigLoader.load(config(""));
+        assertEquals("History store: " + Path.of("data/kcd-audit.mv.db").toAbsolutePath().normalize()
+                + " (store.url not set: data/kcd-audit of the current folder)", StoreUrls.where(cfg));
+    }
+
+    @Test
+    void aPostgreSqlStoreIsNamedByItsUrlWithoutParametersNorItsPassword() throws Exception {
+        var cfg = ConfigLoader.load(config("""
+                store:
+                  url: jdbc:postgresql://db.contoso.com:5432/kcdaudit?sslmode=verify-full&ApplicationName=x
+                  userEnv: KCD_AUDIT_DB_USER
+                  passwordEnv: KCD_AUDIT_DB_PASSWORD
+                """));
+        assertEquals("History store: jdbc:postgresql://db.contoso.com:5432/kcdaudit", StoreUrls.where(cfg));
+    }
+
+    /** The example config, copied where docs/install.md puts it, keeps the history and the reports beside it. */
+    @Test
+    void theExampleKeepsHistoryAndReportsInTheConfigsFolder() throws Exception {
+        Path programData = Files.createDirectories(tmp.resolve("ProgramData").resolve("kcd-audit"));
+        Path cfg = Files.copy(Path.of("config/kcd-audit.example.yaml"), programData.resolve("kcd-audit.yaml"));
+        var loaded = ConfigLoader.load(cfg);
+        assertEquals(programData.resolve("data").resolve("kcd-audit.mv.db"), StoreUrls.h2File(loaded));
+        assertEquals(programData.resolve("reports"), loaded.resolve(loaded.reports().dir()));
+    }
+}
