@@ -27,6 +27,11 @@ import java.util.concurrent.CountDownLatch;
                 "A service gets the variable from its unit's EnvironmentFile (systemd);"
                 + " a scheduled task is given a file (docs/install.md). SMTP password: from the variable"
                 + " mail.passwordEnv names or the file mail.passwordFile (only with mail.username).",
+                "Mail: mail.security starttls (the default; required, never a fall-back to plain text), smtps, or none"
+                        + " (a loopback host only, else mail.allowInsecure: true); mail.trustStore: a PKCS#12 or JKS file"
+                        + " with the CA of an SMTP server the JDK does not trust (docs/scheduling.md).",
+                "Before the first scheduled run: kcd-audit outbox --config FILE --test-mail sends a test message the"
+                        + " way the notices go; outbox --config FILE --show ID prints a queued notice.",
                 "Writes each run's folder under reports.dir (else ./reports) and the history store: store.url,"
                         + " else data/kcd-audit under the current directory (a unit's WorkingDirectory, a task's config"
                         + " folder).",

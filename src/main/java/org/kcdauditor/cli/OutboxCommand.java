@@ -7,28 +7,47 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
+import org.kcdauditor.notify.TestMessage;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.store.OutboxStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 @Command(name = "outbox", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List the mail notices waiting in the outbox (stored, not yet accepted by the SMTP server),"
                 + " with their id, attempts, next attempt and last error. The daemon retries them with back-off.",
+                "--test-mail sends one short test message to mail.to (or --test-mail=ADDRESS) the way the notices"
+                        + " go (mail.host, port, security, trustStore, login) and says whether the SMTP server took it"
+                        + " or why not. --show ID prints a queued notice's subject, recipients and text.",
                 "--discard ID gives up a pending notice that cannot be delivered (as postsuper -d would): it is"
                         + " marked DISCARDED and never sent, but not deleted: --all lists it with who discarded it"
                         + " and when."},
-        footer = {"", "Exit codes: 0 nothing pending (or sent with --send; with --discard: discarded), 1 notices are"
-                + " pending (with --discard: one is being sent now, try again in the seconds it names), 2 usage or"
-                + " config error (with --discard: no such notice, an id start that fits several, or a notice sent or"
-                + " discarded already; then none is discarded).",
+        footer = {"", "Exit codes: 0 nothing pending (or sent with --send; with --discard: discarded; with --test-mail:"
+                + " the server accepted the test message; with --show: shown), 1 notices are pending (with --discard:"
+                + " one is being sent now, try again in the seconds it names; with --test-mail: not sent, one line says"
+                + " why and what to check), 2 usage or config error (with --discard: no such notice, an id start that"
+                + " fits several, or a notice sent or discarded already; then none is discarded; with --show: no such"
+                + " notice or several; with --test-mail: no mail: section, or its password or trust store cannot be"
+                + " read).",
+                "Example, checking the mail settings before the first scheduled run:",
+                "kcd-audit outbox --config config/kcd-audit.yaml --test-mail",
                 "Example, giving up a notice (its id as the listing gives it):",
                 "kcd-audit outbox --config config/kcd-audit.yaml --discard 4e1f0a6c:cluster:HVC1",
                 "Example: kcd-audit outbox --config config/kcd-audit.yaml"})
@@ -56,6 +75,16 @@ final class OutboxCommand implements Callable<Integer> {
                     + " it has ended.")
     List<String> discard;
 
+    @Option(names = "--test-mail", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = "",
+            description = "Send one short test message with the mail settings, to mail.to or to ADDRESS, and say"
+                    + " whether the SMTP server accepted it or why not (the outbox and the store are not touched).")
+    String testMail;
+
+    @Option(names = "--show", paramLabel = "ID",
+            description = "Print the notice ID (as --discard takes it): status, recipients, subject and its text"
+                    + " (the HTML part says the same); a sent or discarded notice's message is not kept.")
+    String show;
+
     OutboxCommand(Cli cli) {
         this.cli = cli;
     }
@@ -66,8 +95,25 @@ final class OutboxCommand implements Callable<Integer> {
             throw new ConfigException("outbox: --discard goes alone, not with --send or --all (discard first, then"
                     + " list or send)");
         }
+        if ((testMail != null || show != null) && (send || all || discard != null || testMail != null && show != null)) {
+            throw new ConfigException("outbox: " + (testMail != null ? "--test-mail" : "--show") + " goes alone, not"
+                    + " with --send, --all, --discard" + (testMail != null ? " or --show" : ""));
+        }
         AuditConfig cfg = ConfigLoader.load(config);
+        if (testMail != null) {
+            TestMessage.Outcome o = TestMessage.send(cfg, cli.secrets(), cli.clock(),
+                    testMail.isBlank() ? List.of() : List.of(testMail.strip()));
+            if (o.sent()) {
+                cli.out().println(o.line());
+                return ExitCodes.OK;
+            }
+            cli.err().println("kcd-audit: outbox --test-mail: " + o.line());
+            return ExitCodes.RUN_FAILED;
+        }
         Database db = Database.open(cfg, cli.env());
+        if (show != null) {
+            return show(new OutboxStore(db));
+        }
         if (discard != null) {
             return discard(new OutboxStore(db));
         }
@@ -185,6 +231,66 @@ final class OutboxCommand implements Callable<Integer> {
             }
         }
         return code;
+    }
+
+    /**
+     * {@code --show}: the notice's status, recipients and subject, then the text part of its stored message (the HTML
+     * part is the same notice); a sent or discarded notice keeps its row but not its message.
+     */
+    private int show(OutboxStore store) {
+        List<String> hits = show.isBlank() ? List.of() : store.matching(show, 4);
+        if (hits.size() != 1) {
+            cli.err().println("kcd-audit: outbox --show: " + (hits.isEmpty() ? "no notice '" + show + "' in the outbox"
+                    + " (kcd-audit outbox --config " + ShellArg.of(config) + " --all lists them with their ids)"
+                    : "'" + show + "' is ambiguous, the start of the ids of " + String.join(", ", hits.stream()
+                    .limit(3).map(OutboxStore::shortId).toList()) + (hits.size() > 3 ? ", …" : "")
+                    + ": give more of the id"));
+            return ExitCodes.USAGE;
+        }
+        OutboxStore.Entry e = store.find(hits.get(0));
+        byte[] mime = store.mime(e.id());
+        PrintStream out = cli.out();
+        out.println("Notice: " + OutboxStore.shortId(e.id()) + (e.jobName() == null ? "" : " (job " + e.jobName() + ")"));
+        out.println("Status: " + e.status() + ", created " + Words.time(e.createdAt()) + ", attempts " + e.attempts()
+                + (e.lastError() == null ? "" : ", last error: " + e.lastError()));
+        out.println("To: " + String.join(", ", e.recipients()));
+        out.println("Subject: " + e.subject());
+        if (mime == null || mime.length == 0) {
+            out.println("(its message is not kept once it is " + e.status().toLowerCase(java.util.Locale.ROOT) + ")");
+            return ExitCodes.OK;
+        }
+        try {
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(mime));
+            List<String> attached = new ArrayList<>();
+            String text = textOf(m, attached);
+            attached.forEach(a -> out.println("Attachment: " + a));
+            out.println();
+            out.print(text == null ? "(no text part)\n" : text.endsWith("\n") ? text : text + "\n");
+        } catch (MessagingException | IOException ex) {
+            throw new ConfigException("outbox --show: the stored message of " + OutboxStore.shortId(e.id())
+                    + " cannot be read (" + ex.getClass().getSimpleName() + ")");
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The first text/plain part of {@code p} that is no attachment; attachments' file names go to {@code attached}. */
+    private static String textOf(Part p, List<String> attached) throws MessagingException, IOException {
+        if (Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())) {
+            attached.add(p.getFileName());
+            return null;
+        }
+        if (p.isMimeType("text/plain")) {
+            return ((String) p.getContent()).replace("\r\n", "\n");
+        }
+        String text = null;
+        if (p.isMimeType("multipart/*")) {
+            Multipart mp = (Multipart) p.getContent();
+            for (int i = 0; i < mp.getCount(); i++) {
+                String t = textOf(mp.getBodyPart(i), attached);
+                text = text == null ? t : text;
+            }
+        }
+        return text;
     }
 
     /** Whether a send has claimed the notice and may still be under way at {@code now}. */
