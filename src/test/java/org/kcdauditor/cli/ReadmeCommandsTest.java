@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * README's Commands table is the CLI's contract: every command (and command of a group) has a row, and every option
@@ -41,20 +40,6 @@ class ReadmeCommandsTest {
             check(c, c.getCommandName(), rows, missing);
         }
         assertEquals(List.of(), missing, "README.md's Commands table lacks these (add them to the command's row)");
-    }
-
-    /** bin/kcd-audit trains its start-up cache before these commands only (LaunchersTest): picocli's commands. */
-    @Test
-    void theShLaunchersCommandsAreKcdAuditsCommands() throws Exception {
-        java.util.regex.Matcher listed = java.util.regex.Pattern.compile("(?m)^  (run \\| [a-z |-]+)\\) ;;$")
-                .matcher(Files.readString(Path.of("bin/kcd-audit")));
-        assertTrue(listed.find(), "the launcher's list of commands");
-        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine root = Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(),
-                Clock.systemUTC(), Path.of(".")));
-        java.util.Set<String> commands = new java.util.TreeSet<>(root.getSubcommands().keySet());
-        commands.remove("help"); // it only prints, as --help does: no training
-        assertEquals(commands, new java.util.TreeSet<>(List.of(listed.group(1).split(" \\| "))));
     }
 
     private static void check(CommandLine c, String path, List<String> rows, List<String> missing) {
