@@ -2,7 +2,8 @@
 rem kcd-audit launcher for cmd.exe. Finds Java 17 or later (JAVA_HOME, else java.exe on PATH) and
 rem runs lib\kcd-auditor.jar with the JVM options of config\jvm.options and the arguments as given.
 rem   set KCD_AUDIT_HEAP=2g          heap for this call, initial and ceiling (default in config\jvm.options)
-rem   set KCD_AUDIT_JAVA_OPTS=...    further JVM options
+rem   set KCD_AUDIT_JAVA_OPTS=...    further JVM options, split at white space: a value with a space goes
+rem                                  in Java's own JDK_JAVA_OPTIONS, in quotes (docs\install.md, "TLS trust")
 rem Inside ( ) a path is expanded only in double quotes: cmd.exe expands %%NAME%% and %%~dp0 before it finds where
 rem a ( ) ends, and the ")" of "C:\Program Files (x86)\..." unquoted there would end it.
 setlocal EnableExtensions DisableDelayedExpansion

@@ -8,7 +8,8 @@ options of config\jvm.options and the arguments as given:
 
     .\kcd-audit.ps1 run --config 'C:\kcd-audit\kcd-audit.yaml'
 
-KCD_AUDIT_HEAP (e.g. 2g) sets the heap (initial and ceiling) for one call, KCD_AUDIT_JAVA_OPTS adds JVM options.
+KCD_AUDIT_HEAP (e.g. 2g) sets the heap (initial and ceiling) for one call, KCD_AUDIT_JAVA_OPTS adds JVM options,
+split at white space: a value with a space goes in Java's own JDK_JAVA_OPTIONS, in quotes (docs\install.md).
 The exit code is kcd-audit's (0, 1, 2 or 3; README.md). java.exe writes to the console directly:
 PowerShell's > and | do not capture its output; use kcd-audit.cmd for that (docs/install.md).
 bin\install-task.ps1 dot-sources this file for the same Java lookup.

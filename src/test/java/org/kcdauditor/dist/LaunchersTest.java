@@ -253,6 +253,33 @@ class LaunchersTest {
     }
 
     /**
+     * KCD_AUDIT_JAVA_OPTS is split at white space, so a value with a space (a trust store under "/opt/my certs") goes
+     * in JDK_JAVA_OPTIONS, which java itself reads, with quotes (README, docs/install.md). Java then says
+     * {@code NOTE: Picked up JDK_JAVA_OPTIONS: "-Djavax.net…"} before its version, and the launcher took the first
+     * quoted word of that for the version: "… did not say its version". The version is read from the version line.
+     */
+    @Test
+    void shLauncherLeavesJdkJavaOptionsToJava(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = dir.resolve("jdk");
+        Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then exec '"
+                + Path.of(System.getProperty("java.home"), "bin", "java") + "' -version; fi\n"
+                + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "rules")
+                .directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("JDK_JAVA_OPTIONS", "\"-Djavax.net.ssl.trustStoreType=PKCS12\""
+                + " \"-Djavax.net.ssl.trustStore=/opt/my certs/cacerts\"");
+        pb.environment().remove("KCD_AUDIT_HEAP");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Output o = launch(pb);
+        assertEquals(List.of("@" + home.resolve("config/jvm.options"), "-jar",
+                home.resolve("lib/kcd-auditor.jar").toString(), "rules", ""), List.of(o.out().split("\n", -1)), o.err());
+    }
+
+    /**
      * KCD_AUDIT_HEAP=lots (or "2 g", "2gb") went to java as -Xmslots: three JVM lines ("Invalid initial heap size",
      * "Could not create the Java Virtual Machine") naming neither the variable nor a value that works. The launcher
      * says so itself, as a configuration error (exit 2), before starting java; a valid size still passes.
