@@ -165,3 +165,7 @@ Write-Host "Java: $java"
 Write-Host "Check it with: Get-ScheduledTaskInfo -TaskName $TaskName, and the log named by daemon.logFile."
 Write-Host ("A daemon that cannot start (a config error, a password file the account cannot read) exits before" +
         " it opens that log: run kcd-audit.cmd schedule --config `"$configPath`" to see such an error.")
+Write-Host "To stop the daemon: Disable-ScheduledTask -TaskName $TaskName; Stop-ScheduledTask -TaskName $TaskName"
+Write-Host ("(in this order: the task's trigger starts a stopped task again within 5 minutes unless it is disabled;" +
+        " Stop-ScheduledTask ends java.exe at once, so a running audit is recorded INTERRUPTED: stop it between" +
+        " runs). Enable-ScheduledTask and Start-ScheduledTask start it again.")

@@ -56,7 +56,8 @@ final class BaselineCommand implements Runnable {
             description = {"Audit now (the run is stored, no reports are written) and write the baseline from it.",
                     "Waivers of an existing baseline are carried over. Refuses to replace an existing baseline"
                             + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."},
-            footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
+            footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, Cli.PASSWORD_PS_1,
+                Cli.PASSWORD_PS_2, Cli.PASSWORD_CMD, Cli.PASSWORD_CMD_1, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
                     + " usage/config error (also:"
                     + " a baseline exists and --force was not given), 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                     "Example:", "kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
@@ -132,7 +133,8 @@ final class BaselineCommand implements Runnable {
             description = {"Read the directory now and show how it differs from the baseline. Writes nothing.",
                     "Exit 0 when there is no drift, 3 when there is (1 the directory could not be read, 2 usage/config"
                             + " error)."},
-            footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, "Example: kcd-audit baseline diff --config config/kcd-audit.yaml"})
+            footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, Cli.PASSWORD_PS_1,
+                Cli.PASSWORD_PS_2, Cli.PASSWORD_CMD, Cli.PASSWORD_CMD_1, "Example: kcd-audit baseline diff --config config/kcd-audit.yaml"})
     static final class Diff implements Callable<Integer> {
         @ParentCommand
         BaselineCommand parent;

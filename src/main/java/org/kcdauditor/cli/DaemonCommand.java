@@ -22,8 +22,14 @@ import java.util.concurrent.CountDownLatch;
                 + " store's database) and mail notices through the outbox. Runs until stopped.",
                 "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit may finish within"
                         + " daemon.stopTimeoutSeconds (default 60 s), else it is recorded INTERRUPTED.",
+                "Windows (the scheduled task of docs/install.md): to stop it, Disable-ScheduledTask"
+                        + " kcd-audit-daemon, then Stop-ScheduledTask kcd-audit-daemon, which ends java.exe at once (a"
+                        + " running audit is recorded INTERRUPTED: stop it between runs); stopped but not disabled, the"
+                        + " task's trigger starts it again within 5 minutes. Enable-ScheduledTask and Start-ScheduledTask"
+                        + " start it again.",
                 "daemon.clustered: true lets several daemons share one PostgreSQL store: each run happens once."},
-        footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
+        footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, Cli.PASSWORD_PS_1,
+                Cli.PASSWORD_PS_2, Cli.PASSWORD_CMD, Cli.PASSWORD_CMD_1,
                 "A service gets the variable from its unit's EnvironmentFile (systemd);"
                 + " a scheduled task is given a file (docs/install.md). SMTP password: from the variable"
                 + " mail.passwordEnv names or the file mail.passwordFile (only with mail.username).",

@@ -51,20 +51,25 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The --fail-on option the demo shares with run, described as the demo applies it: without --fail-on the demo
-     * exits 0 (README), so its help must not say "default: high" as run's does.
+     * The --fail-on and --out options the demo shares with run, described as the demo applies them: without --fail-on
+     * the demo exits 0 (README), so its help must not say "default: high" as run's does; and the demo has no config of
+     * the user's whose reports.dir --out would default to.
      */
-    static void describeFailOn(CommandLine.Model.CommandSpec spec) {
-        CommandLine.Model.OptionSpec shared = spec.findOption("--fail-on");
-        // removed and added again from it on, so that the help lists the options in the same order as run's
+    static void describeOptions(CommandLine.Model.CommandSpec spec) {
+        java.util.Map<String, String> demos = java.util.Map.of(
+                "--out", "Write into DIR (default: ./reports, the reports folder of the current folder, in a new"
+                        + " <UTC yyyyMMdd-HHmmss>-<short run id> folder).",
+                "--fail-on", "Exit 3 when a finding is at least this severe: high, medium, low or info"
+                        + " (the demo exits 0 unless it is given).");
+        // removed and added again from the first on, so that the help lists the options in the same order as run's
         java.util.List<CommandLine.Model.OptionSpec> after = new java.util.ArrayList<>(spec.options());
-        after = after.subList(after.indexOf(shared), after.size());
+        after = after.subList(after.stream().filter(o -> demos.containsKey(o.longestName())).mapToInt(after::indexOf)
+                .min().orElseThrow(), after.size());
         after.forEach(spec::remove);
         for (CommandLine.Model.OptionSpec o : after) {
-            spec.addOption(o != shared ? o : CommandLine.Model.OptionSpec.builder(shared)
-                    .description("Exit 3 when a finding is at least this severe: high, medium, low or info"
-                            + " (the demo exits 0 unless it is given).")
-                    .build());
+            String description = demos.get(o.longestName());
+            spec.addOption(description == null ? o
+                    : CommandLine.Model.OptionSpec.builder(o).description(description).build());
         }
     }
 

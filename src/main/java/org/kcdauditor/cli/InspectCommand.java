@@ -75,7 +75,7 @@ final class InspectCommand implements Runnable {
         for (ImportResult r : results) {
             if (r.failed()) {
                 failed++;
-                cli.err().println(ConsoleSummary.oneLine(r.file() + ": " + r.error()));
+                cli.err().println(ConsoleSummary.oneLine("kcd-audit: " + r.file() + ": " + r.error()));
             } else {
                 cli.err().println(ConsoleSummary.oneLine(r.file() + ": " + r.format() + ": " + r.records() + " record"
                         + (r.records() == 1 ? "" : "s") + ", " + r.skipped() + " line" + (r.skipped() == 1 ? "" : "s")
@@ -89,7 +89,7 @@ final class InspectCommand implements Runnable {
             description = {"Parse patch exports (Get-HotFix | Export-Csv, WSUS/ConfigMgr CSV with --config mappings)"
                     + " and print every record as a JSON line; skipped lines go to stderr as file:line: reason.",
                     "Exit 0 when every file was read, 2 when a file is not a patch export or cannot be read."},
-            footer = {"", "Example, on the demo's exports:",
+            footer = {"", "Example, in the installation folder, on the demo's exports:",
                     "kcd-audit inspect patches config/demo/patches/HV0*.csv"})
     static final class Patches implements Callable<Integer> {
         @ParentCommand
@@ -116,7 +116,7 @@ final class InspectCommand implements Runnable {
                     + " migration-failure event as a JSON line with source, destination and classification, and each"
                     + " KDCSVC event (201-209 of the Key Distribution Center) with its account and service.",
                     "Exit 0 when every file was read, 2 when a file is not an event export or cannot be read."},
-            footer = {"", "Example, on the demo's exports:",
+            footer = {"", "Example, in the installation folder, on the demo's exports:",
                     "kcd-audit inspect events config/demo/events/*"})
     static final class Events implements Callable<Integer> {
         @ParentCommand
@@ -153,7 +153,7 @@ final class InspectCommand implements Runnable {
                     + " VirtualMachineMigrationAuthenticationType, VirtualMachineMigrationPerformanceOption,"
                     + " MaximumVirtualMachineMigrations | Export-Csv) and print one JSON line per host.",
                     "Exit 0 when every file was read, 2 when a file is not such an export or cannot be read."},
-            footer = {"", "Example, on the demo's exports:",
+            footer = {"", "Example, in the installation folder, on the demo's exports:",
                     "kcd-audit inspect host-settings config/demo/hostsettings/*.csv"})
     static final class HostSettings implements Callable<Integer> {
         @ParentCommand

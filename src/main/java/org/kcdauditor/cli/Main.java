@@ -29,9 +29,10 @@ import java.util.Map;
                         + " migration keeps working after Kerberos hardening. Reads AD only; never writes to it.",
                 "",
                 "Start with:  kcd-audit demo",
-                "Then:        copy config/kcd-audit.example.yaml to config/kcd-audit.yaml,",
-                "             edit it (docs/install.md) and run:",
-                "             kcd-audit run --config config/kcd-audit.yaml"},
+                "Then:        copy config/kcd-audit.example.yaml out of the installation",
+                "             folder (an upgrade replaces it), e.g. to C:\\ProgramData\\kcd-audit",
+                "             or /etc/kcd-audit, edit it (docs/install.md) and run:",
+                "             kcd-audit run --config C:\\ProgramData\\kcd-audit\\kcd-audit.yaml"},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  completed, no finding at or above --fail-on",
                 "  1  the run could not complete: directory unreachable, TLS failure, bind",
@@ -153,7 +154,7 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(main);
         cmd.addSubcommand(new RunCommand(cli));
         cmd.addSubcommand(new DemoCommand(cli));
-        DemoCommand.describeFailOn(cmd.getSubcommands().get("demo").getCommandSpec());
+        DemoCommand.describeOptions(cmd.getSubcommands().get("demo").getCommandSpec());
         cmd.addSubcommand(new RulesCommand(cli));
         cmd.addSubcommand(new HistoryCommand(cli));
         cmd.addSubcommand(new BaselineCommand(cli));
@@ -186,10 +187,13 @@ public final class Main implements Runnable {
         CommandLine c = ex.getCommandLine();
         PrintWriter err = c.getErr();
         if (ex instanceof MissingCommand) {
-            err.println(ex.getMessage());
+            err.println("kcd-audit: " + ex.getMessage());
             c.usage(err);
         } else {
-            err.println(ex.getMessage() + " (" + c.getCommandSpec().qualifiedName() + " --help)"
+            String unknown = unknownCommand(ex);
+            err.println("kcd-audit: " + (unknown != null ? "unknown command '" + unknown + "': give one of "
+                    + String.join(", ", c.getSubcommands().keySet()) : ex.getMessage())
+                    + " (" + c.getCommandSpec().qualifiedName() + " --help)"
                     + (missesConfig(ex) ? "; " + ConfigPlaces.missing(cli) : ""));
             if (versionAsACommand(ex)) {
                 // picocli's nearest command was "daemon", which runs until stopped
@@ -200,6 +204,21 @@ public final class Main implements Runnable {
         }
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * The word given for a command of a group that has no such command ({@code kcd-audit audit}, {@code kcd-audit
+     * inspect patch}), which picocli words "Unmatched argument at index 0: 'audit'"; null for any other mistake.
+     */
+    private static String unknownCommand(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            return first.startsWith("-") || c.getParseResult() != null && c.getParseResult().hasSubcommand() ? null
+                    : first;
+        }
+        return null;
     }
 
     /** A required {@code --config} left out: the line goes on to say what to pass ({@link ConfigPlaces}). */

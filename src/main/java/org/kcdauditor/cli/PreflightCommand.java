@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
                         + " every unwaived finding of any severity that blocks a pair (a disabled computer account,"
                         + " live migration disabled on a host), a Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
                         + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
-        footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
+        footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, Cli.PASSWORD_PS_1,
+                Cli.PASSWORD_PS_2, Cli.PASSWORD_CMD, Cli.PASSWORD_CMD_1,
                 "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit preflight --config config/kcd-audit.yaml --cluster HVC1"})
 final class PreflightCommand implements Callable<Integer> {
@@ -183,8 +184,11 @@ final class PreflightCommand implements Callable<Integer> {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");
         } else {
-            cli.out().println("  Fix the blockers (see findings.json in " + (o.outDir() == null ? "-" : o.outDir())
-                    + "), replicate, purge tickets (" + Commands.PURGE_TICKETS + ") and run preflight again.");
+            // preflight writes findings.json alone: the runbook and remediation.ps1 are one command away
+            cli.out().println("  Fix the blockers (see findings.json in " + (o.outDir() == null ? "-" : o.outDir()
+                    + "; runbook and remediation.ps1: kcd-audit report --from " + ShellArg.of(o.outDir())
+                    + " --formats md,html,ps1") + "), replicate, purge tickets (" + Commands.PURGE_TICKETS
+                    + ") and run preflight again.");
         }
         return go ? ExitCodes.OK : ExitCodes.FINDINGS;
     }

@@ -23,11 +23,13 @@ import java.util.function.IntConsumer;
         description = {"Audit the clusters in the config against Active Directory and write findings.json and"
                 + " the reports.",
                 "Reads computer objects (and objects registering SPNs) under directory.baseDn in one paged"
-                        + " search; needs only read access; never writes to AD."},
+                        + " search; needs only read access; never writes to AD. The objects, attributes and"
+                        + " containers the bind account reads: docs/install.md, \"The service account\"."},
         footer = {"", "Writes the run folder (--out) and the history store: store.url of the config, else"
                 + " data/kcd-audit under the current directory (set store.url when runs start from different folders; the"
                 + " example's keeps it beside the config). The first line printed names it.",
-                Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
+                Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, Cli.PASSWORD_PS_1,
+                Cli.PASSWORD_PS_2, Cli.PASSWORD_CMD, Cli.PASSWORD_CMD_1,
                 "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
 final class RunCommand implements Callable<Integer> {

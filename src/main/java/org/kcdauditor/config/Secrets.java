@@ -54,6 +54,16 @@ public final class Secrets {
     }
 
     /**
+     * How to set the variable {@code var} in each shell an admin starts kcd-audit from ("export" says nothing to one on
+     * Windows), the value left out; a name {@link #unset} does not repeat is not repeated here either.
+     */
+    private static String setIt(String var) {
+        return var.equals(var.toUpperCase(java.util.Locale.ROOT)) ? "set it — PowerShell: $env:" + var + " = …; cmd: set \""
+                + var + "=…\"; sh: export " + var + "=… (README shows how without echo)"
+                : "set it in the shell that starts kcd-audit (README shows how without echo)";
+    }
+
+    /**
      * @param key    the config key for messages, e.g. {@code directory.passwordEnv}
      * @param envVar variable name or null
      * @param file   path (already resolved) or null
@@ -63,8 +73,8 @@ public final class Secrets {
         if (envVar != null && !envVar.isBlank()) {
             String value = env.get(envVar);
             if (value == null || value.isEmpty()) {
-                throw new ConfigException(unset(key, envVar, value != null) + " (export it" + (fileKey == null ? ")"
-                        : ", or use " + fileKey + ")"));
+                throw new ConfigException(unset(key, envVar, value != null) + " (" + setIt(envVar)
+                        + (fileKey == null ? ")" : " — or use " + fileKey + ")"));
             }
             return value.toCharArray();
         }
@@ -76,7 +86,8 @@ public final class Secrets {
                 }
                 return value.toCharArray();
             } catch (NoSuchFileException e) {
-                throw new ConfigException(fileKey + ": " + file + " does not exist");
+                throw new ConfigException(fileKey + ": " + file + " does not exist: create it, readable only by the"
+                        + " account that runs kcd-audit (docs/install.md shows how), or correct the path");
             } catch (IOException e) {
                 throw new ConfigException(fileKey + ": cannot read " + file + ": " + org.kcdauditor.io.IoErrors.reason(e));
             }

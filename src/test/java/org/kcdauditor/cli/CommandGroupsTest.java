@@ -25,7 +25,7 @@ class CommandGroupsTest {
     void aGroupWithoutItsCommandIsAUsageError(String group, String help, String commands) {
         CliRun r = group.isEmpty() ? CliRun.run(Map.of()) : CliRun.run(Map.of(), group);
         assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
-        assertTrue(r.err().startsWith("Missing command: give one of " + commands), r.err());
+        assertTrue(r.err().startsWith("kcd-audit: Missing command: give one of " + commands), r.err());
         assertTrue(r.err().contains("(" + help + ")"), r.err());
         assertTrue(r.err().contains("Usage: kcd-audit"), r.err());
         assertEquals("", r.out());
@@ -37,23 +37,23 @@ class CommandGroupsTest {
         CliRun r = CliRun.run(Map.of(), "run", "--confg", "kcd-audit.yaml");
         assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
         // as picocli says it when nothing required is missing (run --config a --confg b)
-        assertTrue(r.err().startsWith("Unknown options: '--confg', 'kcd-audit.yaml'"), r.err());
+        assertTrue(r.err().startsWith("kcd-audit: Unknown options: '--confg', 'kcd-audit.yaml'"), r.err());
         assertTrue(r.err().contains("Possible solutions: --config"), "suggests the option meant: " + r.err());
         assertFalse(r.err().contains("Missing required option"), r.err());
         assertEquals("", r.out());
 
         CliRun missing = CliRun.run(Map.of(), "run");
         assertEquals(ExitCodes.USAGE, missing.exitCode(), missing.toString());
-        assertTrue(missing.err().startsWith("Missing required option: '--config=FILE'"), missing.err());
+        assertTrue(missing.err().startsWith("kcd-audit: Missing required option: '--config=FILE'"), missing.err());
     }
 
     /** A wrong option value or a missing option is one line naming it and where the options are, not the help screen. */
     @ParameterizedTest(name = "kcd-audit {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            run                                      | Missing required option: '--config=FILE' (kcd-audit run --help)
-            preflight --config k.yaml                | Missing required option: '--cluster=NAME' (kcd-audit preflight --help)
-            history --config k.yaml --limit abc      | Invalid value for option '--limit': 'abc' is not a whole number (kcd-audit history --help)
-            run --config k.yaml --confg x.yaml       | Unknown options: '--confg', 'x.yaml' (kcd-audit run --help)
+            run                                      | kcd-audit: Missing required option: '--config=FILE' (kcd-audit run --help)
+            preflight --config k.yaml                | kcd-audit: Missing required option: '--cluster=NAME' (kcd-audit preflight --help)
+            history --config k.yaml --limit abc      | kcd-audit: Invalid value for option '--limit': 'abc' is not a whole number (kcd-audit history --help)
+            run --config k.yaml --confg x.yaml       | kcd-audit: Unknown options: '--confg', 'x.yaml' (kcd-audit run --help)
             """)
     void aUsageErrorIsOneLineAndNotTheHelpScreen(String line, String said) {
         CliRun r = CliRun.run(Map.of(), line.split(" +"));
@@ -148,8 +148,11 @@ class CommandGroupsTest {
         String help = CliRun.run(Map.of(), args.toArray(String[]::new)).out().replaceAll("\\s+", "");
         assertTrue(help.contains(("Password: from the environment variable directory.passwordEnv names or, better on"
                 + " Windows and for a service, the file directory.passwordFile names (docs/install.md); never in the"
-                + " YAML. The example config's variable, for this session: export KCD_AUDIT_LDAP_PASSWORD=... (a Unix"
-                + " shell) $env:KCD_AUDIT_LDAP_PASSWORD = '...' (PowerShell)").replaceAll("\\s+", "")), help);
+                + " YAML. The example config's variable, for this session, asked for without echo (typed after the = it stays"
+                + " in the shell's history): read -rs KCD_AUDIT_LDAP_PASSWORD && export KCD_AUDIT_LDAP_PASSWORD # sh"
+                + " PowerShell, both lines: $env:KCD_AUDIT_LDAP_PASSWORD = (Get-Credential svc-kcdaudit)"
+                + ".GetNetworkCredential().Password cmd, echoed; in double quotes, which keep a password's & | ^ in it:"
+                + " set \"KCD_AUDIT_LDAP_PASSWORD=...\"").replaceAll("\\s+", "")), help);
     }
 
     @Test
@@ -210,8 +213,31 @@ class CommandGroupsTest {
     void versionAsACommandPointsToTheVersionOption() {
         CliRun version = CliRun.run(Map.of(), "version");
         assertEquals(2, version.exitCode(), version.toString());
-        assertEquals("Unmatched argument at index 0: 'version' (kcd-audit --help)\nDid you mean: kcd-audit --version?\n",
+        assertEquals("kcd-audit: unknown command 'version': give one of " + COMMANDS + " (kcd-audit --help)\n"
+                        + "Did you mean: kcd-audit --version?\n",
                 version.err().replace("\r\n", "\n"), version.toString());
+    }
+
+    /** Every command of {@code kcd-audit}, as a line that lists them gives them. */
+    private static final String COMMANDS = "run, demo, rules, history, baseline, inspect, preflight, daemon, schedule,"
+            + " outbox, report, help";
+
+    /**
+     * A word that is no command ({@code kcd-audit audit}, {@code kcd-audit inspect patch}) said "Unmatched argument at
+     * index 0: 'audit'", without the "kcd-audit:" of every other error line and without the commands there are, which
+     * a missing command lists.
+     */
+    @Test
+    void anUnknownCommandIsNamedWithTheCommandsThereAre() {
+        CliRun r = CliRun.run(Map.of(), "audit", "--config", "k.yaml");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: unknown command 'audit': give one of " + COMMANDS + " (kcd-audit --help)",
+                r.err().lines().findFirst().orElse(""), r.err());
+        assertFalse(r.err().contains("Usage:"), r.err());
+        CliRun inspect = CliRun.run(Map.of(), "inspect", "patch", "x.csv");
+        assertEquals(ExitCodes.USAGE, inspect.exitCode(), inspect.toString());
+        assertEquals("kcd-audit: unknown command 'patch': give one of patches, events, host-settings"
+                + " (kcd-audit inspect --help)", inspect.err().lines().findFirst().orElse(""), inspect.err());
     }
 
     /**

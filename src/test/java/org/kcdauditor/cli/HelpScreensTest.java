@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,8 +122,11 @@ class HelpScreensTest {
         CommandLine root = root();
         // picocli wraps after a dot too ("example. yaml"): compared without white space
         String main = root.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", "");
-        assertTrue(main.contains("copyconfig/kcd-audit.example.yamltoconfig/kcd-audit.yaml,editit(docs/install.md)andrun:"
-                + "kcd-auditrun--configconfig/kcd-audit.yaml"), main);
+        // the copy belongs outside the installation folder, which an upgrade replaces (docs/install.md)
+        assertTrue(main.contains("copyconfig/kcd-audit.example.yamloutoftheinstallationfolder(anupgradereplacesit)"),
+                main);
+        assertTrue(main.contains("kcd-auditrun--configC:\\ProgramData\\kcd-audit\\kcd-audit.yaml"), main);
+        assertFalse(main.contains("toconfig/kcd-audit.yaml"), main);
         for (String command : List.of("run", "preflight", "baseline capture", "baseline diff", "daemon", "schedule",
                 "outbox")) {
             CommandLine c = root;
@@ -134,14 +138,71 @@ class HelpScreensTest {
                     "nodefault")) {
                 assertTrue(help.contains(said), command + ": " + said + " in:\n" + help);
             }
-            if (help.contains("exportKCD_AUDIT_LDAP_PASSWORD")) {
-                assertTrue(help.contains("$env:KCD_AUDIT_LDAP_PASSWORD='...'(PowerShell)")
-                        && help.contains("directory.passwordFile") && help.contains("docs/install.md"),
+            assertTrue(help.contains("outsidetheinstallationfolder"), command + ":\n" + help);
+            if (help.contains("KCD_AUDIT_LDAP_PASSWORD")) {
+                // typed in the clear the password lands in the shell's history (PSReadLine's file too); cmd runs
+                // what follows an unquoted & as a command: each shell's form that does not echo or break it
+                for (String form : List.of("read-rsKCD_AUDIT_LDAP_PASSWORD&&exportKCD_AUDIT_LDAP_PASSWORD#sh",
+                        "PowerShell,bothlines:$env:KCD_AUDIT_LDAP_PASSWORD=(Get-Credentialsvc-kcdaudit)"
+                                + ".GetNetworkCredential().Password", "init:set\"KCD_AUDIT_LDAP_PASSWORD=...\"",
+                        "directory.passwordFile", "docs/install.md")) {
+                    assertTrue(help.contains(form), command + ": " + form + " in:\n" + help);
+                }
+                assertFalse(help.contains("exportKCD_AUDIT_LDAP_PASSWORD=") || help.contains("'...'"),
                         command + ":\n" + help);
             } else {
                 assertTrue(List.of("schedule", "outbox").contains(command), command + " binds:\n" + help);
             }
         }
+    }
+
+    /**
+     * daemon's screen said how SIGTERM stops it, not how the scheduled task is stopped on Windows: Stop-ScheduledTask
+     * ends java.exe at once (a running audit is INTERRUPTED) and the task's 5-minute trigger starts it again unless
+     * it is disabled first.
+     */
+    @Test
+    void theDaemonHelpSaysHowToStopTheScheduledTask() {
+        String daemon = usage("daemon");
+        int disable = daemon.indexOf("Disable-ScheduledTask kcd-audit-daemon");
+        int stop = daemon.indexOf("Stop-ScheduledTask kcd-audit-daemon");
+        assertTrue(disable >= 0 && stop > disable, daemon);
+        assertTrue(daemon.contains("ends java.exe at once"), daemon);
+        assertTrue(daemon.contains("within 5 minutes"), daemon);
+    }
+
+    /** What the bind account must read is listed once, in docs/install.md; run's screen said only "read access". */
+    @Test
+    void theRunHelpPointsToTheListOfWhatTheBindAccountReads() {
+        assertTrue(usage("run").contains("docs/install.md, \"The service account\""), usage("run"));
+    }
+
+    /**
+     * The inspect examples name config/demo/… of the installation folder, which from any other folder "no file
+     * matches"; the demo's --out said "default: reports.dir from the config", and the demo has no config of the
+     * user's.
+     */
+    @Test
+    void examplesThatOnlyWorkInTheInstallationFolderSaySoAndTheDemoHasNoConfigsReportsDir() {
+        for (String inspect : List.of("patches", "events", "host-settings")) {
+            String help = usage("inspect " + inspect);
+            assertTrue(help.contains("Example, in the installation folder, on the demo's exports: kcd-audit inspect "
+                    + inspect + " config/demo/"), help);
+        }
+        String demo = usage("demo");
+        assertFalse(demo.contains("reports.dir"), demo);
+        assertTrue(demo.contains("--out=DIR Write into DIR (default: ./reports, the reports folder of the current"
+                + " folder, in a new"), demo);
+        assertTrue(usage("run").contains("default: reports.dir from the config, else ./reports"), usage("run"));
+    }
+
+    /** The help of {@code command} (words apart: "baseline capture"), its white space made single spaces. */
+    private static String usage(String command) {
+        CommandLine c = root();
+        for (String word : command.split(" ")) {
+            c = c.getSubcommands().get(word);
+        }
+        return c.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
     }
 
     private static CommandLine root() {

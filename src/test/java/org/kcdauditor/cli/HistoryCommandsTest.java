@@ -110,6 +110,12 @@ class HistoryCommandsTest {
         assertTrue(err.contains("(kcd-audit history " + quoted + " lists them)"), err);
     }
 
+    private static List<String> fileNames(Path folder) throws java.io.IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** A time as every output writes it: {@code 2026-11-26 06:00:01}. */
     private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
 
@@ -119,6 +125,11 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), err);
         assertTrue(verdict().startsWith("Preflight HVC1: NO-GO"), out);
         assertTrue(out.contains("BLOCKER MISSING_DELEGATION"), out);
+        // the admin about to patch needs the runbook and remediation.ps1, which preflight does not write itself
+        String runFolder = out.replaceAll("(?s).*see findings\\.json in (\\S+?);.*", "$1");
+        assertTrue(out.contains("runbook and remediation.ps1: kcd-audit report --from " + runFolder
+                + " --formats md,html,ps1"), out);
+        assertEquals(List.of("findings.json"), fileNames(Path.of(runFolder)), runFolder);
         // HV11 -> HV12 has every entry, but HV12's migration SPN is also on svc-vmm: the KDC refuses the ticket
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
         assertTrue(verdict().startsWith("Preflight PAIR: NO-GO"), out);
@@ -804,7 +815,7 @@ class HistoryCommandsTest {
         String why = "cannot read: a named pipe or a device, not a file: export into a file and name that file";
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
             assertEquals(ExitCodes.USAGE, run("inspect", "patches", pipe.toString()), err);
-            assertEquals(pipe + ": " + why + "\n", err);
+            assertEquals("kcd-audit: " + pipe + ": " + why + "\n", err);
             Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", """
                     patches:
                       sources: [exports/pipe.csv]

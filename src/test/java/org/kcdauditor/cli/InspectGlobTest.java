@@ -45,9 +45,9 @@ class InspectGlobTest {
     @Test
     void aPatternThatMatchesNothingIsOneLineAndExit2LikeAMissingFile() {
         assertEquals(ExitCodes.USAGE, run("inspect", "events", "config/demo/events/none*.xml"));
-        assertEquals("config/demo/events/none*.xml: no file matches\n", err);
+        assertEquals("kcd-audit: config/demo/events/none*.xml: no file matches\n", err);
         assertEquals("", out);
         assertEquals(ExitCodes.USAGE, run("inspect", "patches", "config/demo/patches/none.csv"));
-        assertTrue(err.startsWith("config/demo/patches/none.csv: cannot read"), err);
+        assertTrue(err.startsWith("kcd-audit: config/demo/patches/none.csv: cannot read"), err);
     }
 }

@@ -51,7 +51,7 @@ class MissingConfigTest {
             CliRun r = CliRun.run(Map.of("USERPROFILE", profile.toString()), command.split(" "));
             assertEquals(2, r.exitCode(), r.toString());
             assertEquals(1, r.err().strip().lines().count(), r.err());
-            assertTrue(r.err().startsWith("Missing required option"), r.err());
+            assertTrue(r.err().startsWith("kcd-audit: Missing required option"), r.err());
             assertTrue(r.err().contains("(kcd-audit " + command + " --help); there is no default; found " + cfg
                     + ": --config " + cfg), r.err());
         }

@@ -201,7 +201,8 @@ class ConfigErrorsTest {
                 "the daemon started");
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("kcd-audit: " + given + ": directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD "
-                + problem + " (export it, or use directory.passwordFile)", r.err().strip(), r.toString());
+                + problem + " (set it — PowerShell: $env:KCD_AUDIT_LDAP_PASSWORD = …; cmd: set \"KCD_AUDIT_LDAP_PASSWORD=…\"; sh:"
+                + " export KCD_AUDIT_LDAP_PASSWORD=… (README shows how without echo) — or use directory.passwordFile)", r.err().strip(), r.toString());
     }
 
     /**

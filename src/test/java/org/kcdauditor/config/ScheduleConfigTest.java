@@ -180,14 +180,17 @@ class ScheduleConfigTest {
     void theDaemonRefusesToStartWithoutTheTrustStorePasswordsItWillNeed() throws Exception {
         assertDaemonRefuses(GOOD.replace("security: starttls", "security: smtps\n  trustStore: smtp-ca.p12\n"
                 + "  trustStorePasswordEnv: SMTP_TS_PW"),
-                "mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (export it)");
+                "mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (set it — PowerShell: $env:SMTP_TS_PW = …;"
+                        + " cmd: set \"SMTP_TS_PW=…\"; sh: export SMTP_TS_PW=… (README shows how without echo))");
         // the directory's trust store: its variable, or its file
         String ldap = "baseDn: DC=contoso,DC=com\n  trustStore: ad-ca.p12\n  ";
         assertDaemonRefuses(GOOD.replace("baseDn: DC=contoso,DC=com", ldap + "trustStorePasswordEnv: LDAP_TS_PW"),
                 "directory.trustStorePasswordEnv: environment variable LDAP_TS_PW is not set"
-                        + " (export it, or use directory.trustStorePasswordFile)");
+                        + " (set it — PowerShell: $env:LDAP_TS_PW = …; cmd: set \"LDAP_TS_PW=…\"; sh: export LDAP_TS_PW=…"
+                        + " (README shows how without echo) — or use directory.trustStorePasswordFile)");
         assertDaemonRefuses(GOOD.replace("baseDn: DC=contoso,DC=com", ldap + "trustStorePasswordFile: secrets/ad-ca.pw"),
-                "directory.trustStorePasswordFile: " + tmp.resolve("secrets/ad-ca.pw") + " does not exist");
+                "directory.trustStorePasswordFile: " + tmp.resolve("secrets/ad-ca.pw") + " does not exist: create it, readable"
+                        + " only by the account that runs kcd-audit (docs/install.md shows how), or correct the path");
     }
 
     /** The daemon on this config, with the bind and SMTP passwords set, exits 2 with {@code expected}. */

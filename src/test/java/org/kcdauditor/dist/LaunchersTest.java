@@ -843,6 +843,11 @@ class LaunchersTest {
         String uninstall = install.substring(install.indexOf("if ($Uninstall) {"));
         int lookUp = uninstall.indexOf("if (-not (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue)) {");
         assertTrue(lookUp > 0 && lookUp < uninstall.indexOf("Unregister-ScheduledTask"), "looked up before it is removed");
+        // its closing lines say how to stop the "service": Stop-ScheduledTask alone is undone by the 5-minute trigger
+        String closing = install.substring(install.lastIndexOf("Start-ScheduledTask -TaskName $TaskName\r\n"));
+        assertTrue(closing.contains("To stop the daemon: Disable-ScheduledTask -TaskName $TaskName; Stop-ScheduledTask"
+                + " -TaskName $TaskName"), closing);
+        assertTrue(closing.contains("ends java.exe at once") && closing.contains("within 5 minutes"), closing);
     }
 
     /**

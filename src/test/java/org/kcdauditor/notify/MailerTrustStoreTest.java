@@ -29,7 +29,9 @@ class MailerTrustStoreTest {
         try (SmtpDeadline deadline = new SmtpDeadline(30)) {
             e = assertThrows(ConfigException.class, () -> mailer.session(deadline));
         }
-        assertEquals("mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (export it)",
+        assertEquals("mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (set it — PowerShell:"
+                + " $env:SMTP_TS_PW = …; cmd: set \"SMTP_TS_PW=…\"; sh: export SMTP_TS_PW=… (README shows how without"
+                + " echo))",
                 e.getMessage());
     }
 
