@@ -120,10 +120,12 @@ public final class FindingSink {
             // a decision's question is a sentence too: the runbooks' "To decide" and the remediation read it
             List<Action> shown = new ArrayList<>(actions.size());
             for (Action a : actions) {
-                String what = a instanceof Action.Manual m ? byCode(m.what(), host, peer) : null;
-                // a question without a look-alike name is kept as it is, not copied
-                shown.add(what == null || what == ((Action.Manual) a).what() ? a
-                        : new Action.Manual(what, ((Action.Manual) a).proposed()));
+                if (a instanceof Action.Manual m) {
+                    String what = byCode(m.what(), host, peer);
+                    // a question without a look-alike name is kept as it is, not copied
+                    a = what == m.what() ? m : new Action.Manual(what, m.proposed());
+                }
+                shown.add(a);
             }
             findings.add(Finding.of(rule.id(), severity, cluster, host, peer, spn, idSpnSet ? idSpn : spn,
                     byCode(message, host, peer), evidence, shown, commands)); // the finding keeps a copy

@@ -66,7 +66,8 @@ public final class ProtocolTransitionMismatchRule implements Rule {
             // the draft and its evidence only for a node the policy reports: nearly every node passes
             if (policy == ProtocolTransition.ANY && !transition) {
                 List<Evidence.PairRef> pairs = blockedPairs(ctx, node);
-                draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("any")).pairs(pairs).build())
+                draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("any")).pairs(pairs)
+                                .build())
                         .message(name + (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) ? " is trusted for unconstrained delegation and"
                                 + " has delegation entries, without protocol transition,"
                                 : node.delegateTo().isEmpty() ? " is not trusted for delegation ('Do not trust this"
@@ -81,7 +82,8 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                                 + " take it out of clusters[]; leave a domain controller's delegation as it is.")
                                 : new Action.SetProtocolTransition(name, true)).emit();
             } else if (policy == ProtocolTransition.KERBEROS_ONLY && transition) {
-                draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("kerberos-only")).build())
+                draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("kerberos-only"))
+                                .build())
                         .message(name + " uses " + ANY + " but the policy demands " + KERBEROS + ".")
                         .action(new Action.SetProtocolTransition(name, false)).emit();
             } else if (policy == ProtocolTransition.EITHER && !transition && !node.delegateTo().isEmpty()
