@@ -175,7 +175,7 @@ def main(argv=None):
                 deleg += [MVSMS + "/" + peer, MVSMS + "/" + fq, "cifs/" + peer, "cifs/" + fq]
             hosts.append({"name": name, "cluster": cname, "peers": [p for p in names if p != name],
                           "uac": UAC_WORKSTATION_TRUST | (UAC_TRUSTED_TO_AUTH if pt else 0),
-                          "deleg": deleg, "os": (os_name, os_ver), "rbcd": None, "rid": 10000 + n})
+                          "deleg": deleg, "os": (os_name, os_ver), "rbcd": None, "rid": 10000 + int(name[2:])})
 
     # --- drift ---------------------------------------------------------------------------------
     drift = {"missing-entry": 0, "missing-direction": 0, "stale-entry": 0, "unconstrained": 0,
