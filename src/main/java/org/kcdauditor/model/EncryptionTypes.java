@@ -18,6 +18,8 @@ public final class EncryptionTypes {
     public static final int AES256_CTS_HMAC_SHA1_96_SK = 0x20;
     /** Either AES ticket type. */
     public static final int AES = AES128_CTS_HMAC_SHA1_96 | AES256_CTS_HMAC_SHA1_96;
+    /** The bits that name an encryption type a ticket can be issued in (0x20 and the feature bits name none). */
+    public static final int TICKET_TYPES = DES_CBC_CRC | DES_CBC_MD5 | RC4_HMAC | AES;
 
     private static final int[] BITS = {DES_CBC_CRC, DES_CBC_MD5, RC4_HMAC, AES128_CTS_HMAC_SHA1_96,
             AES256_CTS_HMAC_SHA1_96, AES256_CTS_HMAC_SHA1_96_SK};
@@ -30,6 +32,16 @@ public final class EncryptionTypes {
     /** Whether an explicit, non-zero value is set (null and 0 both leave the choice to the KDC's default). */
     public static boolean explicit(Integer value) {
         return value != null && value != 0;
+    }
+
+    /**
+     * Whether an explicit value names no ticket encryption type: 0x20 alone (AES session keys, "enforce AES session
+     * keys when legacy ciphers are in use", MS-KILE 2.2.7) or only feature bits (0x10000-0x80000). Such a value is not
+     * 0, so it is no "not set" that takes the domain default (in Microsoft's etype calculator only 0 does), and the KDC
+     * finds no encryption type for the account's tickets.
+     */
+    public static boolean namesNoTicketType(Integer value) {
+        return explicit(value) && (value & TICKET_TYPES) == 0;
     }
 
     /** Whether the value names AES128 or AES256 tickets. */

@@ -55,7 +55,11 @@ public final class AesNotEnabledRule implements Rule {
                     : noAes ? EncryptionTypes.aesInsteadOfRc4AndDes(set) : set;
             List<Evidence.PairRef> pairs = EncryptionRules.keyedPairs(ctx, o);
             Action fix = new Action.SetEncryptionTypes(o.name(), wanted, desOnly, set);
-            String what = (noAes ? "its msDS-SupportedEncryptionTypes is " + EncryptionTypes.describe(set) : "")
+            String what = (noAes ? "its msDS-SupportedEncryptionTypes is " + EncryptionTypes.describe(set)
+                    + (EncryptionTypes.namesNoTicketType(set) ? ", which names no ticket encryption type (0x20 only"
+                    + " asks for AES session keys and the bits from 0x10000 on are features, MS-KILE 2.2.7; a value"
+                    + " other than 0 is not the domain default), so the KDC finds no encryption type for its tickets"
+                    : "") : "")
                     + (noAes && desOnly ? " and " : "")
                     + (desOnly ? "'Use only Kerberos DES encryption types' (USE_DES_KEY_ONLY) is set" : "");
             String unused = EncryptionRules.unused(ctx, o, pairs);

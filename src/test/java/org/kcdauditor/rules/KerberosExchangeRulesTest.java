@@ -1036,6 +1036,31 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * A value that names no ticket encryption type: 0x20 (AES256-CTS-HMAC-SHA1-96-SK, "enforce AES session keys when
+     * legacy ciphers are in use", MS-KILE 2.2.7) alone, or only feature bits (0x80000 resource SID compression
+     * disabled). It is not 0, so it is no "not set" that takes the domain default (DefaultDomainSupportedEncTypes; in
+     * Microsoft's etype calculator only 0 does) and the KDC finds no encryption type for the account's tickets
+     * (KDC_ERR_ETYPE_NOTSUPP): AES_NOT_ENABLED, blocking everywhere (no RC4 either), and the message says why an "AES256…"
+     * name does not help. The fix adds AES128+AES256 and keeps the bit.
+     */
+    @Test
+    void aValueNamingNoTicketEncryptionTypeBlocksEverywhereAndSaysSo() {
+        for (int value : new int[]{0x20, 0x80000}) {
+            AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03").encryptionTypes(value)
+                    .build()));
+            Finding f = of(r, "AES_NOT_ENABLED").get(0);
+            assertTrue(f.message().contains("names no ticket encryption type"), f.message());
+            assertTrue(f.message().contains("4 directed pairs cannot migrate."), "no RC4 either: " + f.message());
+            assertEquals(List.of(new Action.SetEncryptionTypes("HV02", value | 0x18, false, value)), f.actions());
+            for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
+                assertEquals(List.of(new Blocker("AES_NOT_ENABLED", f.id())), pair(r, p[0], p[1]).blockers(),
+                        p[0] + " -> " + p[1]);
+            }
+            assertFalse(verdict(r).go());
+        }
+    }
+
+    /**
      * A node whose dNSHostName (hv02.corp.contoso.com, the name it writes from its own primary DNS suffix and the
      * name its peers resolve it to) is not the host part of its SPNs (hv02.contoso.com, left from before a suffix
      * change): a source asks for {@code Microsoft Virtual System Migration Service/hv02.corp.contoso.com}, which no
