@@ -1082,6 +1082,37 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * HV02 registering its migration SPN only with a trailing dot ({@code …/hv02.contoso.com.}, nothing without it):
+     * a source asks for {@code …/hv02.contoso.com}, the peer's dNSHostName. The KDC looks the name up as asked (MS-KILE
+     * 3.3.5.1.1: the search key is the name's parts joined with "/") with an equality match (MS-ADTS 3.1.1.13.6
+     * {@code LookupAttr}, MS-DRSR 4.1.4.2.14 {@code LookupSPN}), which no published step takes a dot off, and Samba's
+     * KDC compares the whole string: the registration does not answer, so the pairs into HV02 are blocked by
+     * TARGET_SPN_NOT_REGISTERED, whose message says that HV02 holds it only with the dot and whose fix registers the
+     * form without it. Before, the tool took the dotted spelling for the name and read the pairs OK. The same for a
+     * {@code HOST/x.} that would serve {@code cifs/x} through sPNMappings.
+     */
+    @Test
+    void anSpnRegisteredOnlyWithATrailingDotDoesNotAnswerTheNameAsked() {
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .withoutSpn(MIG + "/hv02.contoso.com").spn(MIG + "/hv02.contoso.com.").build()));
+        Finding f = of(r, "TARGET_SPN_NOT_REGISTERED").get(0);
+        assertEquals(MIG + "/hv02.contoso.com", f.spn());
+        assertTrue(f.message().contains("only as '" + MIG + "/hv02.contoso.com.'"), f.message());
+        assertEquals(List.of(new Action.RegisterSpn("HV02", MIG + "/hv02.contoso.com")), f.actions());
+        assertEquals(List.of(), of(r, "DUPLICATE_SPN"));
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        assertFalse(pair(r, "HV03", "HV02").ok());
+        assertTrue(pair(r, "HV02", "HV01").ok());
+        assertFalse(verdict(r).go());
+
+        AuditResult host = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .withoutSpn("HOST/hv02.contoso.com").spn("HOST/hv02.contoso.com.").build()));
+        assertEquals(List.of("cifs/hv02.contoso.com"), of(host, "TARGET_SPN_NOT_REGISTERED").stream()
+                .map(Finding::spn).toList());
+        assertFalse(pair(host, "HV01", "HV02").ok());
+    }
+
+    /**
      * {@code cifs/hv02:445} is another SPN than the {@code cifs/HV02} an SMB client asks for (the KDC compares the
      * whole name, MS-SFU 3.2.5.2.1: the SPN in the request must be in msDS-AllowedToDelegateTo): an entry with the
      * port in place of the plain one leaves the pair missing its entry.
