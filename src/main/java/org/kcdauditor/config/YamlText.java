@@ -83,10 +83,10 @@ public final class YamlText {
         CoderResult r = decoder.decode(in, out, true);
         if (r.isError()) {
             // the line, counted in what was read before it: a byte offset read like a byte's value
-            long line = 1 + out.flip().chars().filter(c -> c == '\n').count();
-            throw new ConfigException(file + ": not a " + cs.name() + " text file (line " + line + " is not "
-                    + cs.name() + "): " + (utf8 ? "a binary file, or text in another encoding; save it as UTF-8"
-                    : "save it as UTF-8 (Notepad: Save as, Encoding UTF-8)"));
+            out.flip();
+            throw new ConfigException(file + ": not a " + cs.name() + " text file (line " + lineAt(out, out.length())
+                    + " is not " + cs.name() + "): " + (utf8 ? "a binary file, or text in another encoding; save it as"
+                    + " UTF-8" : "save it as UTF-8 (Notepad: Save as, Encoding UTF-8)"));
         }
         try {
             decoder.flush(out);
@@ -94,12 +94,18 @@ public final class YamlText {
             throw new ConfigException(file + ": not a " + cs.name() + " text file; save it as UTF-8");
         }
         String text = out.flip().toString();
-        int zero = text.indexOf('\0');
+        // UTF-8's zero bytes were refused above, before decoding: only another encoding's text is looked at again
+        int zero = utf8 ? -1 : text.indexOf('\0');
         if (zero >= 0) {
-            throw new ConfigException(file + ": not a text file (a zero character on line " + (1 + text.substring(0,
-                    zero).chars().filter(c -> c == '\n').count()) + "): give the YAML file itself, saved as UTF-8");
+            throw new ConfigException(file + ": not a text file (a zero character on line " + lineAt(text, zero)
+                    + "): give the YAML file itself, saved as UTF-8");
         }
         return text;
+    }
+
+    /** The 1-based line of the character at {@code end} of {@code text}: the line feeds before it, plus one. */
+    private static long lineAt(CharSequence text, int end) {
+        return 1 + text.chars().limit(end).filter(c -> c == '\n').count();
     }
 
     /**

@@ -154,4 +154,53 @@ class StrictYamlTest {
         assertEquals(baseline + ": not a UTF-8 text file (line 3 is not UTF-8): a binary file, or text in another"
                 + " encoding; save it as UTF-8", e.getMessage());
     }
+
+    /**
+     * The lines the messages give are the same whatever the file's line breaks and encoding: LF, CRLF, UTF-8 with a byte
+     * order mark, UTF-16 LE and BE (with theirs). Pins YamlText's own counts (a character that does not decode, a zero
+     * character) and the parser's (a key written twice, a value refused after reading) for each.
+     */
+    @Test
+    void linesAreCountedAlikeForEveryLineBreakAndEncoding() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        String text = CONFIG.replace("reports:\n  dir: elsewhere\n", "");
+        record Form(String name, String eol, java.nio.charset.Charset cs, boolean bom) {
+        }
+        for (Form f : List.of(new Form("LF", "\n", StandardCharsets.UTF_8, false),
+                new Form("CRLF", "\r\n", StandardCharsets.UTF_8, false),
+                new Form("UTF-8 BOM, LF", "\n", StandardCharsets.UTF_8, true),
+                new Form("UTF-8 BOM, CRLF", "\r\n", StandardCharsets.UTF_8, true),
+                new Form("UTF-16LE, CRLF", "\r\n", StandardCharsets.UTF_16LE, true),
+                new Form("UTF-16BE, LF", "\n", StandardCharsets.UTF_16BE, true))) {
+            boolean utf8 = f.cs().equals(StandardCharsets.UTF_8);
+            // line 9 (clusters[0].name) holds a character that does not decode
+            String[] at = (f.bom() ? "\uFEFF" + text : text).replace("\n", f.eol()).split("HVC1", 2);
+            byte[] bad = utf8 ? new byte[]{(byte) 0xfc} : f.cs().equals(StandardCharsets.UTF_16LE)
+                    ? new byte[]{0x00, (byte) 0xD8, 0x41, 0x00} : new byte[]{(byte) 0xD8, 0x00, 0x00, 0x41};
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            b.writeBytes(at[0].getBytes(f.cs()));
+            b.writeBytes(bad);
+            b.writeBytes(at[1].getBytes(f.cs()));
+            ConfigException e = assertThrows(ConfigException.class, () -> YamlText.decode(file, b.toByteArray()), f.name());
+            assertTrue(e.getMessage().startsWith(file + ": not a " + f.cs().name() + " text file (line 9 is not "),
+                    f.name() + ": " + e.getMessage());
+            if (!utf8) {
+                // a zero character on line 10 (the nodes)
+                byte[] zero = ("\uFEFF" + text.replace("\n", f.eol()).replace("HV02", "HV\u000002")).getBytes(f.cs());
+                e = assertThrows(ConfigException.class, () -> YamlText.decode(file, zero), f.name());
+                assertEquals(file + ": not a text file (a zero character on line 10): give the YAML file itself, saved"
+                        + " as UTF-8", e.getMessage(), f.name());
+            }
+            // the parser's lines: a key written twice, and a value refused after reading
+            Files.write(file, ((f.bom() ? "\uFEFF" : "") + CONFIG.replace("\n", f.eol())).getBytes(f.cs()));
+            e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file), f.name());
+            assertEquals(file + ":11: 'reports' appears twice (first at line 6); only one can count: remove or merge the"
+                    + " other", e.getMessage(), f.name());
+            Files.write(file, ((f.bom() ? "\uFEFF" : "") + text.replace("[json]", "[json, docx]").replace("\n", f.eol()))
+                    .getBytes(f.cs()));
+            e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file), f.name());
+            assertTrue(e.getMessage().startsWith(file + ":7: reports.formats[1]: unknown format 'docx'"),
+                    f.name() + ": " + e.getMessage());
+        }
+    }
 }
