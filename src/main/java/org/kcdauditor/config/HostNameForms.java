@@ -16,12 +16,21 @@ import java.util.stream.Collectors;
  * its name: the audit matches it against sAMAccountName, cn and dNSHostName, so a down-level logon name
  * ({@code CONTOSO\HV02}), a DN, an IP address or a name holding white space or a character no computer name or DNS
  * name holds found no object, and the run reported HOST_NOT_FOUND, "no computer object with that name exists", for one
- * that exists. The forms README documents ({@code HV02}, {@code HV02$}, {@code hv02.contoso.com}, its trailing dot)
- * and any other name of characters a computer name may hold pass.
+ * that exists. So is a user principal name ({@code HV02@contoso.com}), and a name holding a character Windows refuses
+ * in a computer name, or of digits only (Microsoft, "Naming conventions in Active Directory for computers, domains,
+ * sites, and OUs"; Windows refuses them when a computer is named or renamed): NetBIOS allows some of them, so the
+ * name was looked up as written, but no computer has it. The forms README documents ({@code HV02}, {@code HV02$},
+ * {@code hv02.contoso.com}, its trailing dot) and any other name of characters a computer name may hold pass.
  */
 final class HostNameForms {
-    /** Characters no sAMAccountName and no DNS name holds (Microsoft's list for account names). */
-    private static final String NEVER_IN_A_NAME = "\"/\\[]:;|=,+*?<>";
+    /**
+     * Characters no computer name holds: those no sAMAccountName holds ({@code " / \ [ ] : ; | = , + * ? < >}) and
+     * those Windows refuses in a computer name besides ({@code ` ~ ! # % ^ & ( ) { } '}); {@code @} (a UPN) and
+     * {@code $} (which ends a sAMAccountName, {@code HV02$}, and nothing else) have their own messages.
+     */
+    private static final String NEVER_IN_A_NAME = "\"/\\[]:;|=,+*?<>`~!#%^&(){}'";
+    /** A computer name of digits alone, with or without the sAMAccountName's {@code $} (not an FQDN's first label). */
+    private static final Pattern ONLY_DIGITS = Pattern.compile("\\d+\\$?");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     /** Two colons or more, hex digits and dots (an embedded IPv4), and a zone ({@code %eth0}). */
     private static final Pattern IPV6 = Pattern.compile("(?=.*:.*:)[0-9A-Fa-f:.]+(%[\\w.-]+)?");
@@ -57,14 +66,29 @@ final class HostNameForms {
         if (name.indexOf('=') >= 0 && DN.isValidDN(name, true)) {
             return shown + " is a distinguished name, not a host name: " + fromDn(name, domain);
         }
+        int at = name.indexOf('@');
+        if (at >= 0) {
+            // HV02@contoso.com, HV02$@CONTOSO.COM: the computer's name is before the '@'
+            return shown + " looks like a user principal name (UPN), not a host name: " + suggest(name.substring(0, at),
+                    domain);
+        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
+            if (c == '$' && i == name.length() - 1) {
+                continue; // HV02$, the sAMAccountName
+            }
+            if (c == '$') {
+                return shown + " is not a host name (it holds '$' other than at its end): " + ANY;
+            }
             if (NEVER_IN_A_NAME.indexOf(c) >= 0) {
                 // hv02.contoso.com:5985: the host before the port
                 String host = c == ':' ? name.substring(0, i) : null;
                 return shown + " is not a host name (it holds '" + c + "'): " + (host == null ? ANY
                         : suggest(host, domain));
             }
+        }
+        if (ONLY_DIGITS.matcher(name).matches()) {
+            return shown + " is not a host name (a computer name is never only digits): " + ANY;
         }
         return null;
     }

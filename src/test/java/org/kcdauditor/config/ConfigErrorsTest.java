@@ -122,7 +122,8 @@ class ConfigErrorsTest {
      * A node or file server written in a form that names no computer by its name — a down-level logon name, a DN, an IP
      * address, a name with white space — was taken as given and found no object: HOST_NOT_FOUND "no computer object with
      * that name exists" for a computer that exists, and the cluster at 100 % without it. Refused at its line instead,
-     * with the name to give where the value holds it.
+     * with the name to give where the value holds it. So is a UPN ({@code HV02@contoso.com}: '@' is allowed in NetBIOS
+     * names, so it passed), a character Windows refuses in a computer name, a '$' before the end, and digits alone.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
@@ -137,6 +138,22 @@ class ConfigErrorsTest {
             'HOST/hv02.contoso.com'                            | 8: clusters[0].nodes[1]: 'HOST/hv02.contoso.com' is not a host name (it holds '/'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             "HV02\\e[2J"                                       | 8: clusters[0].nodes[1]: 'HV02\\u001B[2J' is not a host name (it holds the character \\u001B): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             "HV\\u202E20"                                      | 8: clusters[0].nodes[1]: 'HV\\u202E20' is not a host name (it holds the character \\u202E): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV02@contoso.com'                                 | 8: clusters[0].nodes[1]: 'HV02@contoso.com' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
+            'HV02$@CONTOSO.COM'                                | 8: clusters[0].nodes[1]: 'HV02$@CONTOSO.COM' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
+            'hv02.contoso.com@contoso.com'                     | 8: clusters[0].nodes[1]: 'hv02.contoso.com@contoso.com' looks like a user principal name (UPN), not a host name: give the NetBIOS name (hv02) or the FQDN (hv02.contoso.com)
+            '@contoso.com'                                     | 8: clusters[0].nodes[1]: '@contoso.com' looks like a user principal name (UPN), not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV#02'                                            | 8: clusters[0].nodes[1]: 'HV#02' is not a host name (it holds '#'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV(02)'                                           | 8: clusters[0].nodes[1]: 'HV(02)' is not a host name (it holds '('): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV02!'                                            | 8: clusters[0].nodes[1]: 'HV02!' is not a host name (it holds '!'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV`02'                                            | 8: clusters[0].nodes[1]: 'HV`02' is not a host name (it holds '`'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV%02'                                            | 8: clusters[0].nodes[1]: 'HV%02' is not a host name (it holds '%'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV^02'                                            | 8: clusters[0].nodes[1]: 'HV^02' is not a host name (it holds '^'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV&02'                                            | 8: clusters[0].nodes[1]: 'HV&02' is not a host name (it holds '&'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV{02}'                                           | 8: clusters[0].nodes[1]: 'HV{02}' is not a host name (it holds '{'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            "HV'02"                                            | 8: clusters[0].nodes[1]: 'HV'02' is not a host name (it holds '''): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            'HV$02'                                            | 8: clusters[0].nodes[1]: 'HV$02' is not a host name (it holds '$' other than at its end): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            '1234'                                             | 8: clusters[0].nodes[1]: '1234' is not a host name (a computer name is never only digits): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
+            '1234$'                                            | 8: clusters[0].nodes[1]: '1234$' is not a host name (a computer name is never only digits): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             """)
     void aNodeInAFormThatIsNoHostNameIsRefusedWithTheNameToGive(String node, String expected) throws Exception {
         CliRun r = refused("nodes: [HV01, HV02, HV03]", "nodes: [HV01, " + node + ", HV03]");
@@ -156,9 +173,9 @@ class ConfigErrorsTest {
     void theNodeFormsReadmeNamesAreRead() throws Exception {
         Path file = tmp.resolve("kcd-audit.yaml");
         Files.writeString(file, GOOD.replace("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02$, hv03.contoso.com,"
-                + " hv04.contoso.com., hv_05, HV-06, 'НV07']\n    fileServers: [nas01.contoso.com, NAS02$]"));
+                + " hv04.contoso.com., hv_05, HV-06, 'НV07', 2HV08]\n    fileServers: [nas01.contoso.com, NAS02$]"));
         AuditConfig c = ConfigLoader.load(file);
-        assertEquals(List.of("HV01", "HV02$", "hv03.contoso.com", "hv04.contoso.com.", "hv_05", "HV-06", "НV07"),
+        assertEquals(List.of("HV01", "HV02$", "hv03.contoso.com", "hv04.contoso.com.", "hv_05", "HV-06", "НV07", "2HV08"),
                 c.clusters().get(0).nodes());
         assertEquals(List.of("nas01.contoso.com", "NAS02$"), c.clusters().get(0).fileServers());
     }
