@@ -180,6 +180,18 @@ public final class ConfigLoader {
         return c;
     }
 
+    /**
+     * The line of the key at {@code keyPath} in the config {@code file}, or 0 where it has none or cannot be read: for
+     * a problem found after loading, when the file is read again.
+     */
+    static int lineOf(Path file, String keyPath) {
+        try {
+            return file == null ? 0 : YamlText.lineOf(YAML.getFactory(), YamlText.read(file), keyPath);
+        } catch (IOException | ConfigException e) {
+            return 0;
+        }
+    }
+
     /** Whether {@code message} starts with a key path of the configuration ({@link #KEY_PATH}). */
     static boolean startsWithKey(String message) {
         return message != null && KEY_PATH.matcher(message).lookingAt();

@@ -106,16 +106,29 @@ public final class Secrets {
             DirectoryConfig d = e.getValue();
             String key = cfg.directoryKey(e.getKey());
             if (!d.gssapi()) {
-                forget(resolve(key + ".passwordEnv", d.passwordEnv(),
-                        d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), key + ".passwordFile"));
+                forget(resolve(cfg, key + ".passwordEnv", d.passwordEnv(), d.passwordFile(), key + ".passwordFile"));
             }
             // the trust store is opened for ldaps:// and StartTLS (LdapConnector), so its password is needed then
             boolean tls = d.useStartTls() || d.url() != null && d.url().regionMatches(true, 0, "ldaps:", 0, 6);
             if (tls && d.trustStore() != null && !d.trustStore().isBlank()) {
-                forget(resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
-                        d.trustStorePasswordFile() == null ? null : cfg.resolve(d.trustStorePasswordFile()),
-                        key + ".trustStorePasswordFile"));
+                forget(resolve(cfg, key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
+                        d.trustStorePasswordFile(), key + ".trustStorePasswordFile"));
             }
+        }
+    }
+
+    /**
+     * {@link #resolve(String, String, Path, String)} for a secret of {@code cfg}: a problem with the file is placed at
+     * {@code fileKey}'s line of the config, as the loader places its own (the config is read again only then).
+     */
+    private char[] resolve(AuditConfig cfg, String key, String envVar, String file, String fileKey) {
+        try {
+            return resolve(key, envVar, file == null ? null : cfg.resolve(file), fileKey);
+        } catch (ConfigException e) {
+            if (envVar != null && !envVar.isBlank()) {
+                throw e; // the variable's problem: the file is not read when a variable is named
+            }
+            throw new ConfigException(e.getMessage(), ConfigLoader.lineOf(cfg.source(), fileKey));
         }
     }
 

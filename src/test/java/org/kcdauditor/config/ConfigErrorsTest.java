@@ -388,8 +388,46 @@ class ConfigErrorsTest {
         Path secrets = Files.createDirectories(tmp.resolve("secrets"));
         CliRun r = runWith(GOOD.replace("passwordEnv: KCD_AUDIT_LDAP_PASSWORD", "passwordFile: secrets"));
         assertEquals(2, r.exitCode(), r.toString());
-        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ": directory.passwordFile: cannot read " + secrets
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":4: directory.passwordFile: cannot read " + secrets
                 + ": it is a folder, not a file", r.err().strip());
+    }
+
+    /**
+     * A password file that does not exist is placed at its key's line, as the loader's own errors are: it named the
+     * config without a line, the only config error that did.
+     */
+    @Test
+    void aPasswordFileThatDoesNotExistIsPlacedAtItsLine() throws Exception {
+        Path missing = tmp.resolve("secrets").resolve("ldap-password.txt");
+        CliRun r = runWith(GOOD.replace("passwordEnv: KCD_AUDIT_LDAP_PASSWORD", "passwordFile: secrets/ldap-password.txt"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":4: directory.passwordFile: " + missing
+                + " does not exist: create it, readable only by the account that runs kcd-audit (docs/install.md shows"
+                + " how), or correct the path", r.err().strip());
+        // an entry of directories: by its own key path, and the trust store's password file likewise
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD.replace("""
+                directory:
+                  url: ldaps://dc1.contoso.com:636
+                  bindDn: svc-kcdaudit@contoso.com
+                  passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+                  baseDn: DC=contoso,DC=com
+                """, """
+                directories:
+                  contoso:
+                    url: ldaps://dc1.contoso.com:636
+                    bindDn: svc-kcdaudit@contoso.com
+                    passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+                    baseDn: DC=contoso,DC=com
+                    trustStore: ts.p12
+                    trustStorePasswordFile: secrets/ts-password.txt
+                """));
+        r = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x"), "run", "--config", file.toString(), "--out",
+                tmp.resolve("out").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + file + ":8: directories.contoso.trustStorePasswordFile: "
+                + tmp.resolve("secrets").resolve("ts-password.txt") + " does not exist: create it, readable only by the"
+                + " account that runs kcd-audit (docs/install.md shows how), or correct the path", r.err().strip());
     }
 
     @Test
