@@ -23,17 +23,31 @@ import java.util.Set;
  * @param maxWaiverDays     {@code baseline.maxWaiverDays}: a waiver running longer after {@code now} is WAIVER_TOO_LONG
  * @param unusableInputs    the kinds of export ({@code patches}, {@code events}, {@code hostSettings}) of which a file
  *                          could not be used: what they would have shown may be missing from the run
+ * @param configFile        the configuration file the run read, as findings.json records it ({@code summary.configFile}:
+ *                          absolute, without {@code .} and {@code ..}), which the findings' own commands
+ *                          ({@code kcd-audit preflight --config …}) name as the runbook's closing commands do; null for
+ *                          none (the demo, whose configuration is a copy for the one run, and an evaluation outside a
+ *                          run): they name the placeholder kcd-audit.yaml
  */
 public record AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
                           boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
                           boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured,
-                          int maxWaiverDays, Set<String> unusableInputs) {
+                          int maxWaiverDays, Set<String> unusableInputs, String configFile) {
     public AuditInputs {
         patches = patches == null ? List.of() : List.copyOf(patches);
         events = events == null ? List.of() : List.copyOf(events);
         hardening = hardening == null ? HardeningCatalogue.empty() : hardening;
         hostSettings = hostSettings == null ? List.of() : List.copyOf(hostSettings);
         unusableInputs = unusableInputs == null ? Set.of() : Set.copyOf(unusableInputs);
+    }
+
+    /** Without a configuration file. */
+    public AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
+                       boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
+                       boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured,
+                       int maxWaiverDays, Set<String> unusableInputs) {
+        this(now, baseline, previous, patches, patchesConfigured, hardening, events, eventsConfigured, hostSettings,
+                hostSettingsConfigured, maxWaiverDays, unusableInputs, null);
     }
 
     /** Every export read. */

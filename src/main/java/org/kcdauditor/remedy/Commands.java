@@ -556,16 +556,21 @@ public final class Commands {
     public static final String PREFLIGHT_CONFIG = "kcd-audit.yaml";
 
     /**
-     * The closing check of a change: {@code kcd-audit preflight --config kcd-audit.yaml --cluster HVC1} audits again
-     * and says GO or what still blocks; null for a cluster name no shell takes as one plain argument.
+     * The configuration file {@code recorded} ({@code summary.configFile}, {@code AuditInputs.configFile}) as the
+     * commands that name it take it ({@link #preflight(String, String)}, {@link #baselineCapture(String)}): one argument
+     * for the shells of the system whose path it is ({@link org.kcdauditor.cli.ShellArg#ofPath}); null, for
+     * {@link #PREFLIGHT_CONFIG}, where the run recorded none or no quoting keeps the path one literal argument. The
+     * runbook's closing commands and the findings' own take it from here, so that they name it alike.
      */
-    public static String preflight(String cluster) {
-        return preflight(cluster, null);
+    public static String configArg(String recorded) {
+        return recorded == null ? null : org.kcdauditor.cli.ShellArg.ofPath(recorded);
     }
 
     /**
-     * {@link #preflight(String)} with {@code config}, the configuration file as one shell argument (quoted already),
-     * in place of {@link #PREFLIGHT_CONFIG}; null {@code config}: that placeholder.
+     * The closing check of a change: {@code kcd-audit preflight --config "C:\kcd\kcd-audit.yaml" --cluster HVC1} audits
+     * again and says GO or what still blocks; null for a cluster name no shell takes as one plain argument.
+     * {@code config}: the configuration file as one shell argument ({@link #configArg}), or null for the placeholder
+     * {@link #PREFLIGHT_CONFIG}.
      */
     public static String preflight(String cluster, String config) {
         String arg = Cmd.arg(cluster);
@@ -576,13 +581,8 @@ public final class Commands {
     /**
      * The baseline captured anew from the directory after an approved change (the old file kept as a .bak), with a
      * place for the CAB approver's name as the test moves have one for the VM (in double quotes: one argument in
-     * cmd and PowerShell alike, with the name that replaces it).
+     * cmd and PowerShell alike, with the name that replaces it); {@code config} as {@link #preflight} takes it.
      */
-    public static String baselineCapture() {
-        return baselineCapture(null);
-    }
-
-    /** {@link #baselineCapture()} with {@code config} as {@link #preflight(String, String)} takes it. */
     public static String baselineCapture(String config) {
         return "kcd-audit baseline capture --config " + (config == null ? PREFLIGHT_CONFIG : config)
                 + " --approved-by \"<CAB approver>\" --force";

@@ -95,9 +95,9 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * This document naming {@code file} as the configuration the run read ({@code summary.configFile}): absolute and
      * without {@code .} and {@code ..}, as a runbook read from another folder or by the daemon's admin needs it.
      */
-    public FindingsDocument withConfigFile(java.nio.file.Path file) {
+    public FindingsDocument withConfigFile(String file) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary.withConfigFile(
-                file.toAbsolutePath().normalize().toString()), policy, clusters, hosts, findings, rules, history,
+                file), policy, clusters, hosts, findings, rules, history,
                 baseline, patches, events, imports, directories, accounts);
     }
 

@@ -1,6 +1,5 @@
 package org.kcdauditor.report;
 
-import org.kcdauditor.cli.ShellArg;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.remedy.Action;
@@ -151,7 +150,7 @@ public final class Procedure {
      * The configuration file the closing commands name ({@code summary.configFile}, on the machine that ran the
      * audit); null when they name the placeholder {@link Commands#PREFLIGHT_CONFIG}, which the runbooks say to
      * replace: the run recorded none (the demo, a findings.json written before the field), or no quoting keeps its
-     * path one literal argument ({@link ShellArg#ofPath}).
+     * path one literal argument ({@link org.kcdauditor.cli.ShellArg#ofPath}).
      */
     public String configFile() {
         return configFile;
@@ -349,7 +348,7 @@ public final class Procedure {
     static Procedure of(FindingsDocument doc, RemediationPlan plan, Parts parts, Map<String, Boolean> goAfter) {
         Commands cmd = plan.commands();
         String recorded = doc.summary() == null ? null : doc.summary().configFile();
-        String config = recorded == null ? null : ShellArg.ofPath(recorded);
+        String config = Commands.configArg(recorded);
         String exportFile = "kcd-before-" + Commands.shortRunId(doc.runId()) + ".xml";
         // the objects a duplicate SPN is taken off (user accounts too) are exported with their own directory's
         List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();

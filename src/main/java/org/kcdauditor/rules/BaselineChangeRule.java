@@ -4,6 +4,7 @@ import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
 
 import java.util.List;
 
@@ -45,6 +46,14 @@ abstract class BaselineChangeRule implements Rule {
         return out.add(info).cluster(c.cluster()).host(c.host()).idSpn(c.value())
                 .evidence((added ? e.actual(c.after()).rbcdAdded(sid) : e.expected(c.after()).rbcdRemoved(sid)).build())
                 .message(message + Rules.changed(c.lastChange()));
+    }
+
+    /**
+     * The new baseline a finding asks for once the change is reviewed, naming the configuration the run read
+     * ({@link org.kcdauditor.audit.AuditInputs#configFile}) as the runbook's closing capture does.
+     */
+    static String capture(AuditContext ctx) {
+        return Commands.baselineCapture(Commands.configArg(ctx.inputs().configFile()));
     }
 
     /** The list that sets the host's descriptor back to the grants the baseline documents ({@link RbcdList#documented}). */

@@ -6,7 +6,6 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
-import org.kcdauditor.remedy.Commands;
 
 import java.util.List;
 
@@ -37,7 +36,7 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                     + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline does not list.")
                     .action(new Action.Manual("Review the grant (ADUC does not show it; Get-ADComputer reads it as"
                             + " PrincipalsAllowedToDelegateToAccount); keep it by capturing a new baseline ("
-                            + Commands.baselineCapture() + "), or set the list back to the one the baseline documents:",
+                            + capture(ctx) + "), or set the list back to the one the baseline documents:",
                             List.of(documentedList(ctx, c))))
                     .emit();
             return;
@@ -49,7 +48,7 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                         + " does not list."
                         + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("Review the change; keep it by capturing a new baseline ("
-                        + Commands.baselineCapture() + "), or remove it:", List.of(new Action.RemoveDelegation(c.host(),
+                        + capture(ctx) + "), or remove it:", List.of(new Action.RemoveDelegation(c.host(),
                         Rules.hostOf(c.value()), List.of(c.value())))))
                 .emit();
     }

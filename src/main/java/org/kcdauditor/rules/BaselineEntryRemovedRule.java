@@ -6,7 +6,6 @@ import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
-import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.remedy.Values;
 
 import java.util.List;
@@ -36,9 +35,9 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
             // a grant to every account is a hole no list writes back: its removal is to be documented, not undone
             Action.Manual decision = AnyAccount.name(c.value()) != null ? new Action.Manual("Do not restore it: it"
                     + " allowed " + RbcdList.grantsShown(List.of(c.value()), c.host()) + " (RBCD_ALLOWS_ANY_ACCOUNT)."
-                    + " Capture a new baseline once the removal is confirmed (" + Commands.baselineCapture() + ").")
+                    + " Capture a new baseline once the removal is confirmed (" + capture(ctx) + ").")
                     : new Action.Manual("If the removal was intended, capture a new baseline after review ("
-                    + Commands.baselineCapture() + "); else set the list back to the one the baseline documents:",
+                    + capture(ctx) + "); else set the list back to the one the baseline documents:",
                     List.of(documentedList(ctx, c)));
             grant(INFO, c, out, c.host() + " no longer allows resource-based delegation from "
                     + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline lists.")

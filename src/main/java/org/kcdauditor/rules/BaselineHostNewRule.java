@@ -5,7 +5,6 @@ import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
-import org.kcdauditor.remedy.Commands;
 
 
 /** BASELINE_HOST_NEW: A cluster node is not in the baseline. */
@@ -31,7 +30,7 @@ public final class BaselineHostNewRule extends BaselineChangeRule {
                 .evidence(Evidence.builder().attribute("userAccountControl").actual(c.after()).build())
                 .message(c.host() + " is a node of " + c.cluster() + " but the baseline does not document it.")
                 .action(new Action.Manual("Review its delegation, then capture a new baseline ("
-                        + Commands.baselineCapture() + ")."))
+                        + capture(ctx) + ")."))
                 .emit();
     }
 }

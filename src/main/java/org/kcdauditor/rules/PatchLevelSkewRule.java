@@ -37,8 +37,9 @@ public final class PatchLevelSkewRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         PatchIndex index = ctx.patches();
+        String config = Commands.configArg(ctx.inputs().configFile());
         for (ResolvedCluster c : ctx.clusters()) {
-            String preflight = Commands.preflight(c.name());
+            String preflight = Commands.preflight(c.name(), config);
             Map<AdObject, Set<String>> have = new LinkedHashMap<>();
             Map<AdObject, LocalDate> latest = new HashMap<>();
             Map<String, LocalDate> released = new LinkedHashMap<>();

@@ -286,9 +286,8 @@ public final class AuditRun {
                 FindingsDocument built = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);
-                // the runbooks' closing commands name the configuration; the demo's is a copy for this run only
-                FindingsDocument doc = config.source() == null || DEMO.equals(trigger) ? built
-                        : built.withConfigFile(config.source());
+                // the runbooks' closing commands name the configuration, as the findings' own do
+                FindingsDocument doc = configFile() == null ? built : built.withConfigFile(configFile());
                 // the one view the writers read and the console prints (built once: seconds at 20,000 hosts); a run
                 // without reports (a baseline capture, the demo's history) builds none
                 ReportView view = writeReports ? reports.view(doc) : null;
@@ -514,7 +513,8 @@ public final class AuditRun {
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
                 !config.events().sources().isEmpty(), imported[0].hostSettings(),
                 !config.hostSettings().sources().isEmpty(), config.maxWaiverDays(), imported[0].results().stream()
-                .filter(r -> r.error() != null).map(ImportResult::kind).collect(java.util.stream.Collectors.toSet()));
+                .filter(r -> r.error() != null).map(ImportResult::kind).collect(java.util.stream.Collectors.toSet()),
+                configFile());
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
                 .evaluate(resolved.get().withInputs(inputs), runId));
@@ -522,6 +522,17 @@ public final class AuditRun {
                 baseline == null ? null : config.baselinePath(), imported[0].results(),
                 !config.patches().sources().isEmpty());
         return new Evaluation(result[0], inputs, imported[0], sections);
+    }
+
+    /**
+     * The configuration file this run read as findings.json records it ({@code summary.configFile}) and the findings'
+     * commands name it ({@link AuditInputs#configFile}): absolute and without {@code .} and {@code ..}, since a runbook
+     * is read from another folder and the daemon's working folder is not the admin's; null for a configuration read
+     * from no file and for the demo's, a copy for this run only.
+     */
+    private String configFile() {
+        return config.source() == null || DEMO.equals(trigger) ? null
+                : config.source().toAbsolutePath().normalize().toString();
     }
 
     /**

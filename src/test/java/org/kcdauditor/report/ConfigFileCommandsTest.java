@@ -171,6 +171,49 @@ class ConfigFileCommandsTest {
         assertTrue(md.contains("kcd-audit preflight --config \"" + recorded + "\" --cluster HVC1"), md);
     }
 
+    /**
+     * The rules' own commands name the same configuration: a node the baseline does not document
+     * (BASELINE_HOST_NEW) asks for a new baseline with --config and the path the run recorded, in findings.json and
+     * the runbook alike, not the placeholder kcd-audit.yaml the runbook's closing commands no longer use.
+     */
+    @Test
+    void aRunsFindingsNameItsConfigurationFileInTheirCommands(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("kcd audit's config"));
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV01", "HV02", "HV03"));
+            String url = "ldap://127.0.0.1:" + ds.getListenPort();
+            Path cfg = TestDirectory.config(dir, url, List.of("HV01", "HV02"), "allowInsecureBind: true");
+            Files.writeString(cfg, Files.readString(cfg) + "baseline: baseline.yaml\n");
+            Map<String, String> env = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+            CliRun captured = CliRun.run(env, "baseline", "capture", "--config", cfg.toString(), "--approved-by",
+                    "J. Doe");
+            assertEquals(0, captured.exitCode(), captured.toString());
+            TestDirectory.config(dir, url, List.of("HV01", "HV02", "HV03"), "allowInsecureBind: true");
+            Files.writeString(cfg, Files.readString(cfg) + "baseline: baseline.yaml\n");
+            CliRun r = CliRun.run(env, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                    "--formats", "json,md");
+            assertTrue(r.exitCode() == 0 || r.exitCode() == 2 || r.exitCode() == 3, r.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+        String capture = "kcd-audit baseline capture --config \"" + cfgPath(dir) + "\" --approved-by \"<CAB approver>\""
+                + " --force";
+        JsonNode json = FindingsJson.MAPPER.readTree(tmp.resolve("out/findings.json").toFile());
+        JsonNode added = null;
+        for (JsonNode f : json.path("findings")) {
+            if (f.path("rule").asText().equals("BASELINE_HOST_NEW")) {
+                added = f;
+            }
+        }
+        assertTrue(added != null && added.path("host").asText().equals("HV03"), json.toPrettyString());
+        assertEquals("Review its delegation, then capture a new baseline (" + capture + ").",
+                added.path("remediation").asText());
+        assertEquals(added.path("remediation").asText(), added.path("actions").get(0).path("what").asText());
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        assertFalse(md.contains("--config kcd-audit.yaml"), md);
+    }
+
     private static String cfgPath(Path dir) {
         return dir.resolve("kcd-audit.yaml").toAbsolutePath().normalize().toString();
     }

@@ -174,6 +174,37 @@ class HistoryRulesTest {
                 "HV02's update of 2022 carries the PAC requestor change of 2021; the others lack the one of 2022");
     }
 
+    /**
+     * The preflight a PATCH_LEVEL_SKEW finding asks for names the configuration the run read, quoted as the runbook's
+     * closing commands quote it (a Windows path with spaces and an apostrophe in double quotes, a POSIX one with a $ in single
+     * quotes), and the placeholder kcd-audit.yaml where the run recorded none or no quoting keeps the path literal.
+     */
+    @Test
+    void thePatchLevelSkewsPreflightNamesTheConfigurationTheRunRead() {
+        List<PatchRecord> patches = List.of(patch("HV01", "KB5007206"), patch("HV02", "KB5019081"),
+                patch("HV03", "KB5007206"));
+        java.util.function.Function<String, String> action = config -> {
+            AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(NOW, objects()),
+                    List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                    new AuditInputs(NOW, null, null, patches, true, CATALOGUE, List.of(), false, List.of(), false,
+                            org.kcdauditor.config.BaselineConfig.DEFAULT_MAX_WAIVER_DAYS, java.util.Set.of(), config));
+            Finding f = rule(r, "PATCH_LEVEL_SKEW").get(0);
+            assertEquals(((Action.Manual) f.actions().get(0)).what(), f.remediation());
+            return f.remediation();
+        };
+        assertEquals("Bring the cluster to one patch level in the next window, after delegation is verified"
+                + " (kcd-audit preflight --config \"C:\\Program Files\\kcd audit\\O'Brien\\kcd-audit.yaml\" --cluster HVC1).",
+                action.apply("C:\\Program Files\\kcd audit\\O'Brien\\kcd-audit.yaml"));
+        String posix = action.apply("/srv/kcd audit/it's $HOME/kcd-audit.yaml");
+        assertTrue(posix.contains("(kcd-audit preflight --config '/srv/kcd audit/it'\\''s $HOME/kcd-audit.yaml' --cluster"
+                + " HVC1)."), posix);
+        String none = action.apply(null);
+        assertTrue(none.contains("(kcd-audit preflight --config kcd-audit.yaml --cluster HVC1)."), none);
+        String unquotable = action.apply("C:\\kcd\\100%\\kcd-audit.yaml");
+        assertTrue(unquotable.contains("--config kcd-audit.yaml --cluster"), "a path cmd.exe would expand keeps the"
+                + " placeholder, as the runbook's: " + unquotable);
+    }
+
     @Test
     void hardeningPatchOnANodeWhosePairsFailForAnotherReasonIsNotAFinding() {
         // complete delegation; HV01's account is disabled, so every pair into HV01 fails (ACCOUNT_DISABLED), not
