@@ -2262,12 +2262,17 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * The computer that holds now the objectSid configured node {@code name} had in the last run that found it
-     * ({@code last}, {@link #lastFoundSid}; null: none recorded it), where {@code name} names it by none of its names
+     * ({@link #lastFoundSid}; none where none recorded it), where {@code name} names it by none of its names
      * (sAMAccountName, cn, dNSHostName, as {@link #computer} matches them): the node renamed (its account, DNS name and
      * SPNs) before the configuration followed, also when runs in between did not find it either; null when no
      * computer holds that objectSid, or one that {@code name} names (not found for another reason: outside the base
      * DN).
      */
+    public AdObject renamedNode(String name) {
+        return renamedNode(name, lastFoundSid(name));
+    }
+
+    /** {@link #renamedNode(String)} with the run that last found it, {@code last}, known already. */
     public AdObject renamedNode(String name, LastFoundSid last) {
         AdObject now = last == null ? null : bySid(last.objectSid());
         if (now == null) {

@@ -326,8 +326,15 @@ public final class Drift {
      * name".
      */
     public static String describeRenamedTo(Change c, String now, String objectSid) {
-        return Values.visibleAccount(c.host()) + ": renamed to " + Values.visibleAccount(now) + " (the same computer"
-                + " object, objectSid " + objectSid + "), not found under its old name";
+        return Values.visibleAccount(c.host()) + ": " + renamedTo(now, objectSid) + ", not found under its old name";
+    }
+
+    /**
+     * A host's computer found under another name, as the timeline (CHANGED_SINCE_LAST_RUN) and BASELINE_HOST_MISSING
+     * say it: "renamed to HV05 (the same computer object, objectSid …)".
+     */
+    public static String renamedTo(String now, String objectSid) {
+        return "renamed to " + Values.visibleAccount(now) + " (the same computer object, objectSid " + objectSid + ")";
     }
 
     /** Why a host is no cluster node any more: its computer is gone, or it is no longer configured as a node. */

@@ -87,7 +87,7 @@ public final class ChangedSinceLastRunRule implements Rule {
      */
     private static String describe(AuditContext ctx, Drift.Change c) {
         if (c.kind() == Drift.Kind.HOST_MISSING && c.value() == null) {
-            AdObject now = ctx.renamedNode(c.host(), ctx.lastFoundSid(c.host()));
+            AdObject now = ctx.renamedNode(c.host());
             if (now != null) {
                 return Drift.describeRenamedTo(c, now.name(), now.objectSid());
             }

@@ -340,6 +340,32 @@ class ClusterLifecycleTest {
     }
 
     /**
+     * The same rename with a baseline documenting HV03: BASELINE_HOST_MISSING says what HOST_NOT_FOUND and the
+     * timeline say, HV03 renamed to HV05 (the same computer object), not "no longer found in the directory", and asks
+     * for a baseline that documents it under its new name, not to remove a decommissioned host.
+     */
+    @Test
+    void aNodeRenamedBeforeTheConfigurationFollowsIsNoHostGoneFromTheBaseline() throws Exception {
+        start();
+        retain = "baseline: baseline.yaml\n";
+        run("HV01", "HV02", "HV03");
+        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
+                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
+                "--approved-by", "J. Doe");
+        assertEquals(0, captured.exitCode(), captured.toString());
+        renameHv03();
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
+        List<Finding> missing = of(o.doc(), "BASELINE_HOST_MISSING");
+        assertEquals(1, missing.size(), o.console());
+        assertEquals("HV03 is in the baseline but not found under that name: renamed to HV05 (the same computer"
+                + " object, objectSid " + Hosts.DOMAIN_SID + "-2002).", missing.get(0).message());
+        assertTrue(missing.get(0).remediation().startsWith("Once clusters[].nodes names it HV05,"
+                + " review its delegation and capture a new baseline (kcd-audit baseline capture --config "),
+                missing.get(0).remediation());
+        assertFalse(o.md().contains("no longer found") || o.mail().contains("no longer found"), o.md());
+    }
+
+    /**
      * The same rename, a scheduled run in between still naming HV03 (HOST_NOT_FOUND), then the configuration follows:
      * the run after compares HV05 with the last run that recorded its objectSid, under HV03, and tells the rename and
      * what it changed, not a new node.
