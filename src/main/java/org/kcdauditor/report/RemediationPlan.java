@@ -526,6 +526,19 @@ public final class RemediationPlan {
      * For an expired waiver ({@code WAIVER_EXPIRED}) on a host whose change removes the entries of the findings the
      * waiver named (settled by the change): those entries, shown; else "".
      */
+    /**
+     * How many of the pairs {@code f}'s evidence names a waived one of its {@code causes} blocks (its host and peer the
+     * pair's), as its rule counted them; at least one.
+     */
+    private static long keptFailing(Finding f, List<String> causes, Map<String, Finding> waived) {
+        List<org.kcdauditor.model.Evidence.PairRef> pairs = f.hasEvidence() && f.evidence().pairs() != null ? f.evidence().pairs()
+                : List.of();
+        long n = pairs.stream().filter(p -> causes.stream().map(waived::get).anyMatch(w -> w != null
+                && p.from().equalsIgnoreCase(String.valueOf(w.host()))
+                && p.to().equalsIgnoreCase(String.valueOf(w.peer())))).count();
+        return Math.max(1, n);
+    }
+
     private static String keptByWaiver(Finding f, HostChange h, List<Finding> scripted, Set<String> settled) {
         if (!"WAIVER_EXPIRED".equals(f.rule()) || h == null || !f.hasEvidence() || f.evidence().waivedRule() == null) {
             return "";
@@ -824,7 +837,13 @@ public final class RemediationPlan {
         scripted.stream().filter(f -> f.severity() != Severity.INFO && !settled.contains(f.id()))
                 .forEach(f -> open.add(f.id()));
         Map<String, Finding> waived = new HashMap<>();
-        nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.put(f.id(), f));
+        Map<String, String> ruleOf = new HashMap<>();
+        nn(doc.findings()).stream().filter(java.util.Objects::nonNull).forEach(f -> {
+            ruleOf.putIfAbsent(f.id(), f.rule());
+            if (f.isWaived()) {
+                waived.put(f.id(), f);
+            }
+        });
         List<Decision> decisions = new ArrayList<>();
         Map<String, String> listSetBy = new HashMap<>();
         for (Finding f : undecided) {
@@ -838,10 +857,14 @@ public final class RemediationPlan {
             if (!causes.isEmpty() && causes.stream().allMatch(id -> settled.contains(id) || waived.containsKey(id))) {
                 // a consequence of findings a waiver accepts: the pair stays failing, and this finding, not waived
                 // itself, stays open (and blocks GO) until it is waived too or its cause is fixed
-                decisions.add(new Decision(f, "It follows from waived findings, which keep the pair failing: waive"
-                        + " it as well (rule " + f.rule() + (f.host() == null ? "" : ", host " + f.host())
-                        + (f.peer() == null ? "" : ", peer " + f.peer()) + "), or fix its cause and end the waiver.",
-                        List.of(), null, true));
+                // named as the finding's own action names them (the same ids and rules, the same words), the open
+                // ones being those the change fixes
+                Map<String, String> named = new java.util.LinkedHashMap<>();
+                causes.forEach(id -> named.put(id, ruleOf.getOrDefault(id, "?")));
+                decisions.add(new Decision(f, org.kcdauditor.rules.WaivedCauses.advice("The change fixes its",
+                        org.kcdauditor.rules.Related.of(named), waived.keySet(), keptFailing(f, causes, waived), "waive it as well (rule "
+                        + f.rule() + (f.host() == null ? "" : ", host " + f.host())
+                        + (f.peer() == null ? "" : ", peer " + f.peer()) + ")", null), List.of(), null, true));
                 open.add(f.id());
                 continue;
             }

@@ -97,10 +97,14 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
                                  Set<String> others) {
         long pairs = failing.stream().filter(p -> p.blockers().stream().anyMatch(b -> b.delegation()
                 && waived.contains(b.findingId()))).count();
-        return WaivedCauses.advice("Clear what blocks the delegation from " + node.name() + " now: fix its", causes,
-                waived, pairs) + (others.isEmpty() ? "" : "; the pairs' other blockers (" + String.join(", ", others)
-                + ") have findings of their own") + "; then replicate, purge tickets (" + Commands.PURGE_TICKETS
-                + ") and test a live migration.";
+        String then = "replicate, purge tickets (" + Commands.PURGE_TICKETS + ") and test a live migration";
+        String fix = "Clear what blocks the delegation from " + node.name() + " now: fix its";
+        // the other blockers' findings, as before, before the one "then" that follows every fix
+        return others.isEmpty() || !waived.isEmpty() ? WaivedCauses.advice(fix, causes, waived, pairs,
+                WaivedCauses.WAIVE_THIS, then) + (others.isEmpty() ? "" : " The pairs' other blockers ("
+                + String.join(", ", others) + ") have findings of their own.")
+                : fix + " " + causes.describe() + "; the pairs' other blockers (" + String.join(", ", others)
+                + ") have findings of their own; then " + then + ".";
     }
 
     /** "4 delegation entries missing (waived), CredSSP migration authentication": a pair's blockers in words. */

@@ -121,10 +121,10 @@ public final class MigrationFailureObservedRule implements Rule {
                 // causes a waiver accepts keep the pair failing: waive this finding as well or end that waiver, as
                 // the reports advise, not "fix them" beside it
                 Set<String> waived = waivedCauses.of(causes);
-                action = new Action.Manual(WaivedCauses.advice("Fix the", causes, waived, 1) + (waived.isEmpty()
-                        ? ", replicate, purge tickets on " + source.name() + " (" + Commands.PURGE_TICKETS + "), then"
-                        + " retry the migration." : "; then replicate, purge tickets on " + source.name() + " ("
-                        + Commands.PURGE_TICKETS + ") and retry the migration."));
+                action = new Action.Manual(waived.isEmpty() ? "Fix the " + causes.describe() + ", replicate, purge"
+                        + " tickets on " + source.name() + " (" + Commands.PURGE_TICKETS + "), then retry the migration."
+                        : WaivedCauses.advice("Fix the", causes, waived, 1, WaivedCauses.WAIVE_THIS, "replicate, purge"
+                        + " tickets on " + source.name() + " (" + Commands.PURGE_TICKETS + ") and retry the migration"));
             } else if (!kerberos) {
                 message = observed + "; delegation " + (causes.isEmpty() ? "looks correct and " : "") + "cannot explain "
                         + (events.size() == 1 ? "this failure" : "these failures") + " (not a Kerberos error)"

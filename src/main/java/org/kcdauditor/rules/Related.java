@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * target SPNs, no AES, CredSSP). Rules that explain a consequence (an observed failure, a hardening update)
  * name these instead of repeating their fix.
  */
-final class Related {
+public final class Related {
     private final Map<String, String> idToRule = new LinkedHashMap<>();
 
     /** The causes of the failing pairs among {@code pairs}. */
@@ -32,6 +32,16 @@ final class Related {
                 }
             }
         }
+        return r;
+    }
+
+    /**
+     * The findings {@code idToRule} names (id → rule, in their order), as a report reads them back from findings.json:
+     * a finding's {@code evidence.relatedFindings} with the rule of each.
+     */
+    public static Related of(Map<String, String> idToRule) {
+        Related r = new Related();
+        r.idToRule.putAll(idToRule);
         return r;
     }
 

@@ -95,8 +95,14 @@ class DemoHistoryTest {
         assertTrue(action.startsWith("Fix the 1 MIGRATION_AUTH_NOT_KERBEROS finding (id "), action);
         StringBuilder waived = new StringBuilder();
         f.path("consequenceOf").forEach(id -> waived.append(waived.length() == 0 ? "" : ", ").append(id.asText()));
-        assertTrue(action.contains("; its 4 MISSING_DELEGATION findings (ids " + waived + ") are waived and keep the"
-                + " pair failing: waive this finding as well, or end that waiver and fix them;"), action);
+        assertTrue(action.endsWith("; its 4 MISSING_DELEGATION findings (ids " + waived + ") are waived and keep the"
+                + " pair failing: waive this finding as well, or end that waiver, fix them too, then replicate, purge"
+                + " tickets on HV02 (klist -li 0x3e7 purge) and retry the migration."), action);
+        // the plan fixes the open cause: its advice names both as the action does, from the same findings
+        String open = action.substring("Fix the ".length(), action.indexOf(';'));
+        assertEquals("The change fixes its " + open + "; its 4 MISSING_DELEGATION findings (ids " + waived + ") are"
+                + " waived and keep the pair failing: waive it as well (rule MIGRATION_FAILURE_OBSERVED, host HV02,"
+                + " peer HV03), or end that waiver and fix them too.", f.path("remediation").asText());
     }
 
     @Test

@@ -111,9 +111,9 @@ class DecisionViewTest {
         // not waived itself, it blocks GO now and after the change: waive it too, or fix the cause
         RemediationPlan.Decision decision = v.decisions().stream().filter(x -> x.finding().rule()
                 .equals("MIGRATION_FAILURE_OBSERVED")).findFirst().orElseThrow();
-        assertEquals("It follows from waived findings, which keep the pair failing: waive it as well (rule"
-                + " MIGRATION_FAILURE_OBSERVED, host HV02, peer HV03), or fix its cause and end the waiver.",
-                decision.what());
+        assertEquals("Its causes, 4 MISSING_DELEGATION findings (ids " + String.join(", ", f.finding().causes())
+                + "), are waived and keep the pair failing: waive it as well (rule MIGRATION_FAILURE_OBSERVED, host HV02,"
+                + " peer HV03), or end that waiver and fix them.", decision.what());
         assertEquals(decision.what(), f.remediation(), "the one advice in every report, not the finding's own 'Fix the"
                 + " 4 MISSING_DELEGATION' that the plan leaves out");
         assertEquals(decision.what(), v.doc().findings().stream().filter(x -> x.id().equals(f.finding().id()))
