@@ -119,10 +119,12 @@ public final class Auditor {
         if (inputs.baseline() == null || inputs.baseline().waivers().isEmpty()) {
             return findings;
         }
+        // a drift finding of an entry a waiver accepts (its twin's) included
+        List<Waiver> waivers = Waiver.applying(inputs.baseline().waivers(), findings, inputs.now());
         List<Finding> out = new ArrayList<>(findings.size());
-        for (Finding f : findings) {
-            Waiver w = Waiver.applying(inputs.baseline().waivers(), f, inputs.now());
-            out.add(w == null ? f : f.withWaiver(w.asFindingWaiver()));
+        for (int i = 0; i < findings.size(); i++) {
+            Waiver w = waivers.get(i);
+            out.add(w == null ? findings.get(i) : findings.get(i).withWaiver(w.asFindingWaiver()));
         }
         return out;
     }

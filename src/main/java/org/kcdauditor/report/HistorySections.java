@@ -216,9 +216,11 @@ public final class HistorySections {
             List<WaiverDoc> waivers = new ArrayList<>();
             List<String> warnings = WaiverHosts.warnings(b, ctx, result.findings());
             // each waived finding counts for the one waiver that waived it, so the counts add up to the waived findings
+            // (a drift finding waived with its twin counts for the twin's waiver)
             Map<Waiver, Integer> waiving = new IdentityHashMap<>();
-            for (Finding f : result.findings()) {
-                Waiver w = f.isWaived() ? Waiver.applying(b.waivers(), f, inputs.now()) : null;
+            List<Waiver> applying = Waiver.applying(b.waivers(), result.findings(), inputs.now());
+            for (int i = 0; i < applying.size(); i++) {
+                Waiver w = result.findings().get(i).isWaived() ? applying.get(i) : null;
                 if (w != null) {
                     waiving.merge(w, 1, Integer::sum);
                 }

@@ -266,6 +266,36 @@ class WaiverAndDriftTest {
         assertTrue(about.get(0).message().contains("runs until 2028-06-30"), about.get(0).message());
     }
 
+    /**
+     * The baseline documents the full mesh and a waiver accepts HV04's missing entries to HV01: their removal since the
+     * baseline (BASELINE_ENTRY_REMOVED) is the same fact and is waived by that waiver, under its terms; a removal no
+     * waiver accepts (HV01's cifs/HV02) stays open, and once the waiver has expired its drift counts again with it.
+     */
+    @Test
+    void aWaiverOfMissingEntriesCoversTheirRemovalFromTheBaseline() {
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        for (AdObject o : mesh("HV01", "HV02", "HV04")) {
+            hosts.put(o.name(), HostState.of(o));
+        }
+        Baseline b = new Baseline(null, null, null, hosts, baselineWithWaiver(LocalDate.of(2026, 12, 31)).waivers());
+        List<String> hv01 = new ArrayList<>(entriesTo("HV02", "HV04"));
+        hv01.remove("cifs/HV02");
+        List<AdObject> now = replace(objects(), host("HV01", PT, hv01));
+        AuditResult r = audit(Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), b, now);
+        List<Finding> removed = rule(r, "BASELINE_ENTRY_REMOVED");
+        assertEquals(5, removed.size(), removed.toString());
+        List<Finding> hv04 = removed.stream().filter(f -> f.host().equals("HV04")).toList();
+        assertEquals(4, hv04.size());
+        assertTrue(hv04.stream().allMatch(f -> f.isWaived()
+                && f.waiver().justification().equals("HV04 is being decommissioned, CHG0042")), hv04.toString());
+        Finding open = removed.stream().filter(f -> f.host().equals("HV01")).findFirst().orElseThrow();
+        assertFalse(open.isWaived(), "no waiver accepts HV01's missing cifs/HV02");
+        assertEquals(2, r.bySeverity().get("HIGH"), "HV01's MISSING_DELEGATION and its removal: " + r.findings());
+
+        AuditResult later = audit(Clock.fixed(Instant.parse("2027-01-02T00:00:00Z"), ZoneOffset.UTC), b, now);
+        assertTrue(rule(later, "BASELINE_ENTRY_REMOVED").stream().noneMatch(Finding::isWaived));
+    }
+
     @Test
     void driftAgainstTheBaseline() {
         Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));

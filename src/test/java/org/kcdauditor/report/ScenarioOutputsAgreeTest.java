@@ -402,6 +402,69 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * A baseline documents the full mesh; HV01 was rebuilt and lost every entry to HV02 (MISSING_DELEGATION waived on
+     * HV01: "delegation to be re-added after burn-in"), and HV03 keeps two entries to a retired host (STALE_DELEGATION
+     * waived on HV03). The same entries are also drift against the baseline (BASELINE_ENTRY_REMOVED, HIGH, and
+     * BASELINE_ENTRY_ADDED): they were counted open beside their waived twins, kept HVC1 NO-GO, and the runbook's
+     * decisions offered to add HV01's entries back and to remove HV03's, reversing the waivers. The waiver of the
+     * entries covers their drift: waived under the same terms, counted for that waiver, no command against it.
+     */
+    @Test
+    void aWaiverCoversTheBaselineDriftOfTheEntriesItWaives() throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        java.time.LocalDate end = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(60);
+        Outputs o = scenario(List.of(nodes), "", (ds, dir) -> {
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HV02", "cifs/hv02.contoso.com", Hosts.MIG + "/HV02",
+                    Hosts.MIG + "/hv02.contoso.com"));
+            ds.modify("CN=HV03,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/OLDHOST", "cifs/oldhost.contoso.com"));
+            documentedBaseline(dir, nodes, ("""
+                      - rule: MISSING_DELEGATION
+                        host: HV01
+                        justification: "HV01 rebuilt under CHG0101; delegation to be re-added after burn-in"
+                        expires: END
+                      - rule: STALE_DELEGATION
+                        host: HV03
+                        justification: "OLDHOST retired, CHG0102 removes its entries"
+                        expires: END
+                    """).replace("END", end.toString()));
+        });
+        assertAgree(o);
+        List<Finding> removed = o.doc().findings().stream().filter(f -> f.rule().equals("BASELINE_ENTRY_REMOVED"))
+                .toList();
+        List<Finding> added = o.doc().findings().stream().filter(f -> f.rule().equals("BASELINE_ENTRY_ADDED")).toList();
+        assertEquals(4, removed.size(), removed.toString());
+        assertEquals(2, added.size(), added.toString());
+        for (Finding f : removed) {
+            assertTrue(f.isWaived(), f.toString());
+            assertEquals("HV01 rebuilt under CHG0101; delegation to be re-added after burn-in", f.waiver().justification());
+            assertEquals(end, f.waiver().expires());
+        }
+        for (Finding f : added) {
+            assertTrue(f.isWaived(), f.toString());
+            assertEquals("OLDHOST retired, CHG0102 removes its entries", f.waiver().justification());
+        }
+        assertTrue(o.doc().findings().stream().filter(f -> !f.rule().startsWith("WAIVER_")).allMatch(Finding::isWaived),
+                o.doc().findings().toString());
+        assertEquals(0, o.view().clustersNoGo(), "the waivers are the whole story: HVC1 is GO");
+        // each waiver counts the drift it covers: 4 + 4 on HV01, 2 + 2 on HV03
+        assertEquals(List.of(8, 4), o.doc().baseline().waivers().stream().map(HistorySections.WaiverDoc::findings)
+                .toList());
+        // no step or decision undoes a waiver: neither HV01's entries added back nor HV03's removed (the PDF's list of
+        // findings gives each waived finding's remedy for when its waiver ends, as for the waived finding itself)
+        List<String> outs = List.of(o.md(), o.html(), o.ps1());
+        for (int k = 0; k < outs.size(); k++) {
+            assertFalse(outs.get(k).contains("'HV01$' -Add"), k + ": " + outs.get(k));
+            assertFalse(outs.get(k).contains("'HV03$' -Remove"), k + ": " + outs.get(k));
+        }
+        assertTrue(o.view().decisions().isEmpty(), o.view().decisions().toString());
+        for (Finding f : removed) {
+            assertEquals("Yes", ReportRemedies.findingCell(o.xlsx(), f.id(), "Waived"), f.id());
+        }
+    }
+
+    /**
      * HVC1 is GO only because the waiver of its failing pair holds, and that waiver ends in three days; HVC2's ends in
      * five, HVC3's in thirty. Page 1 said "HVA01→HVA02 (waived until …)" and that a waived blocker makes its cluster
      * NO-GO once its waiver ends, but not that this happens within days: a CAB approving next week's window, the mail's
