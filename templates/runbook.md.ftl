@@ -358,7 +358,7 @@ ${sc.cmd?no_esc}
 <#if decisions?has_content>
 ## ${phase.decide.number}. ${phase.decide.title}
 
-These findings are not part of the scripted change (remediation.ps1 leaves them alone): an administrator decides each, and carries out a yes with its "If so" command where it has one, else by hand.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if>
+These findings are not part of the scripted change (remediation.ps1 leaves them alone): an administrator decides each, and carries out the decision with the command labelled for it ("If so:", or what the command does, such as "To restore it:") where it has one, else by hand.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if>
 
 <#list decisions as d>
 <#if d.entries?has_content>
@@ -377,22 +377,22 @@ These findings are not part of the scripted change (remediation.ps1 leaves them 
 </#if>
   To decide: ${d.what}
 <#list d.proposed as c>
-  If so: ${code(c)}
+  ${d.yes}: ${code(c)}
 </#list>
 <#list d.undo as c>
   Undo: ${code(c)}
 </#list>
 <#if d.noCommand?has_content>
-  If so, this step has ${d.noCommand}.
+  ${d.yes}, this step has ${d.noCommand}.
 </#if>
 </#list>
 
 <#if yesChanges>
 <#if phase.replicate??>
-A yes carried out with its "If so" commands changes Active Directory too: replicate and purge the hosts' tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain's controller: <#list run.decisionReplicateCmds as c>${code(c)}<#sep>, </#list>)</#if>, before step ${phase.confirm.number}.
+A decision carried out with its commands changes Active Directory too: replicate and purge the hosts' tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain's controller: <#list run.decisionReplicateCmds as c>${code(c)}<#sep>, </#list>)</#if>, before step ${phase.confirm.number}.
 
 <#else>
-A yes carried out with its "If so" commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks (one that unblocks none, such as removing a stale entry, needs no purge), purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them), and run preflight again:
+A decision carried out with its commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks (one that unblocks none, such as removing a stale entry, needs no purge), purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them), and run preflight again:
 
 ```
 <#if run.replicateCmd?has_content>${run.replicateCmd?no_esc}

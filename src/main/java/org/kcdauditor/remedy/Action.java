@@ -271,15 +271,30 @@ public sealed interface Action {
 
     /**
      * A decision for an administrator: {@code what} to weigh, in words, and the changes that would carry
-     * it out if the answer is yes (empty when it is no directory change, e.g. a configuration fix).
+     * it out if the answer is yes (empty when it is no directory change, e.g. a configuration fix). {@code yes}: the
+     * label of those changes where the question has two answers and the changes carry out one of them, naming what
+     * they do ("To restore it": the removal of an entry the baseline lists was not intended); null: {@link #IF_SO},
+     * the changes carry out what the question asks.
      */
-    record Manual(String what, List<Action> proposed) implements Action {
+    record Manual(String what, List<Action> proposed, String yes) implements Action {
+        /** The label of the changes of a decision that asks whether to make them. */
+        public static final String IF_SO = "If so";
+
         public Manual {
             proposed = proposed == null ? List.of() : List.copyOf(proposed);
         }
 
+        public Manual(String what, List<Action> proposed) {
+            this(what, proposed, null);
+        }
+
         public Manual(String what) {
             this(what, List.of());
+        }
+
+        /** The label of the changes: {@code yes}, or {@link #IF_SO}. */
+        public String yesLabel() {
+            return yes == null ? IF_SO : yes;
         }
 
         @Override

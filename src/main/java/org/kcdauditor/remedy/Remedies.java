@@ -82,10 +82,12 @@ public final class Remedies {
             if (m.proposed().isEmpty()) {
                 return m.what();
             }
+            // the changes labelled by what they do where the question has two answers ("…; else restore it. To restore it:")
+            String what = m.yes() == null ? m.what() : m.what() + " " + m.yes() + ":";
             if (m.proposed().size() == 1) { // nearly every decision: one concatenation, no builder
-                return m.what() + " " + proposed(m.proposed().get(0), commands);
+                return what + " " + proposed(m.proposed().get(0), commands);
             }
-            StringBuilder s = new StringBuilder(m.what());
+            StringBuilder s = new StringBuilder(what);
             for (Action p : m.proposed()) {
                 s.append(' ').append(proposed(p, commands));
             }

@@ -335,7 +335,7 @@ public final class Procedure {
                     + d.what();
             decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                     d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
-                            + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " If so: " + why, commands,
+                            + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " " + d.yes() + ": " + why, commands,
                     undo, List.of(d.finding().rule()), null, why));
         }
         return decide;

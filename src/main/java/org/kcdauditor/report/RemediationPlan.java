@@ -125,6 +125,13 @@ public final class RemediationPlan {
      */
     public record Decision(Finding finding, String what, List<Action> proposed, String coveredBy,
                            boolean replacesRemedy) {
+        /**
+         * The label of the commands of {@code proposed} in the runbooks and the PDF: what they do where the question
+         * has two answers ("To restore it"), else "If so" ({@link Action.Manual#yesLabel}).
+         */
+        public String yes() {
+            return manualOf(finding).yesLabel();
+        }
     }
 
     /**

@@ -15,6 +15,11 @@ import java.util.List;
  */
 abstract class BaselineChangeRule implements Rule {
     private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
+    /**
+     * The label of a grant decision's list: the question has two answers (keep it by a new baseline, or set the list
+     * back), and the list carries out the second, not "If so".
+     */
+    static final String SET_BACK = "To set the documented list back";
     private final java.util.Set<Drift.Kind> kinds;
 
     /** Reports the differences of these kinds: a delegation entry's and a resource-based delegation grant's. */

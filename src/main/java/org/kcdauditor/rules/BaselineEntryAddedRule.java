@@ -36,8 +36,8 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                     + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline does not list.")
                     .action(new Action.Manual("Review the grant (ADUC does not show it; Get-ADComputer reads it as"
                             + " PrincipalsAllowedToDelegateToAccount); keep it by capturing a new baseline ("
-                            + capture(ctx) + "), or set the list back to the one the baseline documents:",
-                            List.of(documentedList(ctx, c))))
+                            + capture(ctx) + "), or set the list back to the one the baseline documents.",
+                            List.of(documentedList(ctx, c)), SET_BACK))
                     .emit();
             return;
         }
@@ -48,8 +48,8 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                         + " does not list."
                         + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("Review the change; keep it by capturing a new baseline ("
-                        + capture(ctx) + "), or remove it:", List.of(new Action.RemoveDelegation(c.host(),
-                        Rules.hostOf(c.value()), List.of(c.value())))))
+                        + capture(ctx) + "), or remove it.", List.of(new Action.RemoveDelegation(c.host(),
+                        Rules.hostOf(c.value()), List.of(c.value()))), "To remove it"))
                 .emit();
     }
 }

@@ -37,8 +37,8 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
                     + " allowed " + RbcdList.grantsShown(List.of(c.value()), c.host()) + " (RBCD_ALLOWS_ANY_ACCOUNT)."
                     + " Capture a new baseline once the removal is confirmed (" + capture(ctx) + ").")
                     : new Action.Manual("If the removal was intended, capture a new baseline after review ("
-                    + capture(ctx) + "); else set the list back to the one the baseline documents:",
-                    List.of(documentedList(ctx, c)));
+                    + capture(ctx) + "); else set the list back to the one the baseline documents.",
+                    List.of(documentedList(ctx, c)), SET_BACK);
             grant(INFO, c, out, c.host() + " no longer allows resource-based delegation from "
                     + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline lists.")
                     .action(decision).emit();
@@ -51,8 +51,8 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
                         + " baseline lists."
                         + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("If the removal was intended, capture a new baseline after review; else"
-                        + " restore it:", List.of(new Action.AddDelegation(c.host(), Rules.hostOf(c.value()),
-                        List.of(c.value())))))
+                        + " restore it.", List.of(new Action.AddDelegation(c.host(), Rules.hostOf(c.value()),
+                        List.of(c.value()))), "To restore it"))
                 .emit();
     }
 }

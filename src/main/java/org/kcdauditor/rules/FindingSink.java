@@ -123,7 +123,7 @@ public final class FindingSink {
                 if (a instanceof Action.Manual m) {
                     String what = byCode(m.what(), host, peer);
                     // a question without a look-alike name is kept as it is, not copied
-                    a = what == m.what() ? m : new Action.Manual(what, m.proposed());
+                    a = what == m.what() ? m : new Action.Manual(what, m.proposed(), m.yes());
                 }
                 shown.add(a);
             }

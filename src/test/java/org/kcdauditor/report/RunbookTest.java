@@ -729,11 +729,13 @@ class RunbookTest {
         String decide = md.substring(md.indexOf(". Needs a decision"));
         assertTrue(decide.contains("If so: `Set-ADComputer -Identity 'NAS01$'"), decide);
         assertTrue(decide.contains("\n\nThese findings are not part of the scripted change (remediation.ps1 leaves them"
-                + " alone): an administrator decides each, and carries out a yes with its \"If so\" command where it has"
-                + " one, else by hand.\n"), decide);
+                + " alone): an administrator decides each, and carries out the decision with the command labelled for"
+                + " it (\"If so:\", or what the command does, such as \"To restore it:\") where it has one, else by"
+                + " hand.\n"), decide);
         String html = render(RunbookWriter.html(r), Fixtures.demo());
         assertTrue(html.contains("<p>These findings are not part of the scripted change (remediation.ps1 leaves them"
-                + " alone): an administrator decides each, and carries out a yes with its command where it has one,"
+                + " alone): an administrator decides each, and carries out the decision with the command labelled for"
+                + " it (“If so:”, or what the command does, such as “To restore it:”) where it has one,"
                 + " else by hand.</p>"), html);
     }
 

@@ -465,6 +465,42 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * A baseline decision asks two ways ("If the removal was intended, capture a new baseline; else restore it"), and
+     * its command carries out the second: labelled "If so", it read as "if the removal was intended, restore it" (and,
+     * for an entry added, "if you keep it, remove it"). Every output labels the command by what it does.
+     */
+    @Test
+    void aBaselineDecisionsCommandIsLabelledByWhatItDoes() throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        Outputs o = scenario(List.of(nodes), "", (ds, dir) -> {
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "HOST/HV02"));
+            documentedBaseline(dir, nodes, "");
+            Path file = dir.resolve("baseline.yaml");
+            Files.writeString(file, Files.readString(file).replaceFirst("(  HV02:\n(?:    .*\n)*?    delegateTo: \\[)",
+                    "$1\"HOST/HV03\", "));
+        });
+        assertAgree(o);
+        String restore = "Set-ADComputer -Identity 'HV02$' -Add @{'msDS-AllowedToDelegateTo'=@('HOST/HV03')}";
+        String remove = "Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo'=@('HOST/HV02')}";
+        assertTrue(o.md().contains("  To decide: If the removal was intended, capture a new baseline after review;"
+                + " else restore it.\n  To restore it: `" + restore), o.md());
+        assertTrue(o.md().contains(" or remove it.\n  To remove it: `" + remove), o.md());
+        assertFalse(o.md().contains("If so: `" + restore) || o.md().contains("If so: `" + remove), o.md());
+        assertTrue(o.html().contains("else restore it.<br><strong>To restore it:</strong><pre>"), o.html());
+        assertTrue(o.html().contains("or remove it.<br><strong>To remove it:</strong><pre>"), o.html());
+        String pdf = o.pdf().replace(" ", "");
+        assertTrue(pdf.contains(("To restore it: " + restore).replace(" ", "")), o.pdf());
+        assertTrue(pdf.contains(("To remove it: " + remove).replace(" ", "")), o.pdf());
+        assertFalse(pdf.contains(("If so: " + restore).replace(" ", "")), o.pdf());
+        // the finding's remediation, as findings.json, the workbook and the mail give it
+        Finding removed = o.doc().findings().stream().filter(f -> f.rule().equals("BASELINE_ENTRY_REMOVED"))
+                .findFirst().orElseThrow();
+        assertTrue(removed.remediation().startsWith("If the removal was intended, capture a new baseline after review;"
+                + " else restore it. To restore it: Add 'HOST/HV03' to HV02's"), removed.remediation());
+    }
+
+    /**
      * HVC1 is GO only because the waiver of its failing pair holds, and that waiver ends in three days; HVC2's ends in
      * five, HVC3's in thirty. Page 1 said "HVA01→HVA02 (waived until …)" and that a waived blocker makes its cluster
      * NO-GO once its waiver ends, but not that this happens within days: a CAB approving next week's window, the mail's

@@ -908,8 +908,9 @@ public final class PdfReportWriter implements ReportWriter {
                 text.add(new Chunk("To decide: ", f.tinyBold));
                 text.add(fitted(visible(dec.what() + (dec.coveredBy() == null ? ""
                         : " (check after the change of " + dec.coveredBy() + ")")), f.tiny, width));
+                // labelled as the runbooks label them: "If so", or what they do ("To restore it")
                 for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
-                    text.add(new Chunk("\nIf so: ", f.tinyBold));
+                    text.add(new Chunk("\n" + dec.yes() + ": ", f.tinyBold));
                     text.add(command(command, f.tiny));
                 }
                 for (String command : i < decide.size() ? decide.get(i).undo() : List.<String>of()) {
@@ -919,7 +920,7 @@ public final class PdfReportWriter implements ReportWriter {
                 // a yes no command can carry says why, where another gives its command
                 String noCommand = i < decide.size() ? decide.get(i).noCommand() : "";
                 if (!noCommand.isEmpty()) {
-                    text.add(new Chunk("\nIf so: ", f.tinyBold));
+                    text.add(new Chunk("\n" + dec.yes() + ": ", f.tinyBold));
                     text.add(new Chunk(visible(noCommand), f.tiny));
                 }
                 t.addCell(cell(text, null, Element.ALIGN_LEFT));

@@ -369,6 +369,7 @@ public final class RunbookModel {
             fm.put("host", Values.visibleAccount(s(d.finding().host())));
             fm.put("message", s(d.finding().message()));
             fm.put("what", s(d.what()));
+            fm.put("yes", d.yes());
             fm.put("proposed", decide.get(i).commands());
             fm.put("undo", decide.get(i).undo());
             fm.put("noCommand", decide.get(i).noCommand());
