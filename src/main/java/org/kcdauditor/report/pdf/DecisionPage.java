@@ -11,6 +11,7 @@ import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
 import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.GoVerdict;
@@ -83,9 +84,9 @@ final class DecisionPage {
             new Rows(3, 3, 2, DIRECTIONS), new Rows(3, 2, 1, DIRECTIONS), new Rows(2, 2, 1, DIRECTIONS));
     /**
      * Failing directions named per cluster, tried in turn for each layout of {@link #LAYOUTS} before the next one lists
-     * fewer clusters, where there are more clusters than it lists: eight directions of a cluster where hundreds fail
-     * made its row ten lines high, and at 600 hosts page 1 listed two clusters and two objects with a third of the page
-     * empty. With every cluster listed anyway, eight are named.
+     * fewer clusters and objects: eight directions of a cluster where hundreds fail made its row ten lines high, and at
+     * 600 hosts page 1 listed two clusters and two objects with a third of the page empty; at four clusters of 64, 16,
+     * 8 and 3 nodes it listed two of them, with every cluster fitting once fewer directions were named.
      */
     static final List<Integer> NAMED_DIRECTIONS = List.of(DIRECTIONS, 4, 2);
     /**
@@ -116,30 +117,41 @@ final class DecisionPage {
 
     /**
      * Writes page 1 with as many rows as let it hold everything: each layout of {@link #LAYOUTS} is laid out in a
-     * column the size of the page without drawing it, and the first that fits is written (the smallest when none does).
+     * column the size of the page without drawing it, and the first that fits is written. Where none does, the first
+     * whose table of clusters page 1 holds, the change and the state after it following on page 2: the smallest layout
+     * listed two of four clusters of 64, 16, 8 and 3 nodes, with the state after the change on page 2 all the same.
+     * The smallest when not even that fits.
      */
     static void write(Document d, PdfWriter w, ReportView view, PdfReportWriter.Fonts f) {
         // drawn once, laid out each time
         Chart chart = Chart.of(view, (d.right() - d.left()) * AFTER_TREND[1] / (AFTER_TREND[0] + AFTER_TREND[1]) - 4);
         // the texts no layout changes, computed once
         Shared shared = new Shared(howText(view), after(view), staying(view));
-        Rows rows = LAYOUTS.get(LAYOUTS.size() - 1);
-        search:
+        Rows rows = search(d, w, view, f, chart, shared, true);
+        if (rows == null) {
+            rows = search(d, w, view, f, chart, shared, false);
+        }
+        for (Element e : elements(d, view, f, rows == null ? LAYOUTS.get(LAYOUTS.size() - 1) : rows, chart, shared,
+                true)) {
+            d.add(e);
+        }
+    }
+
+    /**
+     * The first layout of {@link #LAYOUTS}, each with fewer directions named in turn ({@link #NAMED_DIRECTIONS}), with
+     * which page 1 holds everything ({@code whole}) or everything through the table of clusters; null if none.
+     */
+    private static Rows search(Document d, PdfWriter w, ReportView view, PdfReportWriter.Fonts f, Chart chart,
+                               Shared shared, boolean whole) {
         for (Rows layout : LAYOUTS) {
             for (int named : NAMED_DIRECTIONS) {
-                if (named < DIRECTIONS && view.clusters().size() <= layout.clusters()) {
-                    continue; // every cluster is listed: fewer directions would gain no row
-                }
                 Rows r = new Rows(layout.clusters(), layout.objects(), layout.waivers(), named);
-                if (fits(d, w, elements(d, view, f, r, chart, shared))) {
-                    rows = r;
-                    break search;
+                if (fits(d, w, elements(d, view, f, r, chart, shared, whole))) {
+                    return r;
                 }
             }
         }
-        for (Element e : elements(d, view, f, rows, chart, shared)) {
-            d.add(e);
-        }
+        return null;
     }
 
     /** Whether {@code page} fits on one page of {@code d} (laid out without drawing: ColumnText's simulation). */
@@ -152,9 +164,12 @@ final class DecisionPage {
         return !ColumnText.hasMoreText(column.go(true));
     }
 
-    /** Page 1's elements, in order, listing at most {@code rows}. */
+    /**
+     * Page 1's elements, in order, listing at most {@code rows}: all of them, or ({@code whole} false) those through
+     * the table of clusters.
+     */
     private static List<Element> elements(Document d, ReportView view, PdfReportWriter.Fonts f, Rows rows,
-                                          Chart chart, Shared shared) {
+                                          Chart chart, Shared shared, boolean whole) {
         List<Element> out = new ArrayList<>();
         FindingsDocument doc = view.doc();
         out.add(new Paragraph("Change decision: delegation for live migration", f.h1));
@@ -167,6 +182,9 @@ final class DecisionPage {
         out.add(sub);
         verdict(out, view, f);
         clusters(out, d, view, f, rows.clusters(), rows.directions(), shared.staying());
+        if (!whole) {
+            return out;
+        }
         waiversToQuestion(out, view, f, rows.waivers());
         change(out, view, f, rows.objects(), shared.how());
         afterAndTrend(out, view, f, chart, shared.after());
@@ -202,6 +220,7 @@ final class DecisionPage {
         List<ClusterView> ordered = view.clustersNoGoFirst();
         float[] widths = clusterWidths(d, ordered.subList(0, Math.min(rows, ordered.size())), f);
         float nameWidth = PdfReportWriter.columnText(d, widths, 0);
+        float waivedWidth = PdfReportWriter.columnText(d, widths, 5);
         PdfPTable t = new PdfPTable(widths);
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
@@ -228,8 +247,8 @@ final class DecisionPage {
                     : Words.NO_PERCENT, f.tiny), null, Element.ALIGN_LEFT));
             // the reasons in the rules' words: their ids are for the findings pages
             t.addCell(PdfReportWriter.cell(PdfReportWriter.words(blockers(view, c), f.tiny), null, Element.ALIGN_LEFT));
-            // wrapped at spaces only, as a command: a date or a direction stays whole
-            t.addCell(PdfReportWriter.cell(new Phrase(PdfReportWriter.command(waived(c.waivedFailing()), f.tiny)),
+            // wrapped at spaces only: a date or a host name stays whole, one wider than the column smaller
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.fitted(waived(c.waivedFailing()), f.tiny, waivedWidth),
                     c.waivedFailing().isEmpty() ? null : LIGHT, Element.ALIGN_LEFT));
             // under the row of a cluster the change leaves NO-GO: what keeps it so, and what closes each
             staying.stream().filter(s -> s.cluster().equals(c.name())).findFirst().ifPresent(s -> {
@@ -355,35 +374,45 @@ final class DecisionPage {
     }
 
     /**
-     * The directions a waived finding blocks, still failing, by their waivers' expiry: "HV01→HV02, HV02→HV03 (waived
-     * until 2027-01-31)", each expiry once however many directions it covers; the justifications stand under
-     * Findings by severity and with the baseline's waivers. At most {@link #DIRECTIONS} directions named, the others counted.
+     * The directions a waived finding blocks, still failing, by their waivers' expiry and source: "HV01 → HV02, HV02 →
+     * HV03 (waived until 2027-01-31)", a source waived towards several destinations counted ("HV00010 → 63
+     * destinations (waived until 2026-12-31)"), each expiry once however many directions it covers; the justifications
+     * stand under Findings by severity and with the baseline's waivers. At most {@link #DIRECTIONS} sources named, the
+     * others counted. Spaces around the arrow: the narrow column wraps between two names, never inside one (a node
+     * whose 63 directions were named one by one read "HV00010→HV0 / 0001," a line each).
      */
     static String waived(List<Cell> waived) {
         if (waived.isEmpty()) {
             return "none";
         }
-        Map<String, List<String>> byExpiry = new LinkedHashMap<>();
+        // expiry -> source -> its destinations
+        Map<String, Map<String, List<Cell>>> byExpiry = new LinkedHashMap<>();
         for (Cell c : waived) {
-            byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new ArrayList<>())
-                    .add(PdfReportWriter.name(c.from()) + "→" + PdfReportWriter.name(c.to()));
+            byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(c.from().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(c);
         }
         List<String> lines = new ArrayList<>();
         int named = 0;
         int unnamed = 0;
-        for (Map.Entry<String, List<String>> e : byExpiry.entrySet()) {
-            List<String> directions = e.getValue();
-            int n = Math.min(DIRECTIONS - named, directions.size());
+        for (Map.Entry<String, Map<String, List<Cell>>> e : byExpiry.entrySet()) {
+            List<List<Cell>> sources = List.copyOf(e.getValue().values());
+            int n = Math.min(DIRECTIONS - named, sources.size());
             named += n;
             if (n == 0) {
-                unnamed += directions.size();
+                unnamed += sources.stream().mapToInt(List::size).sum();
                 continue;
             }
-            lines.add(String.join(", ", directions.subList(0, n)) + (directions.size() > n ? ", … and "
-                    + (directions.size() - n) + " more" : "") + " (waived " + e.getKey() + ")");
+            List<String> shown = new ArrayList<>();
+            for (List<Cell> from : sources.subList(0, n)) {
+                shown.add(PdfReportWriter.name(from.get(0).from()) + " → " + (from.size() == 1
+                        ? PdfReportWriter.name(from.get(0).to()) : from.size() + " destinations"));
+            }
+            int rest = sources.subList(n, sources.size()).stream().mapToInt(List::size).sum();
+            lines.add(String.join(", ", shown) + (rest > 0 ? ", … and " + Words.plural(rest, "more direction") : "")
+                    + " (waived " + e.getKey() + ")");
         }
         if (unnamed > 0) {
-            lines.add("… and " + unnamed + " more");
+            lines.add("… and " + Words.plural(unnamed, "more direction"));
         }
         return lines(lines);
     }
@@ -581,6 +610,10 @@ final class DecisionPage {
 
     /** Reasons named per cluster there at most (findings closed the same way are one); the others are counted. */
     static final int STAYING_REASONS = 3;
+    /** Rules named per reason at most; the others are counted. */
+    static final int STAYING_RULES = 4;
+    /** Hosts named per rule of a reason at most, each with its findings counted; the others are counted. */
+    static final int STAYING_HOSTS = 3;
 
     /** A cluster NO-GO after the change: how many findings keep it so, and each reason with what closes it. */
     record Staying(String cluster, int findings, List<Reason> reasons) {
@@ -624,14 +657,13 @@ final class DecisionPage {
                 }
             }
             // findings closed the same way are one reason: the two consequences of one waiver
-            Map<String, List<String>> byClose = new LinkedHashMap<>();
+            Map<String, List<org.kcdauditor.model.Finding>> byClose = new LinkedHashMap<>();
             for (org.kcdauditor.model.Finding f : keep.values()) {
                 FindingView v = views.get(f.id());
-                byClose.computeIfAbsent(closedBy(view, f, v, decisions.get(f.id())), k -> new ArrayList<>())
-                        .add(what(view, f));
+                byClose.computeIfAbsent(closedBy(view, f, v, decisions.get(f.id())), k -> new ArrayList<>()).add(f);
             }
             List<Reason> reasons = new ArrayList<>();
-            byClose.forEach((close, whats) -> reasons.add(new Reason(upper(String.join("; ", whats)), close)));
+            byClose.forEach((close, found) -> reasons.add(new Reason(upper(what(view, found)), close)));
             if (reasons.isEmpty()) {
                 // a Windows Server 2025 node with a blocked pair, or a verdict an older findings.json recorded
                 reasons.add(new Reason("What the verdict names (" + c.verdict().reasons().stream()
@@ -643,17 +675,112 @@ final class DecisionPage {
         return out;
     }
 
+    /**
+     * The findings of one reason in words, by rule and, within a rule, by host: one finding as {@link #what(ReportView,
+     * org.kcdauditor.model.Finding)} says it, several of a host counted with their destinations ("a documented
+     * delegation entry is gone: HV00010 → 63 destinations (252 entries)"). At most {@link #STAYING_RULES} rules and
+     * {@link #STAYING_HOSTS} hosts a rule named, the others counted: a node that lost every entry listed each of them,
+     * four times a pair, and pushed the decision off page 1.
+     */
+    private static String what(ReportView view, List<org.kcdauditor.model.Finding> findings) {
+        Map<String, Map<String, List<org.kcdauditor.model.Finding>>> byRule = new LinkedHashMap<>();
+        for (org.kcdauditor.model.Finding f : findings) {
+            byRule.computeIfAbsent(f.rule(), k -> new LinkedHashMap<>()).computeIfAbsent(f.host() == null ? ""
+                    : f.host().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Map<String, List<org.kcdauditor.model.Finding>>> rule : byRule.entrySet()) {
+            if (parts.size() == STAYING_RULES) {
+                parts.add("… and " + Words.plural(byRule.size() - STAYING_RULES, "more rule"));
+                break;
+            }
+            List<List<org.kcdauditor.model.Finding>> hosts = List.copyOf(rule.getValue().values());
+            if (hosts.size() == 1 && hosts.get(0).size() == 1) {
+                parts.add(what(view, hosts.get(0).get(0)));
+                continue;
+            }
+            List<String> named = new ArrayList<>();
+            for (List<org.kcdauditor.model.Finding> host : hosts.subList(0, Math.min(STAYING_HOSTS, hosts.size()))) {
+                named.add(where(host));
+            }
+            parts.add(inSentence(view, rule.getKey()) + ": " + String.join(", ", named) + (hosts.size() > STAYING_HOSTS
+                    ? ", … and " + Words.plural(hosts.size() - STAYING_HOSTS, "more host") : ""));
+        }
+        return String.join("; ", parts);
+    }
+
+    /**
+     * Where the findings of one rule on one host are: "HV11→HV12 (last 2026-11-18, …)" for one, "HV10→HV01 (4
+     * entries)" for several to one destination, "HV10 → 63 destinations (252 entries)" for several to more.
+     */
+    private static String where(List<org.kcdauditor.model.Finding> host) {
+        org.kcdauditor.model.Finding f = host.get(0);
+        if (f.host() == null) {
+            return Words.plural(host.size(), "finding") + " without a host";
+        }
+        if (host.size() == 1) {
+            String when = when(f);
+            return PdfReportWriter.name(f.host()) + (f.peer() == null ? "" : "→" + PdfReportWriter.name(f.peer()))
+                    + (when.isEmpty() ? "" : " (" + when.substring(2) + ")");
+        }
+        Set<String> peers = new java.util.LinkedHashSet<>();
+        host.stream().filter(x -> x.peer() != null).forEach(x -> peers.add(x.peer().toLowerCase(Locale.ROOT)));
+        // one finding an entry of msDS-AllowedToDelegateTo (or an SPN) each: counted as such
+        boolean entries = host.stream().allMatch(x -> x.spn() != null);
+        String count = host.size() + (entries ? " entries" : " findings");
+        String peer = host.stream().filter(x -> x.peer() != null).map(org.kcdauditor.model.Finding::peer).findFirst()
+                .orElse(null);
+        return PdfReportWriter.name(f.host()) + (peers.isEmpty() ? "" : peers.size() == 1 ? "→"
+                + PdfReportWriter.name(peer) : " → " + peers.size() + " destinations") + " (" + count + ")";
+    }
+
     /** A finding that keeps a cluster NO-GO, in words: its rule's title and where. */
     private static String what(ReportView view, org.kcdauditor.model.Finding f) {
         String where = f.host() == null ? "" : PdfReportWriter.name(f.host()) + (f.peer() == null ? ""
                 : "→" + PdfReportWriter.name(f.peer()));
-        String when = "";
-        if (f.hasEvidence() && f.evidence().lastEvent() != null) {
-            when = ", last " + Words.time(f.evidence().lastEvent()).substring(0, 10) + (f.evidence()
-                    .delegationExplains() == null ? "" : f.evidence().delegationExplains() ? ", a Kerberos error"
-                    : ", not a Kerberos error");
-        }
+        String when = when(f);
         return inSentence(view, f.rule()) + (where.isEmpty() && when.isEmpty() ? "" : " (" + where + when + ")");
+    }
+
+    /**
+     * ", last 2026-11-18, a Kerberos error (0x8009030E) that delegation does not explain" for an observed migration
+     * failure, from its events' classification as MIGRATION_FAILURE_OBSERVED words it: {@code delegationExplains}
+     * false says that delegation does not explain the failure, not that it is no Kerberos error; empty for other
+     * findings.
+     */
+    private static String when(org.kcdauditor.model.Finding f) {
+        if (!f.hasEvidence() || f.evidence().lastEvent() == null) {
+            return "";
+        }
+        Boolean explains = f.evidence().delegationExplains();
+        String last = ", last " + Words.time(f.evidence().lastEvent()).substring(0, 10);
+        if (explains == null) {
+            return last;
+        }
+        if (explains) {
+            return last + ", a Kerberos error";
+        }
+        List<String> codes = new ArrayList<>();
+        boolean known = false;
+        boolean kerberos = false;
+        for (String c : f.evidence().classifications() == null ? List.<String>of() : f.evidence().classifications()) {
+            String[] nameCode = c.split(" ", 2);
+            try {
+                EventClassification k = EventClassification.valueOf(nameCode[0]);
+                known = true;
+                if (k.delegationCanExplain()) {
+                    kerberos = true;
+                    if (nameCode.length > 1 && !codes.contains(nameCode[1])) {
+                        codes.add(nameCode[1]);
+                    }
+                }
+            } catch (IllegalArgumentException unknown) {
+                // a classification of another version: not known here
+            }
+        }
+        return last + (kerberos ? ", a Kerberos error" + (codes.isEmpty() ? "" : " ("
+                + PdfReportWriter.visible(String.join(", ", codes)) + ")") + " that delegation does not explain"
+                : known ? ", not a Kerberos error" : ", delegation does not explain it");
     }
 
     /** What closes a finding that keeps its cluster NO-GO after the change, from its data. */
