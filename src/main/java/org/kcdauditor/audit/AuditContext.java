@@ -1791,6 +1791,21 @@ public final class AuditContext implements Drift.Nodes {
         return c == null ? null : c.name();
     }
 
+    @Override
+    public String missingNodeCluster(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        for (ResolvedCluster c : clusters) {
+            for (String m : c.missingNodes()) {
+                // configured by its NetBIOS or its DNS name, the run before naming it by its NetBIOS name
+                String configured = m.toLowerCase(java.util.Locale.ROOT);
+                if (configured.equals(n) || configured.startsWith(n + ".")) {
+                    return c.name();
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * SPNs of nodes and file servers that other objects of their domain register too, by whole SPN ({@link
      * Spn#wholeKeyOf}; after the directory's name and a NUL with several directories), in node order.

@@ -44,7 +44,7 @@ public final class Drift {
     /**
      * One difference.
      *
-     * @param cluster        the node's cluster (null for a host that is gone)
+     * @param cluster        the node's cluster (for a host that is gone, the cluster still configured with it, else null)
      * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*), the SID a resource-based delegation grant
      *                       allows (RBCD_*: {@code after} holds it with the name the audit knows for it); for HOST_MISSING the DN of its computer when that is still
      *                       in the directory (no longer a configured node), else null; for RENAMED the host's name in
@@ -84,6 +84,14 @@ public final class Drift {
 
         /** The name of the cluster {@code node} belongs to, or null when it is no cluster node. */
         String clusterName(AdObject node);
+
+        /**
+         * The cluster that still names {@code name} as a node although no computer of that name was found (the cluster
+         * HOST_NOT_FOUND files it under), or null.
+         */
+        default String missingNodeCluster(String name) {
+            return null;
+        }
 
         /** The cluster nodes, each once, in cluster order. */
         List<AdObject> nodes();
@@ -131,8 +139,10 @@ public final class Drift {
                 if (ctx.mayBeUnread(e.getKey())) {
                     continue;
                 }
-                out.add(new Change(Kind.HOST_MISSING, null, e.getKey(), node == null ? null : node.dn(), null, null,
-                        false));
+                // a host still configured as a node (renamed or gone, the configuration not yet following) stays
+                // its cluster's, as HOST_NOT_FOUND files it: its owners hear of it
+                out.add(new Change(Kind.HOST_MISSING, node == null ? ctx.missingNodeCluster(e.getKey()) : null,
+                        e.getKey(), node == null ? null : node.dn(), null, null, false));
                 continue;
             }
             matched.add(node);

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -337,6 +338,11 @@ class ClusterLifecycleTest {
                 + " found under its old name.", changed.get(0).message());
         assertFalse(o.mail().contains("no longer found"), o.mail());
         assertFalse(o.md().contains("no longer found"), o.md());
+        // still a configured node of its cluster, as HOST_NOT_FOUND files it: its owners' notices carry it
+        Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
+        assertNotNull(notFound.cluster());
+        assertEquals(notFound.cluster(), changed.get(0).cluster());
+        assertFalse(o.mail().contains("(not tied to a cluster)"), o.mail());
     }
 
     /**
