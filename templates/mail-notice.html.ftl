@@ -52,7 +52,7 @@
 </table>
 </#if>
 <p style="color:${palette.MUTED}">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
-<#if previousRunId?has_content>New and resolved are counted against run ${previousRunId}, the last scheduled audit whose notices were queued (before any, the last other audit of this configuration).<#else>No earlier audit to compare with: every finding counts as new.</#if></p>
+<#if previousRunId?has_content>New and resolved are counted against run ${previousRunId}, ${previousRun}.<#else>No earlier audit to compare with: every finding counts as new.</#if></p>
 <p><strong>Status<#if summary.scope?has_content> of ${summary.scope}</#if>: ${summary.status}.</strong> ${summary.headline}<br>
 Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need<#if summary.decisions == 1>s</#if> a decision.</p>
 <#if summary.clusters?has_content || summary.unclustered??>
@@ -103,6 +103,11 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#if changes?has_content>
 <h2 style="font-size:1.1rem">Changed in the directory since the previous audit (${changes?size})</h2>
 <@table rows=changes showFix=false/>
+</#if>
+<#if earlier?has_content>
+<h2 style="font-size:1.1rem">Changed in the directory before, seen by earlier audits since run ${previousRunId} (${earlier?size})</h2>
+<p style="color:${palette.MUTED}">Found by the audits between that run and this one (a manual run, a preflight, a job that mails nobody), none of which told of them; they are not open findings of this run.</p>
+<@table rows=earlier showFix=false/>
 </#if>
 <#if changeTimesNote?has_content><p>Drift: ${changeTimesNote}</p></#if>
 <#if pdfNote?has_content><p>${pdfNote}</p></#if>

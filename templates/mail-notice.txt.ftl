@@ -1,13 +1,16 @@
 <#--
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
-  directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, change (a change is proposed), scope (the cluster of
+  directoryUrl, previousRunId, previousRun (what that run is: the last scheduled audit that finished and queued its
+  notices, or before any the last other audit), summary (decision, noGo, fixedByChange, change (a change is proposed), scope (the cluster of
   a cluster owners' notice, else empty), status, headline, high, medium, low, info, waived, decisions (the cluster's in a
   cluster owners' notice, the run's else; the headline is always the run's), clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, pairsText ("5/6 pairs OK", or "pairs not checked" for a cluster not audited), pairsCell ("5/6" or "—"), compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/waivedSince/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
   not resolved), unwaived (the same: waived in the compared run, open now, so not new), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
-  findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
+  findings, so new + still open + changes = the open findings the subject counts), earlier (the same, the message ending with the run that
+  found it and when it finished, for the CHANGED_SINCE_LAST_RUN findings of the audits between run previousRunId and this one: told here,
+  not open findings of this run), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, of the cluster's directories in a cluster owners' notice, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
   that AES keys were not checked, as preflight says it, of the cluster's directories in a cluster owners' notice, else
@@ -47,7 +50,7 @@ ${endingSoon}
 </#if>
 
 Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
-<#if previousRunId?has_content>New and resolved are counted against run ${previousRunId}, the last scheduled audit whose notices were queued (before any, the last other audit of this configuration).<#else>No earlier audit to compare with: every finding counts as new.</#if>
+<#if previousRunId?has_content>New and resolved are counted against run ${previousRunId}, ${previousRun}.<#else>No earlier audit to compare with: every finding counts as new.</#if>
 
 STATUS<#if summary.scope?has_content> OF ${summary.scope}</#if>: ${summary.status}. ${summary.headline}
 Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need<#if summary.decisions == 1>s</#if> a decision.
@@ -129,6 +132,16 @@ CHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT (${changes?size})
 - [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 </#list>
 <@more rows=changes/>
+</#if>
+<#if earlier?has_content>
+
+CHANGED IN THE DIRECTORY BEFORE, SEEN BY EARLIER AUDITS SINCE RUN ${previousRunId} (${earlier?size})
+Found by the audits between that run and this one (a manual run, a preflight, a job that mails nobody), none of
+which told of them; they are not open findings of this run.
+<#list earlier[0..*listedFindings] as f>
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+</#list>
+<@more rows=earlier/>
 </#if>
 
 <#if changeTimesNote?has_content>Drift: ${changeTimesNote}

@@ -31,8 +31,11 @@ import java.util.TreeSet;
  * Builds the notices of one finished run: one to {@code mail.to} about every cluster, and one per
  * cluster named in {@code mail.clusterRecipients} about that cluster only. What is new, resolved and
  * still open is decided by finding id against the previous successful run. Waived findings and
- * {@code CHANGED_SINCE_LAST_RUN} (itself a comparison with the previous run) take no part: they would
- * make every other run look like a change. A finding open in the compared run and waived now is not resolved (its
+ * {@code CHANGED_SINCE_LAST_RUN} (itself a comparison with the previous run) take no part in that comparison: they
+ * would make every other run look like a change. A change in the directory is drift all the same, told once: the run's
+ * own CHANGED_SINCE_LAST_RUN findings, and those of the audits between the run compared with and this one
+ * ({@link Earlier}: a manual run that saw the change first), are a change for {@code notify: on-change} and listed
+ * apart. A finding open in the compared run and waived now is not resolved (its
  * pair still fails): it is listed apart as waived since ({@link Change#waivedSince()}); one waived in the compared run
  * and open now (its waiver expired or was taken out of the baseline) is not new: it is listed apart as open again
  * ({@link Change#unwaived()}), as the reports count it recurring.
@@ -57,12 +60,16 @@ public final class NoticeBuilder {
     /**
      * The notice that a scheduled audit could not run (directory unreachable, bind refused, store
      * down): to {@code mail.to}, keyed by job and fire time so a retry of the same fire is stored once.
+     * {@code stopped}: the audit started and the daemon's stop cut it off (INTERRUPTED): it did run, and no cron fire
+     * runs it again while the daemon is down; it runs again when a daemon of this store starts.
      */
     public Notice failure(String jobName, java.time.Instant fireTime, String reason, String directoryUrl,
-                          String configPath) {
-        String subject = "[kcd-audit] job " + jobName + ": the audit could not run";
+                          String configPath, boolean stopped) {
+        String subject = "[kcd-audit] job " + jobName + (stopped ? ": the audit was stopped before it finished"
+                : ": the audit could not run");
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("subject", subject);
+        model.put("stopped", stopped);
         model.put("job", jobName);
         model.put("fireTime", Words.time(fireTime));
         model.put("reason", reason == null ? "unknown" : reason);
@@ -89,10 +96,23 @@ public final class NoticeBuilder {
      */
     public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
                          List<Finding> changes, List<Finding> waivedSince, List<Finding> unwaived,
-                         List<ReportView.WaiverEndingSoon> endingSoon) {
+                         List<ReportView.WaiverEndingSoon> endingSoon, List<Earlier> earlier) {
+        /** Without directory changes of earlier audits. */
+        public Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
+                      List<Finding> changes, List<Finding> waivedSince, List<Finding> unwaived,
+                      List<ReportView.WaiverEndingSoon> endingSoon) {
+            this(scope, added, resolved, open, changes, waivedSince, unwaived, endingSoon, List.of());
+        }
+
+        /**
+         * Whether there is anything to tell. Every CHANGED_SINCE_LAST_RUN finding counts: the rule records only what
+         * bears on delegation (entries, userAccountControl flags, resource-based delegation grants, the SPNs of the
+         * services a migration needs, encryption types, a node joining, leaving, renamed or its computer object
+         * replaced), and a change is in one run's findings only, so it is told once.
+         */
         public boolean changed() {
             return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty() || !unwaived.isEmpty()
-                    || !endingSoon.isEmpty();
+                    || !endingSoon.isEmpty() || !changes.isEmpty() || !earlier.isEmpty();
         }
 
         /**
@@ -101,7 +121,13 @@ public final class NoticeBuilder {
          */
         Change withEndingSoon(List<ReportView.WaiverEndingSoon> entered, String cluster) {
             return new Change(scope, added, resolved, open, changes, waivedSince, unwaived, entered.stream()
-                    .filter(e -> cluster == null || e.cluster().equalsIgnoreCase(cluster)).toList());
+                    .filter(e -> cluster == null || e.cluster().equalsIgnoreCase(cluster)).toList(), earlier);
+        }
+
+        /** The same with those of the directory changes of earlier audits that are in {@code cluster} (null: all). */
+        Change withEarlier(List<Earlier> seen, String cluster) {
+            return new Change(scope, added, resolved, open, changes, waivedSince, unwaived, endingSoon, seen.stream()
+                    .filter(e -> inScope(e.finding(), cluster)).toList());
         }
 
         /**
@@ -114,8 +140,8 @@ public final class NoticeBuilder {
 
         /** Every finding the notice lists. */
         java.util.stream.Stream<Finding> listed() {
-            return java.util.stream.Stream.of(added, resolved, open, changes, waivedSince, unwaived)
-                    .flatMap(List::stream);
+            return java.util.stream.Stream.concat(java.util.stream.Stream.of(added, resolved, open, changes,
+                    waivedSince, unwaived).flatMap(List::stream), earlier.stream().map(Earlier::finding));
         }
 
         long addedAt(Severity s) {
@@ -129,6 +155,18 @@ public final class NoticeBuilder {
         private static long at(List<Finding> findings, Severity s) {
             return findings.stream().filter(f -> f.severity() == s).count();
         }
+    }
+
+    /**
+     * A directory change (CHANGED_SINCE_LAST_RUN) an audit between the run a notice compares with and the run it is
+     * about found: {@code runId}, finished {@code finishedAt}. Not an open finding of the notice's run.
+     */
+    public record Earlier(Finding finding, String runId, java.time.Instant finishedAt) {
+    }
+
+    /** Whether {@code f} is a change in the directory since the audit before its own (CHANGED_SINCE_LAST_RUN). */
+    static boolean directoryChange(Finding f) {
+        return NOT_COMPARED.contains(f.rule());
     }
 
     /** The notices {@code mode} asks for (no notice told of a failure to make up for). */
@@ -165,6 +203,18 @@ public final class NoticeBuilder {
     public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
                               String previousRunId, Path pdf, boolean tellTeam, Set<String> previousUnaudited,
                               java.time.Instant previousFinishedAt) {
+        return build(jobName, mode, current, previous, previousRunId, pdf, tellTeam, previousUnaudited,
+                previousFinishedAt, true, List.of());
+    }
+
+    /**
+     * The same; {@code previousScheduled}: the run compared with is the last scheduled audit that finished and queued
+     * its notices (else the last other audit, before any such); {@code earlier}: the directory changes the audits
+     * between it and this run found, told with this run's.
+     */
+    public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
+                              String previousRunId, Path pdf, boolean tellTeam, Set<String> previousUnaudited,
+                              java.time.Instant previousFinishedAt, boolean previousScheduled, List<Earlier> earlier) {
         if (mode == Notify.NEVER) {
             return List.of();
         }
@@ -172,10 +222,11 @@ public final class NoticeBuilder {
         ReportView view = ReportView.of(current);
         ClustersNotCompared notCompared = ClustersNotCompared.of(previousUnaudited, current);
         List<ReportView.WaiverEndingSoon> entered = enteredEndingSoon(view, previous, previousFinishedAt);
+        String base = previousRunId == null ? null : baseWords(previousScheduled);
         Change all = change("all clusters", current.findings(), previous, null, notCompared)
-                .withEndingSoon(entered, null);
+                .withEndingSoon(entered, null).withEarlier(earlier, null);
         if (mode == Notify.ALWAYS || all.changed() || tellTeam) {
-            out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
+            out.add(render(jobName, view, all, previousRunId, base, pdf, mail.to(), "all", null));
         }
         for (String key : new TreeSet<>(mail.clusterRecipients().keySet())) {
             // the key matches its cluster in any case; the notice names the cluster as clusters: does (the audience
@@ -183,13 +234,24 @@ public final class NoticeBuilder {
             ReportView.ClusterView named = view.cluster(key);
             String cluster = named == null ? key : named.name();
             Change c = change(cluster, current.findings(), previous, cluster, notCompared)
-                    .withEndingSoon(entered, cluster);
+                    .withEndingSoon(entered, cluster).withEarlier(earlier, cluster);
             if (mode == Notify.ALWAYS || c.changed()) {
-                out.add(render(jobName, view, c, previousRunId, pdf, mail.recipientsOf(cluster),
+                out.add(render(jobName, view, c, previousRunId, base, pdf, mail.recipientsOf(cluster),
                         "cluster:" + key, cluster));
             }
         }
         return out;
+    }
+
+    /**
+     * What the run a notice compares with is, after its id: the last scheduled audit of the configuration that finished
+     * and queued its notices, whether or not it had anything to tell ({@code notify: on-change}), or before any such,
+     * the last other audit of it.
+     */
+    static String baseWords(boolean scheduled) {
+        return scheduled ? "the last scheduled audit of this configuration that finished and queued its notices (none"
+                + " when it had nothing to tell)" : "the last audit of this configuration (no scheduled audit of it has"
+                + " finished and queued its notices yet)";
     }
 
     /**
@@ -279,12 +341,19 @@ public final class NoticeBuilder {
                 .thenComparing(Finding::id)).toList();
     }
 
-    /** {@code [kcd-audit] HVC1: 3 new HIGH findings — live migration at risk}, and the quieter forms. */
+    /**
+     * {@code [kcd-audit] HVC1: 3 new HIGH findings — live migration at risk}, and the quieter forms. The leading change
+     * first (a HIGH finding new or no longer waived; else new findings; else resolved, newly waived or no longer waived
+     * ones; else the directory changes), then each other change in a few words, so a run that also resolved or waived
+     * a finding, or changed the directory, does not read as if it only added one ("1 new HIGH finding, 1 resolved —
+     * live migration at risk"). Mail clients cut subjects at 78 to 100 characters: what matters most comes first.
+     */
     static String subject(Change c, String scopeLabel) {
         long high = c.addedAt(Severity.HIGH);
         long highAgain = c.unwaivedAt(Severity.HIGH);
-        String body;
-        if (high > 0 || highAgain > 0) {
+        List<String> parts = new ArrayList<>();
+        boolean atRisk = high > 0 || highAgain > 0;
+        if (atRisk) {
             // a HIGH finding whose waiver ended puts live migration at risk again as a new one does
             List<String> risk = new ArrayList<>();
             if (high > 0) {
@@ -294,38 +363,69 @@ public final class NoticeBuilder {
                 risk.add(highAgain + (high > 0 ? "" : " HIGH finding" + (highAgain == 1 ? "" : "s"))
                         + " no longer waived");
             }
-            body = String.join(" and ", risk) + " — live migration at risk";
+            parts.add(String.join(" and ", risk));
+            // the others below HIGH, each list worst first
+            List<Finding> otherNew = c.added().stream().filter(f -> f.severity() != Severity.HIGH).toList();
+            if (!otherNew.isEmpty()) {
+                parts.add(otherNew.size() + " other new (worst " + otherNew.get(0).severity().name() + ")");
+            }
+            List<Finding> otherAgain = c.unwaived().stream().filter(f -> f.severity() != Severity.HIGH).toList();
+            if (!otherAgain.isEmpty()) {
+                parts.add(otherAgain.size() + " other no longer waived (worst " + otherAgain.get(0).severity().name()
+                        + ")");
+            }
         } else if (!c.added().isEmpty()) {
             // those no longer waived beside them are named too, and count for the worst (each list worst first)
             Severity worst = c.added().get(0).severity();
             if (!c.unwaived().isEmpty() && c.unwaived().get(0).severity().compareTo(worst) < 0) {
                 worst = c.unwaived().get(0).severity();
             }
-            body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s")
+            parts.add(c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s")
                     + (c.unwaived().isEmpty() ? "" : " and " + c.unwaived().size() + " no longer waived") + " (worst "
-                    + worst.name() + ")";
-        } else if (!c.resolved().isEmpty() || !c.waivedSince().isEmpty() || !c.unwaived().isEmpty()) {
-            // "2 findings resolved, 1 newly waived": the first figure names the findings
-            List<String> parts = new ArrayList<>();
-            for (Map.Entry<Integer, String> e : List.of(Map.entry(c.resolved().size(), " resolved"),
-                    Map.entry(c.waivedSince().size(), " newly waived"),
-                    Map.entry(c.unwaived().size(), " no longer waived"))) {
-                int k = e.getKey();
-                if (k > 0) {
-                    parts.add(k + (parts.isEmpty() ? " finding" + (k == 1 ? "" : "s") : "") + e.getValue());
-                }
+                    + worst.name() + ")");
+        }
+        boolean quiet = parts.isEmpty();
+        // "2 findings resolved, 1 newly waived": without a new finding the first figure names the findings, and the
+        // body's STILL OPEN list is counted after them
+        for (Map.Entry<Integer, String> e : List.of(Map.entry(c.resolved().size(), " resolved"),
+                Map.entry(c.waivedSince().size(), " newly waived"),
+                Map.entry(quiet ? c.unwaived().size() : 0, " no longer waived"))) {
+            int k = e.getKey();
+            if (k > 0) {
+                parts.add(k + (parts.isEmpty() ? " finding" + (k == 1 ? "" : "s") : "") + e.getValue());
             }
-            // as the body's lists count them: STILL OPEN, and the directory changes apart when there are any
-            body = String.join(", ", parts) + ", " + c.open().size() + " still open" + (c.changes().isEmpty() ? ""
-                    : ", " + c.changes().size() + " changed in the directory");
+        }
+        int changed = c.changes().size();
+        int earlier = c.earlier().size();
+        String inEarlier = c.earlier().stream().map(Earlier::runId).distinct().count() > 1 ? " in earlier audits"
+                : " in an earlier audit";
+        if (parts.isEmpty() && changed + earlier > 0) {
+            // the directory changed and nothing else: the change leads, each CHANGED finding one host's
+            int first = changed > 0 ? changed : earlier;
+            parts.add(Words.plural(first, "host") + " changed in the directory" + (changed > 0 ? "" : inEarlier));
+            if (changed > 0 && earlier > 0) {
+                parts.add(earlier + inEarlier);
+            }
+            parts.add(c.open().size() + " still open");
+        } else if (!parts.isEmpty()) {
+            if (quiet) {
+                parts.add(c.open().size() + " still open");
+            }
+            if (changed > 0) {
+                parts.add(changed + " changed in the directory");
+            }
+            if (earlier > 0) {
+                parts.add(earlier + " changed" + inEarlier);
+            }
         } else {
             // a waiver entering the ending-soon window is the change: said first, the open findings after it
             String open = c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
             return "[kcd-audit] " + scopeLabel + ": " + (c.endingSoon().isEmpty() ? "no change, " + open
                     : endingSoon(c.endingSoon()) + "; no other change, " + open);
         }
-        return "[kcd-audit] " + scopeLabel + ": " + body + (c.endingSoon().isEmpty() ? ""
-                : "; " + endingSoon(c.endingSoon()));
+        return "[kcd-audit] " + scopeLabel + ": " + String.join(", ", parts)
+                + (atRisk ? " \u2014 live migration at risk" : "")
+                + (c.endingSoon().isEmpty() ? "" : "; " + endingSoon(c.endingSoon()));
     }
 
     /**
@@ -340,7 +440,7 @@ public final class NoticeBuilder {
                 + " by " + endings.get(more).expires().plusDays(1));
     }
 
-    private Notice render(String jobName, ReportView view, Change c, String previousRunId, Path pdf,
+    private Notice render(String jobName, ReportView view, Change c, String previousRunId, String base, Path pdf,
                           List<String> recipients, String audience, String cluster) {
         FindingsDocument doc = view.doc();
         String scopeLabel = scopeLabel(c, audience);
@@ -381,6 +481,7 @@ public final class NoticeBuilder {
         String changeTimes = scope == null ? view.changeTimesNote() : view.changeTimesNote(scope);
         model.put("changeTimesNote", changeTimes == null || !drift ? "" : changeTimes);
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
+        model.put("previousRun", base == null ? "" : base);
         // the waivers that entered the ending-soon window since the run compared with, under the decision they qualify
         String endingSoon = ReportView.waiversEndingSoon(c.endingSoon());
         model.put("endingSoon", endingSoon);
@@ -392,9 +493,17 @@ public final class NoticeBuilder {
         model.put("resolved", rows(c.resolved(), remedies));
         model.put("waivedSince", rows(c.waivedSince(), remedies));
         model.put("unwaived", rows(c.unwaived(), remedies));
-        model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId));
+        model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId, base));
         model.put("open", rows(c.open(), remedies));
         model.put("changes", rows(c.changes(), remedies));
+        // each with the audit that found it: not an open finding of this run
+        List<Map<String, Object>> earlier = new ArrayList<>();
+        for (Earlier e : c.earlier()) {
+            Map<String, Object> row = rows(List.of(e.finding()), remedies).get(0);
+            row.put("message", row.get("message") + " (run " + e.runId() + ", " + Words.time(e.finishedAt()) + ")");
+            earlier.add(row);
+        }
+        model.put("earlier", earlier);
         // the exports the verdict went on without, named as the runbooks name them
         RunbookModel.putInputsNotUsed(model, view);
         String aes = scope == null ? view.aesNotChecked() : view.aesNotChecked(scope);
@@ -517,9 +626,9 @@ public final class NoticeBuilder {
     /**
      * For the notice about every cluster whose new and resolved counts differ from the reports' (findings.json
      * {@code history}), why: the reports count waived findings and CHANGED_SINCE_LAST_RUN, which a notice leaves out;
-     * else empty.
+     * else empty. {@code baseWords}: what the run the notice compares with is ({@link #baseWords}).
      */
-    static String comparedNote(FindingsDocument doc, Change c, String cluster, String noticeBase) {
+    static String comparedNote(FindingsDocument doc, Change c, String cluster, String noticeBase, String baseWords) {
         if (cluster != null || doc.history() == null || doc.history().newFindings() == null
                 || doc.history().resolvedFindings() == null) {
             return "";
@@ -533,8 +642,7 @@ public final class NoticeBuilder {
         if (noticeBase != null && reportsBase != null && !noticeBase.equals(reportsBase)) {
             return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against run "
                     + reportsBase + ", the audit just before this one; this notice counts against run " + noticeBase
-                    + ", the last scheduled audit whose notices were queued, and leaves out waived findings and"
-                    + " CHANGED_SINCE_LAST_RUN.";
+                    + ", " + baseWords + ", and leaves out waived findings and CHANGED_SINCE_LAST_RUN.";
         }
         return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against the previous run:"
                 + " they include waived findings and CHANGED_SINCE_LAST_RUN (each run has its own), which this notice"

@@ -67,14 +67,27 @@ public final class Notifier {
         java.time.Instant previousFinishedAt = null;
         List<Finding> previousFindings = null;
         Set<String> previousUnaudited = Set.of();
+        boolean previousScheduled = false;
+        List<NoticeBuilder.Earlier> earlier = new ArrayList<>();
         List<String> silent = config.schedule().stream().filter(s -> s.notifyMode() == Notify.NEVER)
                 .map(org.kcdauditor.config.ScheduleConfig::name).toList();
         try (RunStore store = StoreUrls.open(config, env)) {
             String history = store.historyKey(config.historyKey());
-            RunSummary previous = store.lastScheduled(history, doc.runId(), silent)
-                    .or(() -> store.lastUnscheduled(history, doc.runId())).orElse(null);
+            RunSummary scheduled = store.lastScheduled(history, doc.runId(), silent).orElse(null);
+            previousScheduled = scheduled != null;
+            RunSummary previous = scheduled != null ? scheduled
+                    : store.lastUnscheduled(history, doc.runId()).orElse(null);
             previousId = previous == null ? null : previous.id();
             if (previous != null) {
+                // the directory changes the audits in between saw: each compared with the audit just before it, so a
+                // change one of them saw first is not in this run's CHANGED_SINCE_LAST_RUN, and nobody was told of it
+                for (RunSummary between : store.runsBetween(history, previousId, doc.runId())) {
+                    for (Finding f : store.findings(between.id())) {
+                        if (!f.isWaived() && NoticeBuilder.directoryChange(f)) {
+                            earlier.add(new NoticeBuilder.Earlier(f, between.id(), between.finishedAt()));
+                        }
+                    }
+                }
                 // which waivers it saw ending soon: those its finish was within days of
                 previousFinishedAt = previous.finishedAt();
                 previousFindings = store.findings(previousId);
@@ -82,7 +95,7 @@ public final class Notifier {
             }
         }
         List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf, tellTeam,
-                previousUnaudited, previousFinishedAt);
+                previousUnaudited, previousFinishedAt, previousScheduled, earlier);
         List<Notice> stored = new ArrayList<>();
         for (Notice n : notices) {
             if (outbox.enqueue(n, mailer.toMime(n))) {
@@ -92,9 +105,12 @@ public final class Notifier {
         return stored;
     }
 
-    /** Queues the notice that a scheduled audit could not run (not for notify: never, nor without mail:). */
-    public List<Notice> queueFailure(String jobName, Notify mode, java.time.Instant fireTime, String reason)
-            throws MessagingException, IOException {
+    /**
+     * Queues the notice that a scheduled audit could not run (not for notify: never, nor without mail:);
+     * {@code stopped}: the daemon's stop cut the audit off (it runs again when a daemon starts).
+     */
+    public List<Notice> queueFailure(String jobName, Notify mode, java.time.Instant fireTime, String reason,
+                                     boolean stopped) throws MessagingException, IOException {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
@@ -102,7 +118,7 @@ public final class Notifier {
         String directories = config.directories().size() > 1 ? NoticeBuilder.directories(config.directories()
                 .entrySet().stream().map(e -> Map.entry(e.getKey(), String.valueOf(e.getValue().url()))).toList())
                 : config.directory().url();
-        Notice n = builder.failure(jobName, fireTime, reason, directories, config.sourceName());
+        Notice n = builder.failure(jobName, fireTime, reason, directories, config.sourceName(), stopped);
         return outbox.enqueue(n, mailer.toMime(n)) ? List.of(n) : List.of();
     }
 

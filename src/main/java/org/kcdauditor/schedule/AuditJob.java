@@ -120,13 +120,13 @@ public class AuditJob implements Job {
                     e.getMessage()));
             // a skipped monthly report is news like a failed one: nobody should find out a month later
             notifyFailure(d, job, fireTime, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
-                    + " skipped: " + e.getMessage());
+                    + " skipped: " + e.getMessage(), false);
         } catch (RunInterruptedException e) {
             String reason = withOutputs(e.getMessage(), control) + runAgain(ctx.getScheduler(), name, fireTime);
             LOG.warn("job {}: {}", name, reason);
             whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), control.runId(),
                     FireLog.INTERRUPTED, reason));
-            notifyFailure(d, job, fireTime, reason);
+            notifyFailure(d, job, fireTime, reason, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
@@ -143,7 +143,7 @@ public class AuditJob implements Job {
                 }
                 d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             });
-            notifyFailure(d, job, fireTime, reason);
+            notifyFailure(d, job, fireTime, reason, false);
         } finally {
             d.active().end(active);
         }
@@ -291,7 +291,7 @@ public class AuditJob implements Job {
         } catch (RuntimeException | SchedulerException e) {
             LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());
         }
-        notifyFailure(d, j.job(), j.fireTime(), told);
+        notifyFailure(d, j.job(), j.fireTime(), told, true);
     }
 
     /**
@@ -299,7 +299,8 @@ public class AuditJob implements Job {
      * the job keeps failing (a directory down over a weekend, a job every 5 minutes): once the job has a failure
      * notice and has not succeeded since, the next one is queued only {@link NoticeBuilder#REPEAT_FAILURE} after it.
      */
-    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason) {
+    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason,
+                                      boolean stopped) {
         try {
             if (job.notifyMode() != ScheduleConfig.Notify.NEVER && d.config().mail() != null) {
                 Instant told = failureToldSinceSuccess(d, job).orElse(null);
@@ -311,7 +312,7 @@ public class AuditJob implements Job {
                     return;
                 }
             }
-            if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason).isEmpty()) {
+            if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason, stopped).isEmpty()) {
                 LOG.info("job {}: failure notice queued", job.name());
                 d.notifier().flush();
             }

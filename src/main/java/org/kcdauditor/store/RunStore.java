@@ -949,6 +949,24 @@ public final class RunStore implements AutoCloseable {
                 .stream().findFirst();
     }
 
+    /**
+     * The SUCCEEDED runs of one configuration that began after run {@code afterRunId} and before run {@code runId},
+     * oldest first: the audits between the one a notice compares with and the one it is about (manual runs,
+     * preflights, a job that tells nobody, scheduled audits whose notices could not be queued), whose directory
+     * changes the notice carries.
+     */
+    public List<RunSummary> runsBetween(String configPath, String afterRunId, String runId) {
+        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED, afterRunId, runId));
+        if (configPath != null) {
+            params.add(cut(configPath, 1000));
+        }
+        return query("find the runs between two runs", SELECT_RUN + " WHERE status = ?"
+                + " AND run_no > (SELECT run_no FROM audit_run WHERE id = ?)"
+                + " AND run_no < (SELECT run_no FROM audit_run WHERE id = ?)"
+                + (configPath == null ? " AND config_path IS NULL" : " AND config_path = ?") + " ORDER BY run_no",
+                Integer.MAX_VALUE, params.toArray());
+    }
+
     /** The previous successful run as the audit needs it: node states and finding ids. */
     public Optional<PreviousRun> previousRun() {
         return lastSuccessful().map(this::previous);

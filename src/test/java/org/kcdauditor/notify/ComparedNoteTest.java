@@ -31,8 +31,9 @@ class ComparedNoteTest {
         assertEquals(0, c.resolved().size());
         assertEquals("The reports count 0 new and 3 resolved against the previous run: they include waived findings and"
                 + " CHANGED_SINCE_LAST_RUN (each run has its own), which this notice leaves out.",
-                NoticeBuilder.comparedNote(doc, c, null, "prev"));
-        assertEquals("", NoticeBuilder.comparedNote(doc, c, "HVC1", "prev"), "a cluster's notice has its own scope");
+                NoticeBuilder.comparedNote(doc, c, null, "prev", NoticeBuilder.baseWords(true)));
+        assertEquals("", NoticeBuilder.comparedNote(doc, c, "HVC1", "prev", NoticeBuilder.baseWords(true)),
+                "a cluster's notice has its own scope");
     }
 
     @Test
@@ -40,8 +41,10 @@ class ComparedNoteTest {
         FindingsDocument doc = withResolved(List.of("a1"));
         NoticeBuilder.Change c = NoticeBuilder.change("all clusters", doc.findings(), doc.findings(), null);
         assertEquals("The reports count 0 new and 1 resolved against run prev, the audit just before this one; this"
-                + " notice counts against run told, the last scheduled audit whose notices were queued, and leaves"
-                + " out waived findings and CHANGED_SINCE_LAST_RUN.", NoticeBuilder.comparedNote(doc, c, null, "told"));
+                + " notice counts against run told, the last scheduled audit of this configuration that finished and"
+                + " queued its notices (none when it had nothing to tell), and leaves out waived findings and"
+                + " CHANGED_SINCE_LAST_RUN.",
+                NoticeBuilder.comparedNote(doc, c, null, "told", NoticeBuilder.baseWords(true)));
     }
 
     @Test
@@ -49,6 +52,6 @@ class ComparedNoteTest {
         FindingsDocument doc = withResolved(List.of());
         List<Finding> same = doc.findings();
         assertEquals("", NoticeBuilder.comparedNote(doc, NoticeBuilder.change("all clusters", same, same, null), null,
-                "prev"));
+                "prev", NoticeBuilder.baseWords(true)));
     }
 }

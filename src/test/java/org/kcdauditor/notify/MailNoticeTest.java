@@ -116,7 +116,8 @@ class MailNoticeTest {
         assertEquals(2, got.length);
 
         MimeMessage hvc1 = to(got, ScheduleFixture.HVC1_OWNER);
-        assertTrue(hvc1.getSubject().matches("\\[kcd-audit] HVC1: \\d+ new HIGH findings? — live migration at risk"),
+        assertTrue(hvc1.getSubject().matches("\\[kcd-audit] HVC1: \\d+ new HIGH findings?, \\d+ other new \\(worst [A-Z]+\\)"
+                + " — live migration at risk"),
                 hvc1.getSubject());
         assertEquals("<kcd-audit." + run.runId() + ".cluster.hvc1@contoso.com>", hvc1.getMessageID());
         MimeMessage team = to(got, ScheduleFixture.TEAM);
@@ -332,7 +333,7 @@ class MailNoticeTest {
         AuditConfig cfg = config(10);
         Notice n = new NoticeBuilder(cfg.mail(), new org.kcdauditor.report.runbook.TemplateRenderer(Path.of("templates")))
                 .failure("daily-drift", java.time.Instant.parse("2026-12-03T06:00:00.123456789Z"),
-                        "the directory could not be read\nthe next run tries again", directory.url(), "kcd.yaml");
+                        "the directory could not be read\nthe next run tries again", directory.url(), "kcd.yaml", false);
         assertTrue(n.html().contains(">the directory could not be read\nthe next run tries again</pre>"), n.html());
         assertTrue(n.text().contains("(due 2026-12-03 06:00:00 UTC)") && n.html().contains("(due 2026-12-03 06:00:00 UTC)"),
                 n.text());

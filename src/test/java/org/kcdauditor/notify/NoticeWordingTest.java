@@ -88,12 +88,33 @@ class NoticeWordingTest {
             assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>NO-GO for the patch window: .*"), body);
         }
         Notice failure = builder.failure("daily-drift", java.time.Instant.parse("2026-12-06T05:30:00Z"),
-                "cannot connect", "ldaps://dc1.contoso.com:636", "/etc/kcd-audit/kcd-audit.yaml");
+                "cannot connect", "ldaps://dc1.contoso.com:636", "/etc/kcd-audit/kcd-audit.yaml", false);
         assertTrue(failure.text().startsWith("The scheduled audit \"daily-drift\" (due 2026-12-06 05:30:00 UTC)"),
                 failure.text());
         String body = failure.html().substring(failure.html().indexOf("<body"));
         assertFalse(body.contains(failure.subject()), body);
         assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>The scheduled audit <b>daily-drift</b> .*"), body);
+    }
+
+    /**
+     * An audit the daemon's stop cut off (INTERRUPTED) did run, and no cron fire runs it again while the daemon is
+     * down: its notice said "could not run" and "The next scheduled run will try again".
+     */
+    @Test
+    void theNoticeOfAStoppedAuditSaysItRunsAgainWhenTheDaemonIsStarted() {
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        Notice n = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).failure("nightly",
+                java.time.Instant.parse("2026-12-07T04:39:00Z"), "interrupted: the daemon was stopped",
+                "ldaps://dc1.contoso.com:636", "/etc/kcd-audit/kcd-audit.yaml", true);
+        assertEquals("[kcd-audit] job nightly: the audit was stopped before it finished", n.subject());
+        for (String body : List.of(n.text(), n.html().replaceAll("<[^>]+>", "").replaceAll("\\s+", " "))) {
+            assertTrue(body.contains("\"nightly\" (due 2026-12-07 04:39:00 UTC)") || body.contains("nightly (due"
+                    + " 2026-12-07 04:39:00 UTC)"), body);
+            assertTrue(body.replaceAll("\\s+", " ").contains("was stopped before it finished")
+                    && body.replaceAll("\\s+", " ").contains("It runs again when the daemon is started"), body);
+            assertFalse(body.contains("could not run") || body.contains("will try again"), body);
+        }
     }
 
     /**

@@ -144,4 +144,50 @@ class WaivedSinceNoticeTest {
                 List.of(), List.of(), List.of(), List.of());
         assertEquals("[kcd-audit] HVC1: 2 findings resolved, 4 still open", NoticeBuilder.subject(none, "HVC1"));
     }
+
+    /**
+     * The subject states the leading change, then the others: "1 new HIGH finding — live migration at risk" stood above
+     * a run that also resolved a HIGH one, "7 new findings (worst LOW)" above one that waived a HIGH one, and "1 HIGH
+     * finding no longer waived" above a new MEDIUM one.
+     */
+    @Test
+    void theSubjectNamesEveryKindOfChangeLeadingChangeFirst() {
+        List<Finding> f = Fixtures.demo().findings();
+        List<Finding> high = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.HIGH).toList();
+        List<Finding> medium = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.MEDIUM).toList();
+        List<Finding> low = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.LOW).toList();
+        NoticeBuilder.Change fixedOne = new NoticeBuilder.Change("all clusters", high.subList(0, 1),
+                high.subList(1, 2), List.of(), List.of(), List.of(), List.of(), List.of());
+        assertEquals("[kcd-audit] 2 clusters: 1 new HIGH finding, 1 resolved \u2014 live migration at risk",
+                NoticeBuilder.subject(fixedOne, "2 clusters"));
+        NoticeBuilder.Change waivedOne = new NoticeBuilder.Change("all clusters", low.subList(0, 2), List.of(),
+                List.of(), List.of(), high.subList(0, 1), List.of(), List.of());
+        assertEquals("[kcd-audit] 2 clusters: 2 new findings (worst LOW), 1 newly waived",
+                NoticeBuilder.subject(waivedOne, "2 clusters"));
+        NoticeBuilder.Change again = new NoticeBuilder.Change("all clusters", medium.subList(0, 1), List.of(),
+                List.of(), List.of(), List.of(), high.subList(0, 1), List.of());
+        assertEquals("[kcd-audit] 2 clusters: 1 HIGH finding no longer waived, 1 other new (worst MEDIUM) \u2014 live"
+                + " migration at risk", NoticeBuilder.subject(again, "2 clusters"));
+        NoticeBuilder.Change moved = new NoticeBuilder.Change("HVC1", high.subList(0, 1), f.subList(0, 1), List.of(),
+                f.subList(1, 2), List.of(), List.of(), List.of());
+        assertEquals("[kcd-audit] HVC1: 1 new HIGH finding, 1 resolved, 1 changed in the directory \u2014 live"
+                + " migration at risk", NoticeBuilder.subject(moved, "HVC1"));
+    }
+
+    /** A change in the directory alone is told, and leads its subject. */
+    @Test
+    void aDirectoryChangeAloneIsAChangeThatLeadsTheSubject() {
+        List<Finding> f = Fixtures.demo().findings();
+        NoticeBuilder.Change c = new NoticeBuilder.Change("HVC1", List.of(), List.of(), f.subList(0, 3),
+                f.subList(3, 4), List.of(), List.of(), List.of());
+        assertTrue(c.changed());
+        assertEquals("[kcd-audit] HVC1: 1 host changed in the directory, 3 still open", NoticeBuilder.subject(c, "HVC1"));
+        NoticeBuilder.Change before = new NoticeBuilder.Change("HVC1", List.of(), List.of(), f.subList(0, 3),
+                List.of(), List.of(), List.of(), List.of(), List.of(new NoticeBuilder.Earlier(f.get(4), "r-manual",
+                java.time.Instant.parse("2026-12-07T04:43:00Z"))));
+        assertTrue(before.changed());
+        assertEquals(3, before.openNow(), "not an open finding of this run");
+        assertEquals("[kcd-audit] HVC1: 1 host changed in the directory in an earlier audit, 3 still open",
+                NoticeBuilder.subject(before, "HVC1"));
+    }
 }

@@ -553,6 +553,9 @@ class OutputsAgreeTest {
         expected.put("2 clusters", jsonOpenTotal);
         expected.put("HVC1", (int) doc.findings().stream().filter(f -> !f.isWaived() && "HVC1".equals(f.cluster()))
                 .count());
+        Map<String, Integer> changed = Map.of("2 clusters", (int) changes, "HVC1", (int) doc.findings().stream()
+                .filter(f -> !f.isWaived() && f.rule().equals("CHANGED_SINCE_LAST_RUN") && "HVC1".equals(f.cluster()))
+                .count());
         // a run the same as the one before (no change) and one with nothing before it (all new)
         for (List<Finding> previous : java.util.Arrays.asList(doc.findings(), null)) {
             List<Notice> notices = builder.build("daily-drift", Notify.ALWAYS, doc, previous, "prev", null);
@@ -561,8 +564,13 @@ class OutputsAgreeTest {
             for (Map.Entry<String, Integer> e : expected.entrySet()) {
                 Notice n = notices.get(i++);
                 if (previous != null) {
-                    assertEquals("[kcd-audit] " + e.getKey() + ": no change, " + e.getValue() + " open findings",
-                            n.subject(), "the subject counts the open findings of findings.json");
+                    // the directory changes are the run's change, told first; with what is still open they are the
+                    // open findings of findings.json
+                    int k = changed.get(e.getKey());
+                    assertEquals("[kcd-audit] " + e.getKey() + ": " + (k == 0 ? "no change, " + e.getValue()
+                            + " open findings" : Words.plural(k, "host") + " changed in the directory, "
+                            + (e.getValue() - k) + " still open"), n.subject(),
+                            "the subject counts the open findings of findings.json");
                 }
                 Matcher lists = Pattern.compile("\\nNEW \\((\\d+)\\)[\\s\\S]*\\nSTILL OPEN \\((\\d+)\\)[\\s\\S]*"
                         + "\\nCHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT \\((\\d+)\\)").matcher(n.text());
@@ -608,11 +616,18 @@ class OutputsAgreeTest {
                 .toList());
         long open = hvc1.findings().stream().filter(f -> !f.isWaived()).count();
         assertTrue(hvc1.findings().stream().anyMatch(f -> !f.isWaived() && f.cluster() == null), "the demo's operator");
-        assertEquals("[kcd-audit] HVC1 and findings not tied to a cluster: no change, " + open + " open findings",
+        long changed = hvc1.findings().stream().filter(f -> !f.isWaived() && f.rule().equals("CHANGED_SINCE_LAST_RUN"))
+                .count();
+        assertEquals("[kcd-audit] HVC1 and findings not tied to a cluster: " + Words.plural(changed, "host")
+                + " changed in the directory, " + (open - changed) + " still open",
                 builder.build("test", Notify.ALWAYS, hvc1, hvc1.findings(), "prev", null).get(0).subject());
         FindingsDocument only = hvc1.withFindings(hvc1.findings().stream().filter(f -> f.cluster() != null).toList());
-        assertEquals("[kcd-audit] HVC1: no change, " + only.findings().stream().filter(f -> !f.isWaived()).count()
-                + " open findings", builder.build("test", Notify.ALWAYS, only, only.findings(), "prev", null).get(0)
+        long onlyChanged = only.findings().stream().filter(f -> !f.isWaived()
+                && f.rule().equals("CHANGED_SINCE_LAST_RUN")).count();
+        long onlyOpen = only.findings().stream().filter(f -> !f.isWaived()).count();
+        assertEquals("[kcd-audit] HVC1: " + (onlyChanged == 0 ? "no change, " + onlyOpen + " open findings"
+                : Words.plural(onlyChanged, "host") + " changed in the directory, " + (onlyOpen - onlyChanged)
+                + " still open"), builder.build("test", Notify.ALWAYS, only, only.findings(), "prev", null).get(0)
                 .subject());
     }
 

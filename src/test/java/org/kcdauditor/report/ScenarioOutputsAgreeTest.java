@@ -1567,8 +1567,9 @@ class ScenarioOutputsAgreeTest {
             assertEquals(expected, seen, runs.get(3).mail());
             // run 4: the notice counts the new findings as the reports do, and says why live migration is at risk
             String expired = runs.get(3).mail();
-            assertTrue(expired.startsWith("[kcd-audit] HVC1: 1 HIGH finding no longer waived \u2014 live migration at"
-                    + " risk\n"), expired);
+            // and names the new MEDIUM finding beside it
+            assertTrue(expired.startsWith("[kcd-audit] HVC1: 1 HIGH finding no longer waived, 1 other new (worst"
+                    + " MEDIUM) \u2014 live migration at risk\n"), expired);
             assertTrue(section(expired, "NEW").contains("[MEDIUM] HVC1 / HV02: The waiver for RBCD_ALLOWS_ANY_ACCOUNT on"
                     + " HV02 expired on 2026-12-10"), expired);
             assertFalse(expired.contains("The reports count"), "no difference to explain: " + expired);
