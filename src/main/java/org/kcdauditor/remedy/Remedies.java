@@ -97,13 +97,19 @@ public final class Remedies {
         // the object a person finds in ADUC or ADSI Edit: a letter of another script in its name by its code
         String on = Values.visibleAccount(a.subject());
         if (a instanceof AddDelegation d) {
-            return "Add " + list(d.spns()) + " to " + on + "'s msDS-AllowedToDelegateTo (ADUC: " + on
-                    + " > Delegation > Add > " + Values.visibleAccount(d.peer()) + ")"
-                    + typed(command, a.subject(), "msDS-AllowedToDelegateTo")
+            // a peer named with a quote, a letter of another script or a character that shows as nothing is not picked
+            // by a typed name in ADUC's Add dialog, which can find another computer
+            String peer = Values.visibleAccount(d.peer());
+            String aduc = d.peer() == null || d.peer().isEmpty() ? "" : Values.validHostName(d.peer())
+                    ? " (ADUC: " + on + " > Delegation > Add > " + peer + ")"
+                    : " (not through ADUC's Delegation > Add: " + peer + " is not a plain host name, and a name typed"
+                    + " there can find another computer)";
+            return "Add " + list(d.spns()) + " to " + on + "'s msDS-AllowedToDelegateTo" + aduc
+                    + typed(command, a.subject(), "msDS-AllowedToDelegateTo", d.spns())
                     + "; " + AFTER_CHANGE + ".";
         } else if (a instanceof RemoveDelegation d) {
             return "Remove " + list(d.spns()) + " from " + on + "'s msDS-AllowedToDelegateTo (ADUC: " + on
-                    + " > Delegation > Remove)" + typed(command, a.subject(), "msDS-AllowedToDelegateTo") + ".";
+                    + " > Delegation > Remove)" + typed(command, a.subject(), "msDS-AllowedToDelegateTo", d.spns()) + ".";
         } else if (a instanceof RegisterSpn r) {
             // vmms registers only its own migration SPNs; a cifs SPN is served by HOST/<name> (sPNMappings), which a
             // computer account registers when it joins: its lack is the usual cause
@@ -114,7 +120,7 @@ public final class Remedies {
                     : service.equalsIgnoreCase("Microsoft Virtual System Migration Service")
                     ? " (on a Hyper-V host, restarting vmms also re-registers its migration SPNs)" : "";
             return "Register " + list(List.of(r.spn())) + " on " + on + "'s own account"
-                    + typed(command, a.subject(), "servicePrincipalName") + hint + ".";
+                    + typed(command, a.subject(), "servicePrincipalName", List.of(r.spn())) + hint + ".";
         } else if (a instanceof UnregisterSpn u) {
             return "Remove " + list(List.of(u.spn())) + " from " + Values.visibleAccount(u.holder())
                     + typed(command, u.holder(), "servicePrincipalName") + ", then check with " + (u.domain() == null
@@ -242,6 +248,18 @@ public final class Remedies {
     private static String typed(String command, String object, String attribute) {
         return command != null ? ": " + command : ". The value cannot be typed safely into a command: change it"
                 + " by hand in ADSI Edit (" + Values.visibleAccount(object) + " > Properties > " + attribute + ")";
+    }
+
+    /**
+     * {@link #typed(String, String, String)} for a change of {@code values} on {@code object}: where each value can be
+     * typed, what cannot is the account's name, and the sentence says so.
+     */
+    private static String typed(String command, String object, String attribute, List<String> values) {
+        if (command != null || !values.stream().allMatch(Values::typeableEntry)) {
+            return typed(command, object, attribute);
+        }
+        return ". The account name " + Values.visibleAccount(object) + " cannot be typed safely into a command: change"
+                + " it by hand in ADSI Edit (" + Values.visibleAccount(object) + " > Properties > " + attribute + ")";
     }
 
     /** {@code 'a', 'b'} with control and bidirectional characters made visible. */

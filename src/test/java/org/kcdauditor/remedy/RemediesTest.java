@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The remediation sentence of a finding's actions, word for word: one action, several joined by a space, a decision
@@ -50,5 +52,38 @@ class RemediesTest {
                 Commands.serverless().withAccounts(Map.of("hv03", "HV03-STAGED$")).flags("HV03", null, true));
         assertEquals(null, Commands.serverless().flags("HV03", null, null));
         assertEquals(null, Commands.serverless().flags("HV 03", null, true));
+    }
+
+    /**
+     * A peer whose name is no plain host name ({@code HV17’$(calc)<U+202E>}) is not to be picked by a typed name in
+     * ADUC's Add dialog, where it can find another computer: the workbook, PDF and mail said "ADUC: HV11 > Delegation >
+     * Add > HV17…" while the runbook warned against it (review 5, item 3).
+     */
+    @Test
+    void aPeerThatIsNoPlainHostNameIsNotToBePickedInAducsAddDialog() {
+        String s = Remedies.describe(new Action.AddDelegation("HV11", "HV17\u2019$(calc)\u202E",
+                List.of("cifs/hv17.contoso.com")), Commands.serverless());
+        assertFalse(s.contains("> Add > "), s);
+        assertTrue(s.startsWith("Add 'cifs/hv17.contoso.com' to HV11's msDS-AllowedToDelegateTo (not through ADUC's"
+                + " Delegation > Add: HV17\\u2019$(calc)\\u202E is not a plain host name, and a name typed there can find"
+                + " another computer): Set-ADComputer -Identity 'HV11$'"), s);
+        assertTrue(Remedies.describe(new Action.AddDelegation("HV11", "HV12", List.of("cifs/hv12.contoso.com")),
+                Commands.serverless()).contains("(ADUC: HV11 > Delegation > Add > HV12): "));
+    }
+
+    /**
+     * 'cifs/hv17.contoso.com' is plain ASCII: what no command can carry is the account's name, and the sentence says so
+     * (review 5, item 4); a value that cannot be typed is still named as such.
+     */
+    @Test
+    void aTypeableSpnOnAnAccountNoCommandCanNameBlamesTheAccountName() {
+        String s = Remedies.describe(new Action.RegisterSpn("HV17\u2019$(calc)\u202E", "cifs/hv17.contoso.com"),
+                Commands.serverless());
+        assertTrue(s.contains("on HV17\\u2019$(calc)\\u202E's own account. The account name HV17\\u2019$(calc)\\u202E"
+                + " cannot be typed safely into a command: change it by hand in ADSI Edit (HV17\\u2019$(calc)\\u202E >"
+                + " Properties > servicePrincipalName)"), s);
+        assertFalse(s.contains("The value cannot be typed"), s);
+        String v = Remedies.describe(new Action.RegisterSpn("HV04", "cifs/hv04'$(calc)"), Commands.serverless());
+        assertTrue(v.contains(". The value cannot be typed safely into a command"), v);
     }
 }
