@@ -597,7 +597,7 @@ function Invoke-Rollback {
 </#macro>
 <#if refused?has_content>
 
-# Refused: these names are not valid host names; nothing is generated for them. Check them in ADUC.
+# Refused: no command changes these objects, and no delegation is added to or from them. Check them in ADUC.
 <#list refused as r>
 #   ${comment(r.name)} - ${comment(r.reason)}
 </#list>
@@ -605,7 +605,7 @@ function Invoke-Rollback {
 <#if !hasChanges>
 <#-- as runbook.md says it: with a decision left to an administrator nothing is scripted, not nothing needed; a cluster not audited is not known -->
 
-Write-Host '<#if decisions?has_content || refused?has_content>No scripted delegation change.<#if refused?has_content> Change <#list refused as r>${r.name}<#sep>, </#list> by hand, as runbook.md lists it ("Not scripted").</#if><#elseif summary.notAudited?has_content>No delegation change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No delegation change is needed${summary.neededBefore}.</#if><#if decisions?has_content> Review the findings listed under "${phase.decide.title}" in runbook.md.</#if>'
+Write-Host '<#if decisions?has_content || refused?has_content>No scripted delegation change.<#if refused?has_content> Refused: <#list refused as r>${r.name}<#sep>, </#list>; check them as runbook.md lists it ("Not scripted").</#if><#elseif summary.notAudited?has_content>No delegation change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No delegation change is needed${summary.neededBefore}.</#if><#if decisions?has_content> Review the findings listed under "${phase.decide.title}" in runbook.md.</#if>'
 <#else>
 
 if ($Rollback) {

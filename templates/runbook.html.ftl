@@ -11,10 +11,8 @@
 <#macro lookAlike o><#if o.notAsStored?has_content> (${o.dn}<#if o.account?has_content>; account name ${o.account}, unique in the domain</#if>; its name holds ${o.notAsStored}, which reads like an ASCII letter or as nothing: do not search for it by a typed name)</#if></#macro>
 <#macro notScripted heading>
 <${heading}>Not scripted: check by hand</${heading}>
-<p class="warn">These objects have names that are not valid host names, so no command was generated for them. Look at them in ADUC before changing anything; what the audit asks of each is listed with it.</p>
-<ul><#list refused as r><li><span class="spn">${r.name}</span><@lookAlike r/>: ${r.reason}<#if r.add?has_content><br>Add on its Delegation tab (<strong>Add…</strong> → <strong>Users or Computers…</strong> → the host → the service):
-    <ul class="check"><#list r.add as spn><li class="spn">${spn}</li></#list></ul></#if><#list r.addByCode as p><#if !r.add?has_content && p?is_first><br></#if>Add the entries for <strong>${p.name}</strong><@lookAlike p/> in ADSI Edit, not through <strong>Add…</strong> → <strong>Users or Computers…</strong>, where a typed name can find another computer: this object → Properties → <strong>msDS-AllowedToDelegateTo</strong> → Edit → each value → <strong>Add</strong>:
-    <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></#list><#if r.remove?has_content><#if !r.add?has_content && !r.addByCode?has_content><br></#if>Remove from its Delegation tab:
+<p class="warn">These objects are refused: their name, account name or dNSHostName cannot be trusted, so no command was generated for them and no delegation is added to or from them, neither by the script nor by hand. Check each in ADUC (who created or renamed it, and why), fix or remove it, then audit again; entries to take off it are listed.</p>
+<ul><#list refused as r><li><span class="spn">${r.name}</span><@lookAlike r/>: ${r.reason}<#if r.remove?has_content><br>Remove from its Delegation tab:
     <ul class="check"><#list r.remove as spn><li class="spn">${spn}</li></#list></ul></#if></li></#list></ul>
 <#if !hasChanges>
 <p>Once changed, push the change from the domain controller it was written to, then, in an elevated prompt on each host of its pairs, purge the tickets of the SYSTEM logon session (vmms uses them; plain <code>klist purge</code> does not clear them):</p>

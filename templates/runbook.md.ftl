@@ -41,23 +41,12 @@ History context:
 <#macro notScripted heading>
 ${heading?no_esc} Not scripted: check by hand
 
-These objects have names that are not valid host names, so no command was generated for them.
-Look at them in ADUC before changing anything; what the audit asks of each is listed with it:
+These objects are refused: their name, account name or dNSHostName cannot be trusted, so no command was
+generated for them and no delegation is added to or from them, neither by the script nor by hand. Check each in
+ADUC (who created or renamed it, and why), fix or remove it, then audit again; entries to take off it are listed:
 
 <#list refused as r>
 - ${r.name}<@lookAlike r/>: ${r.reason}
-<#if r.add?has_content>
-  - Add on its Delegation tab (**Add…** → **Users or Computers…** → the host → the service):
-<#list r.add as spn>
-    - [ ] ${spn}
-</#list>
-</#if>
-<#list r.addByCode as p>
-  - Add the entries for **${p.name}**<@lookAlike p/> in ADSI Edit, not through **Add…** → **Users or Computers…**, where a typed name can find another computer: this object → Properties → **msDS-AllowedToDelegateTo** → Edit → each value → **Add**:
-<#list p.spns as spn>
-    - [ ] ${spn}
-</#list>
-</#list>
 <#if r.remove?has_content>
   - Remove from its Delegation tab:
 <#list r.remove as spn>

@@ -100,15 +100,12 @@ public final class RemediationPlan {
     }
 
     /**
-     * A host left out of scripts because its name cannot be used safely, with the delegation entries the audit asks it
-     * to gain ({@code addByPeer}, by the peer they name) and to lose ({@code remove}), as stored: no command carries
-     * them, an administrator does.
+     * A host refused because its name, account name or dNSHostName cannot be trusted ({@code reason}): no command
+     * changes it, and no delegation is added to or from it, neither by the script nor by hand; the delegation entries
+     * the audit asks it to lose ({@code remove}), as stored, are listed for an administrator to take off once the object
+     * is checked.
      */
-    public record Refused(String name, String reason, List<PeerSpns> addByPeer, List<String> remove) {
-        /** The entries to gain, peer after peer. */
-        public List<String> add() {
-            return addByPeer.stream().flatMap(p -> p.spns().stream()).toList();
-        }
+    public record Refused(String name, String reason, List<String> remove) {
     }
 
     /** A direction to test after the change; {@code working}: it migrates today (its source's delegation mode changes). */
@@ -259,6 +256,8 @@ public final class RemediationPlan {
     private final List<Action.UnregisterSpn> unregister;
     private final List<Action.OnHost> onHosts;
     private final List<Refused> refused;
+    /** {@link #withheld()}. */
+    private final Map<String, String> withheld;
     private final List<Pair> validate;
     private final List<String> purgeHosts;
     private final List<Decision> decisions;
@@ -274,7 +273,7 @@ public final class RemediationPlan {
                             Map<String, Server> servers, Map<String, String> directoryOfHost,
                             Map<String, String> dnOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
-                            List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
+                            Map<String, String> withheld, List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
                             Map<String, Set<String>> rules, Set<String> settled, Set<String> open,
                             Map<String, String> listSetBy) {
         this.protocolPolicy = protocolPolicy;
@@ -334,6 +333,7 @@ public final class RemediationPlan {
         this.unregister = unregister;
         this.onHosts = onHosts;
         this.refused = refused;
+        this.withheld = withheld;
         this.validate = validate;
         this.purgeHosts = purgeHosts;
         this.decisions = decisions;
@@ -527,6 +527,16 @@ public final class RemediationPlan {
 
     public List<Refused> refused() {
         return refused;
+    }
+
+    /**
+     * The findings whose delegation the plan does not add although they ask for it, by id, each with the advice every
+     * report gives in place of its own: it names a refused host ({@link #refused()}), to or from which no delegation is
+     * added at all, or a node the baseline does not document (BASELINE_HOST_NEW), whose delegation is added only on a
+     * yes to the decision on that finding. These findings stay open.
+     */
+    public Map<String, String> withheld() {
+        return withheld;
     }
 
     /**
@@ -763,6 +773,24 @@ public final class RemediationPlan {
         Map<String, Set<String>> rules = new HashMap<>();
         List<Finding> undecided = new ArrayList<>();
         List<Finding> scripted = new ArrayList<>();
+        // hosts whose dNSHostName holds a value that is no DNS name, and nodes the baseline does not document
+        Set<String> dnsInvalid = new HashSet<>();
+        Map<String, String> unapproved = new HashMap<>();
+        for (Finding f : nn(doc.findings())) {
+            if (f == null || f.host() == null) {
+                continue;
+            }
+            if ("DNS_HOST_NAME_INVALID".equals(f.rule()) && f.hasEvidence() && f.evidence().actual() != null
+                    && !f.evidence().actual().isEmpty()) {
+                dnsInvalid.add(key(f.host())); // a value that is there and wrong, waived or not; not one that is missing
+            } else if ("BASELINE_HOST_NEW".equals(f.rule()) && !f.isWaived()) {
+                unapproved.putIfAbsent(key(f.host()), f.host());
+            }
+        }
+        Refusal refusal = new Refusal(samOf, dnsInvalid);
+        Map<String, String> refusedNames = new LinkedHashMap<>(); // key -> name, as first met
+        Map<String, List<Action>> held = new LinkedHashMap<>(); // an unapproved node's grants, by node
+        Map<String, String> withheld = new LinkedHashMap<>();
         for (Finding f : nn(doc.findings())) {
             if (f == null || f.rule() == null || f.isWaived()) {
                 continue;
@@ -772,6 +800,29 @@ public final class RemediationPlan {
             for (Action a : actions) {
                 if (!(a instanceof Action.Manual)) {
                     rules.computeIfAbsent(ruleKey(a), k -> new LinkedHashSet<>()).add(f.rule());
+                }
+                // delegation granted to or from a refused host is added by no one; to or from a node not in the
+                // baseline only on a yes to its BASELINE_HOST_NEW decision
+                List<String> ends = grantEnds(a);
+                String refusedEnd = ends.stream().filter(n -> refusal.of(n) != null).findFirst().orElse(null);
+                String newEnd = ends.stream().filter(n -> unapproved.containsKey(key(n))).findFirst().orElse(null);
+                // a refused host's other changes are left out too, its findings keeping their own advice for an
+                // administrator (its removals are listed); the steps on the machine stay
+                if (refusedEnd != null) {
+                    refusedNames.putIfAbsent(key(refusedEnd), refusedEnd);
+                    withheld.put(f.id(), "Not scripted: " + Values.visibleAccount(refusedEnd) + " is refused, as "
+                            + refusal.of(refusedEnd) + ". No delegation is added to or from it, neither by the script"
+                            + " nor by hand: check the object in ADUC (who created or renamed it, and why), fix or"
+                            + " remove it, then audit again.");
+                    continue;
+                }
+                if (newEnd != null) {
+                    held.computeIfAbsent(key(newEnd), k -> new ArrayList<>()).add(a);
+                    withheld.put(f.id(), "Not scripted: " + Values.visibleAccount(newEnd) + " is not in the approved"
+                            + " baseline (BASELINE_HOST_NEW), so no delegation is added to or from it without a"
+                            + " decision: see the decision on BASELINE_HOST_NEW for " + Values.visibleAccount(newEnd)
+                            + ", whose yes adds it.");
+                    continue;
                 }
                 if (a instanceof Action.Manual) {
                     decide = true;
@@ -809,27 +860,30 @@ public final class RemediationPlan {
                 ordered.add(e.getValue());
             }
         }
+        Set<String> listed = new HashSet<>();
         for (Building b : ordered) {
-            if (!Values.validHostName(b.name)) {
-                refused.add(new Refused(b.name, "not a valid NetBIOS/DNS host name; change this object by hand"
-                        + " after checking it in ADUC", byPeer(b.add), entries(b.remove)));
-                continue;
-            }
-            if (!Commands.accountTypeable(b.name, samOf.get(key(b.name)))) {
-                // the cmdlets take the sAMAccountName: '<name>$' is another account, or none
-                refused.add(new Refused(b.name, "its account name (sAMAccountName) is not a valid NetBIOS name; change"
-                        + " this object by hand after checking it in ADUC", byPeer(b.add), entries(b.remove)));
+            String why = refusal.of(b.name);
+            if (why != null) {
+                if (listed.add(key(b.name))) {
+                    refused.add(new Refused(b.name, why, entries(b.remove)));
+                }
                 continue;
             }
             hosts.add(change(b, hostDocs.get(key(b.name)), fileServers.contains(key(b.name)), policy));
         }
+        // a refused host only delegation was to be added to, or from: listed too, so every report says it is refused
+        refusedNames.forEach((k, name) -> {
+            if (listed.add(k)) {
+                refused.add(new Refused(name, refusal.of(name), List.of()));
+            }
+        });
 
         Map<String, HostChange> changeOf = new HashMap<>();
         hosts.forEach(h -> changeOf.put(key(h.name()), h));
         // Findings the plan settles completely: every action of theirs is a scripted change of an object it changes.
         Set<String> settled = new HashSet<>();
         for (Finding f : scripted) {
-            if (f.actions().stream().allMatch(a -> a instanceof Action.UnregisterSpn || a instanceof Action.OnHost
+            if (!withheld.containsKey(f.id()) && f.actions().stream().allMatch(a -> a instanceof Action.UnregisterSpn || a instanceof Action.OnHost
                     || changeOf.containsKey(key(a.subject())))) {
                 settled.add(f.id());
             }
@@ -923,6 +977,16 @@ public final class RemediationPlan {
                         + (f.evidence().rbcdAdded() != null ? " without the grant" : " with the grant again") + " (the"
                         + " documented list would undo the rest of the change).";
             }
+            List<Action> grants = "BASELINE_HOST_NEW".equals(f.rule()) ? held.get(key(f.host())) : null;
+            if (grants != null) {
+                // the node's delegation, held back from the change: a yes adds it
+                proposed = merged(grants);
+                what = what + " Until then the change adds no delegation to or from " + Values.visibleAccount(f.host())
+                        + " (" + Words.plural(proposed.stream().mapToInt(RemediationPlan::entryCount).sum(), "delegation value")
+                        + " on " + String.join(", ", proposed.stream().map(a -> Values.visibleAccount(a.subject()))
+                        .distinct().toList()) + "): if it belongs in " + (f.cluster() == null ? "the cluster" : f.cluster())
+                        + ", a yes adds them.";
+            }
             decisions.add(new Decision(f, what, proposed, coversFlags || coversGrant ? h.name() : null,
                     !named.isEmpty()));
             open.add(f.id());
@@ -997,9 +1061,62 @@ public final class RemediationPlan {
                 doc.directory() != null && doc.directory().readFromReadOnlyDc(), servers,
                 directoryOfHost, dnOfHost, List.copyOf(hosts), List.copyOf(unregister.values()),
                 byHost(onHosts.values()),
-                List.copyOf(refused), List.copyOf(validate),
+                List.copyOf(refused), Map.copyOf(withheld), List.copyOf(validate),
                 List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open),
                 Map.copyOf(listSetBy));
+    }
+
+    /**
+     * Why a host is refused, or null: its name is no host name, no command can name its account, or its dNSHostName
+     * holds a value that is no DNS name (DNS_HOST_NAME_INVALID). Such an object may have been created or renamed to be
+     * given delegation: the plan adds none to or from it.
+     */
+    private record Refusal(Map<String, String> samOf, Set<String> dnsInvalid) {
+        String of(String name) {
+            if (!Values.validHostName(name)) {
+                return "its name is not a valid NetBIOS/DNS host name";
+            }
+            if (!Commands.accountTypeable(name, samOf.get(key(name)))) {
+                // the cmdlets take the sAMAccountName: '<name>$' is another account, or none
+                return "its account name (sAMAccountName) is not a valid NetBIOS name";
+            }
+            return dnsInvalid.contains(key(name)) ? "its dNSHostName is not a valid DNS name (DNS_HOST_NAME_INVALID)"
+                    : null;
+        }
+    }
+
+    /**
+     * The hosts a grant of delegation joins: an entry added (the host delegating and the peer it names) or a resource-
+     * based delegation list set (its target); none for any other action.
+     */
+    private static List<String> grantEnds(Action a) {
+        if (a instanceof Action.AddDelegation d) {
+            return d.peer() == null || d.peer().isEmpty() ? List.of(d.subject()) : List.of(d.subject(), d.peer());
+        }
+        return a instanceof Action.AddRbcd r ? List.of(r.host()) : List.of();
+    }
+
+    /** {@code grants} as one change per object and kind: a host's entries together, to its peer when they name one. */
+    private static List<Action> merged(List<Action> grants) {
+        Map<Object, Action> out = new LinkedHashMap<>();
+        for (Action a : grants) {
+            Object k = List.of(a.getClass(), key(a.subject()));
+            Action had = out.get(k);
+            if (had instanceof Action.AddDelegation x && a instanceof Action.AddDelegation d) {
+                Set<String> spns = new LinkedHashSet<>(x.spns());
+                spns.addAll(d.spns());
+                out.put(k, new Action.AddDelegation(x.subject(), key(x.peer()).equals(key(d.peer())) ? x.peer() : "",
+                        List.copyOf(spns)));
+            } else if (had == null) {
+                out.put(k, a);
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static int entryCount(Action a) {
+        return a instanceof Action.AddDelegation d ? d.spns().size()
+                : a instanceof Action.AddRbcd r ? (int) r.principals().stream().filter(p -> !p.present()).count() : 0;
     }
 
     /**

@@ -149,8 +149,9 @@ class HostileValuesTest {
                     name + " says why HV04's entries have no command");
             assertFalse(outputs.get(name).matches("(?s).*PowerShell:\\s*(```powershell\\s*```|<pre></pre>).*"),
                     name + " shows an empty command block");
-            assertTrue(outputs.get(name).replaceAll("\\s+", " ").contains("the inverse commands below undo the plan"
-                    + " except what no command can carry (the delegation entries of HV04 that cannot be typed safely"),
+            // HV04's entries to remove are its only change (its entries to HV05, refused, are not added): none typed
+            assertTrue(outputs.get(name).replaceAll("\\s+", " ").contains("No command can carry the inverse of this"
+                    + " change (the delegation entries of HV04 that cannot be typed safely"),
                     name + "'s rollback does not claim to undo what it cannot type");
         }
     }
@@ -250,7 +251,7 @@ class HostileValuesTest {
         AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
         String pdf = pdfText(audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.PDF)));
         assertTrue(pdf.contains("HV04\\u000ADECISION: GO's Delegation tab"), pdf);
-        assertTrue(pdf.contains("• HV04\\u000ADECISION: GO: not a valid NetBIOS/DNS host name"),
+        assertTrue(pdf.contains("• HV04\\u000ADECISION: GO: its name is not a valid NetBIOS/DNS host name"),
                 "the host the plan does not script is named as stored, not as another name: " + pdf);
         assertFalse(pdf.lines().anyMatch(l -> l.strip().startsWith("DECISION: GO")), "no line starts with the cn's tail: "
                 + pdf);
@@ -273,7 +274,7 @@ class HostileValuesTest {
         // the objects to change by hand), where a letter of another script reads like a Latin one, Ü too
         String shown = "HV04 \\u00DC\\u65E5\\u672C\\uD840\\uDC00";
         assertTrue(pdf.contains("On " + shown + "'s"), pdf);
-        assertTrue(pdf.contains("\u2022 " + shown + ": not a valid NetBIOS/DNS host name"), pdf);
+        assertTrue(pdf.contains("\u2022 " + shown + ": its name is not a valid NetBIOS/DNS host name"), pdf);
         assertFalse(pdf.contains("HV04 \u00DC's") || pdf.contains("HV04 \u00DC:"), "no name loses its characters: "
                 + pdf);
 
@@ -361,13 +362,12 @@ class HostileValuesTest {
     /**
      * A node of an OU cluster whose cn holds a letter of another script ({@code НV06}, a Cyrillic Н) or a character
      * that shows as nothing ({@code H\u200BV07}), beside a Latin {@code HV06} elsewhere: the runbooks' ADUC steps for
-     * its peers said "Add… → Users or Computers… → enter НV06", and typed by hand that name finds the Latin HV06, the
-     * object the delegation would then be added to. Where a person is to pick the node (the runbooks' Add step, the
-     * PDF's and the workbook's step columns) it is shown by its code, with its DN and its account name, and the step
-     * says not to type it; findings.json keeps the name as stored.
+     * its peers said "Add… → Users or Computers… → enter НV06", and typed by hand that name finds the Latin HV06. Such a
+     * node is refused both ways (review 5, item 1): no peer gets an Add step or a command naming it, and it is listed,
+     * by its code with its DN and account name, among the objects to check; findings.json keeps the name as stored.
      */
     @Test
-    void aNodeNamedWithALookAlikeLetterIsNotToBeTypedInTheRunbooksAddStep(@TempDir Path own) throws Exception {
+    void aNodeNamedWithALookAlikeLetterGetsNoDelegationToOrFromIt(@TempDir Path own) throws Exception {
         String cyrillic = "\u041DV06";
         String invisible = "H\u200BV07";
         Path out = auditLookAlikeNodes(own);
@@ -378,30 +378,22 @@ class HostileValuesTest {
         for (String runbook : List.of("runbook.md", "runbook.html")) {
             // as read: without bold, Markdown's escaped backslash as one
             String text = texts.get(runbook).replaceAll("</?strong>|</?span[^>]*>|\\*\\*", "").replace("\\\\", "\\");
-            assertFalse(text.contains("enter " + cyrillic) || text.contains("enter " + invisible)
-                    || text.contains("enter H\\u200BV07"), runbook + " asks to type the name: " + text);
-            for (String[] node : List.of(new String[]{"\\u041DV06", "HV06$", "U+041D CYRILLIC CAPITAL LETTER EN"},
-                    new String[]{"H\\u200BV07", "HV07$", "U+200B ZERO WIDTH SPACE"})) {
-                String said = node[0] + " (CN=" + node[0] + ",OU=Hyper-V,DC=contoso,DC=com; account name " + node[1]
-                        + ", unique in the domain), has a name holding " + node[2] + ", which reads like an ASCII"
-                        + " letter or as nothing: do not type its name in Add… → Users or Computers…, where a typed"
-                        + " name can find another computer.";
-                assertTrue(text.contains(said), runbook + " does not say " + said + ": " + text);
-            }
-            // the node itself, which needs delegation too and which no command names, among those to change by hand
+            assertFalse(text.contains("Add delegation to \\u041DV06") || text.contains("Add delegation to H\\u200BV07")
+                    || text.contains("Add the entries for"), runbook + " adds delegation to a refused node: " + text);
             assertTrue(text.contains("\\u041DV06 (CN=\\u041DV06,OU=Hyper-V,DC=contoso,DC=com; account name HV06$,"
                     + " unique in the domain; its name holds U+041D CYRILLIC CAPITAL LETTER EN, which reads like an"
-                    + " ASCII letter or as nothing: do not search for it by a typed name): not a valid NetBIOS/DNS host"
-                    + " name"),
-                    runbook + ": " + text);
+                    + " ASCII letter or as nothing: do not search for it by a typed name): its name is not a valid"
+                    + " NetBIOS/DNS host name"), runbook + ": " + text);
         }
+        assertFalse(texts.get("remediation.ps1").contains("cifs/HV06") || texts.get("remediation.ps1")
+                .contains("cifs/HV07"), texts.get("remediation.ps1"));
         for (String report : List.of("audit.pdf", "audit.xlsx")) {
             String text = texts.get(report).replaceAll("\\s+", " ");
-            assertTrue(text.contains("Add delegation to \\u041DV06") && text.contains("Add delegation to H\\u200BV07"),
+            assertFalse(text.contains("Add delegation to \\u041DV06") || text.contains("Add delegation to " + cyrillic),
                     report + ": " + text);
-            assertFalse(text.contains("Add delegation to " + cyrillic), report + ": " + text);
-            assertTrue(text.contains(report.equals("audit.pdf") ? "• \\u041DV06: not a valid NetBIOS/DNS host name"
-                    : "\\u041DV06 Not scripted: not a valid NetBIOS/DNS host name"), report + ": " + text);
+            assertTrue(text.contains(report.equals("audit.pdf") ? "• \\u041DV06: its name is not a valid NetBIOS/DNS"
+                    + " host name" : "\\u041DV06 Refused, no delegation is added to or from it: its name is not a valid"
+                    + " NetBIOS/DNS host name"), report + ": " + text);
         }
     }
 
@@ -440,8 +432,8 @@ class HostileValuesTest {
             }
             if (f.path("rule").asText().equals("MISSING_DELEGATION") && f.path("peer").asText().equals("HV04")) {
                 missing = true;
-                assertTrue(f.path("remediation").asText().contains("(ADUC: \\u041DV06 > Delegation > Add > HV04)"),
-                        f.toString());
+                assertTrue(f.path("remediation").asText().startsWith("Not scripted: \\u041DV06 is refused, as its name"
+                        + " is not a valid NetBIOS/DNS host name. No delegation is added to or from it"), f.toString());
             }
             if (f.path("rule").asText().equals("DNS_HOST_NAME_INVALID")) {
                 invalid = true;
@@ -943,7 +935,8 @@ class HostileValuesTest {
         for (JsonNode f : doc.path("findings")) {
             if (f.path("rule").asText().equals("MISSING_DELEGATION") && f.path("host").asText().equals("HV04")) {
                 missing++;
-                assertTrue(f.path("remediation").asText().contains("change it by hand in ADSI Edit"), f.toString());
+                assertTrue(f.path("remediation").asText().startsWith("Not scripted: HV04 is refused, as its account"
+                        + " name (sAMAccountName) is not a valid NetBIOS name."), f.toString());
             }
         }
         assertTrue(missing > 0, "HV04 delegates to nothing: " + doc.path("findings"));
@@ -954,31 +947,33 @@ class HostileValuesTest {
     }
 
     /**
-     * A node no command can name (its account name {@code HV04'; calc; '$}) still needs its delegation: the runbooks
-     * said only "change this object by hand after checking it in ADUC", and its MISSING_DELEGATION findings (HIGH)
-     * appeared nowhere else in them, so the admin following the runbook did not learn which entries to add. The
-     * entries it must gain are listed with it, for ADUC, and no command is built from its name.
+     * A node no command can name (its account name {@code HV04'; calc; '$}) needs delegation: the runbooks listed the
+     * entries to add on it by hand in ADUC, and its peers' commands added entries to it, while the script said nothing
+     * is generated for it (review 5, item 1). Such a node is refused both ways: no entry is added to or from it, by
+     * command or by hand; what it should lose (a stale entry) is still listed, to take off once it is checked.
      */
     @Test
-    void aNodeNoCommandCanNameIsListedWithTheEntriesItNeeds(@TempDir Path own) throws Exception {
+    void aNodeNoCommandCanNameGetsNoDelegationToOrFromItAndItsRemovalsAreListed(@TempDir Path own) throws Exception {
         List<AdObject> objects = List.of(host("HV04").sam("HV04'; calc; '").entry("cifs/hv09.contoso.com").build(),
-                host("HV05").delegatesTo("HV04").build());
+                host("HV05").delegatesTo("HV04").without("cifs/HV04").build());
         Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
                 EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PS1));
         String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
         String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
         String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
-        assertTrue(ps1.contains("Write-Host 'No scripted delegation change. Change HV04 by hand, as runbook.md lists it"
-                + " (\"Not scripted\")."), "the script does not say that nothing is needed: " + ps1);
+        assertTrue(ps1.contains("Write-Host 'No scripted delegation change. Refused: HV04; check them as runbook.md lists"
+                + " it (\"Not scripted\")."), "the script does not say that nothing is needed: " + ps1);
+        assertFalse(ps1.contains("cifs/HV04") || ps1.contains("cifs/HV05"), "delegation to or from HV04: " + ps1);
         assertTrue(md.contains("**No scripted directory change.**") && md.contains("\n## Not scripted: check by hand\n"),
-                "nothing else changes, yet the host needs a change: " + md);
+                "nothing else changes, yet the host needs a look: " + md);
         String refused = md.substring(md.indexOf("## Not scripted: check by hand"), md.indexOf("## 1. Needs a decision"));
-        for (String spn : List.of("cifs/HV05", "cifs/hv05.contoso.com", "Microsoft Virtual System Migration Service/HV05",
-                "Microsoft Virtual System Migration Service/hv05.contoso.com")) {
-            assertTrue(refused.contains("    - [ ] " + spn + "\n"), spn + " in " + refused);
-            assertTrue(html.contains("<li class=\"spn\">" + spn + "</li>"), spn + " in " + html);
+        assertTrue(refused.contains("no delegation is added to or from them, neither by the script nor by hand"), refused);
+        for (String spn : List.of("cifs/HV05", "cifs/hv05.contoso.com", "cifs/HV04")) {
+            assertFalse(refused.contains("- [ ] " + spn + "\n") || html.contains("<li class=\"spn\">" + spn + "</li>"),
+                    spn + " in " + refused);
         }
-        assertTrue(refused.contains("    - [ ] cifs/hv09.contoso.com\n"), "the stale entry to remove: " + refused);
+        assertTrue(refused.contains("  - Remove from its Delegation tab:\n    - [ ] cifs/hv09.contoso.com\n"),
+                "the stale entry to remove: " + refused);
         assertTrue(refused.contains("```\nrepadmin /syncall dc1.contoso.com /AdeP\nklist -li 0x3e7 purge\n```"),
                 "then replicated and the tickets purged: " + refused);
         assertTrue(html.contains("<pre>repadmin /syncall dc1.contoso.com /AdeP\nklist -li 0x3e7 purge</pre>"), html);

@@ -940,8 +940,9 @@ class RunbookTest {
         String ps1 = render(RunbookWriter.powershell(r), doc);
         assertTrue(ps1.contains("Refused"), "the refused hosts are reported");
         assertFalse(ps1.contains("'HV''; Remove-ADUser x; ''$'"), "no command for the hostile host");
-        assertTrue(ps1.contains("(D '" + java.util.Base64.getEncoder().encodeToString(("cifs/" + quoteName)
-                .getBytes(StandardCharsets.UTF_8)) + "')"), "a value that cannot be typed goes by its bytes: " + ps1);
+        // HV01's entry to the hostile peer is not added at all: no delegation to a refused host (review 5, item 1)
+        assertFalse(ps1.contains("(D '" + java.util.Base64.getEncoder().encodeToString(("cifs/" + quoteName)
+                .getBytes(StandardCharsets.UTF_8)) + "')"), "delegation to a refused host: " + ps1);
         for (String line : ps1.split("\r\n")) {
             String code = PowerShellLexer.codeOutsideQuotesAndComments(line);
             assertFalse(code.contains("Remove-ADUser"), "unquoted on line: " + line);

@@ -781,14 +781,16 @@ public final class PdfReportWriter implements ReportWriter {
     private void remediation(Document d, PdfWriter w, ReportView view, Fonts f) {
         RemediationPlan plan = view.plan();
         section(d, w, "Remediation plan", plan.hasChanges() || !view.decisions().isEmpty()
-                || !view.procedure().phases().isEmpty(), f);
+                || !plan.refused().isEmpty() || !view.procedure().phases().isEmpty(), f);
         if (!plan.hasChanges() && view.decisions().stream().anyMatch(x -> !x.proposed().isEmpty())) {
             // a decision's yes (If so: Set-ADComputer …) is a directory change all the same
             d.add(new Paragraph("No scripted change to Active Directory. A yes to a decision below is one: replicate it"
                     + " (" + String.join("; ", view.procedure().replicateCommands()) + ") and purge the hosts' tickets ("
                     + org.kcdauditor.remedy.Commands.PURGE_TICKETS + ") after it.", f.body));
         } else if (!plan.hasChanges()) {
-            d.add(new Paragraph("No change to Active Directory is needed.", f.body));
+            // a refused object needs a look, not nothing
+            d.add(new Paragraph(plan.refused().isEmpty() ? "No change to Active Directory is needed."
+                    : "No scripted change to Active Directory.", f.body));
         } else {
             d.add(new Paragraph("Step-by-step instructions: runbook.md / runbook.html; the same changes as a script:"
                     + " remediation.ps1 (dry run unless started with -Apply); checklist for the change record: the"
@@ -876,11 +878,11 @@ public final class PdfReportWriter implements ReportWriter {
             }
             t.setComplete(true);
             d.add(t);
-            if (!plan.refused().isEmpty()) {
-                d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
-                for (RemediationPlan.Refused r : plan.refused()) {
-                    d.add(new Paragraph("• " + name(r.name()) + ": " + shown(r.reason()), f.small));
-                }
+        }
+        if (!plan.refused().isEmpty()) {
+            d.add(heading("Refused: no delegation is added to or from these objects", f.h3, 8));
+            for (RemediationPlan.Refused r : plan.refused()) {
+                d.add(new Paragraph("• " + name(r.name()) + ": " + shown(r.reason()), f.small));
             }
         }
         if (!view.decisions().isEmpty()) {

@@ -271,22 +271,9 @@ public final class RunbookModel {
             rm.put("name", Values.visibleAccount(s(r.name())));
             lookAlike(rm, r.name(), plan);
             rm.put("reason", s(r.reason()));
-            // the entries for a peer named like another computer are not picked in ADUC's Add dialog, where its typed
-            // name can find that computer: they are typed into the attribute, as the peers' Add step has them added
-            List<String> add = new ArrayList<>();
-            List<Object> addByCode = new ArrayList<>();
-            for (RemediationPlan.PeerSpns p : r.addByPeer()) {
-                Map<String, Object> pm = new LinkedHashMap<>();
-                if (lookAlike(pm, p.peer(), plan)) {
-                    pm.put("name", Values.visibleAccount(p.peer()));
-                    pm.put("spns", shown(p.spns()));
-                    addByCode.add(pm);
-                } else {
-                    add.addAll(shown(p.spns()));
-                }
-            }
-            rm.put("add", add);
-            rm.put("addByCode", addByCode);
+            // no delegation is added to or from a refused object; the keys stay, empty, for custom templates
+            rm.put("add", List.of());
+            rm.put("addByCode", List.of());
             rm.put("remove", shown(r.remove()));
             refused.add(rm);
         }

@@ -896,7 +896,7 @@ public final class XlsxReportWriter implements ReportWriter {
             number(row, 0, r - 1, st.number);
             text(row, 1, "Review", st.text);
             text(row, 2, Values.visibleAccount(f.name()), st.text);
-            text(row, 3, "Not scripted: " + f.reason(), st.wrap);
+            text(row, 3, "Refused, no delegation is added to or from it: " + f.reason(), st.wrap);
             text(row, 6, "No", st.input);
             text(row, 7, "", st.input);
             row.createCell(8).setCellStyle(st.inputDate);
