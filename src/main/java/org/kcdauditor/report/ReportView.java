@@ -964,26 +964,6 @@ public final class ReportView {
     }
 
     /**
-     * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs
-     * fails: the NO-GO ones are counted, then the GO ones among them ("4 of 9 clusters are NO-GO; 2 more have findings
-     * to clean up; 1 more has a pair that fails under a waiver", that one with nothing open); findings outside any cluster are named separately, so the sentence never contradicts the status
-     * or the verdict. Clusters whose directory could not be read are named last: they were not audited. {@code soon}:
-     * the sentence of the waivers ending soon, with its leading space, or "".
-     */
-    private String composeHeadline(String soon) {
-        return composeHeadline(soon, false);
-    }
-
-    /**
-     * {@link #headline}, its failing directions said apart by kind where some go from a node to a file server
-     * ({@link #failingPathsInWords}): for an output whose reader is to tell live migrations from storage paths (the
-     * PDF). The same counts as {@link #headline}; without a path to a file server, the same sentence.
-     */
-    public String headlineByPath() {
-        return composeHeadline(soon(), true);
-    }
-
-    /**
      * The directed pairs whose destination is a file server (storage over SMB, no live migration); 0 where the
      * matrices do not hold every pair the clusters count (a findings.json of an earlier version): nothing to split.
      */
@@ -1029,7 +1009,16 @@ public final class ReportView {
                 + " from a node to a file server (storage over SMB)";
     }
 
-    private String composeHeadline(String soon, boolean byPath) {
+    /**
+     * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs
+     * fails: the NO-GO ones are counted, then the GO ones among them ("4 of 9 clusters are NO-GO; 2 more have findings
+     * to clean up; 1 more has a pair that fails under a waiver", that one with nothing open); findings outside any cluster are named separately, so the sentence never contradicts the status
+     * or the verdict. Clusters whose directory could not be read are named last: they were not audited. {@code soon}:
+     * the sentence of the waivers ending soon, with its leading space, or "". Its failing directions are said apart
+     * by kind where some go from a node to a file server ({@link #failingPathsInWords}): every output says the PDF's
+     * sentence, none calls a path to a file server a host pair that cannot live-migrate.
+     */
+    private String composeHeadline(String soon) {
         String unread = notAudited();
         String notAudited = unread.isEmpty() ? "" : " Not audited (directory not read): " + unread + ".";
         int failing = failingPairs();
@@ -1067,8 +1056,7 @@ public final class ReportView {
             text = "No cluster needs attention, but " + Words.plural(above, "finding") + " above INFO "
                     + (above == 1 ? "does" : "do") + " (see Findings)";
         }
-        text += failing > 0 ? "; " + (byPath ? failingPathsInWords() : Words.plural(failing, "directed host pair")
-                + " cannot live-migrate reliably") + "."
+        text += failing > 0 ? "; " + failingPathsInWords() + "."
                 : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair"
                 + (unread.isEmpty() ? "" : " of the audited clusters") + (nodesNotFound() ? " between the nodes found"
                 : "") + " is delegated correctly.";

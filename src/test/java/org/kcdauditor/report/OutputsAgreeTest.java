@@ -601,6 +601,27 @@ class OutputsAgreeTest {
         assertTrue(n.html().contains(">(not tied to a cluster)</td><td style=\"padding:4px\">" + outside.host()), n.html());
     }
 
+    /**
+     * Review 3 item 14: the workbook's Summary and the runbooks' header said "N directed host pairs cannot live-migrate
+     * reliably", counting the paths to a file server (storage over SMB) as host pairs; page 1 of the PDF said them
+     * apart. Every output says page 1's sentence.
+     */
+    @Test
+    void everyHeadlineSaysThePathsToAFileServerApartAsPageOneDoes() {
+        assertTrue(view.failingStoragePaths() > 0, "the demo has a failing path to a file server");
+        String byPath = view.failingPathsInWords();
+        assertTrue(byPath.contains(" paths from a node to a file server (storage over SMB)"), byPath);
+        assertTrue(page1.contains(byPath), page1);
+        String summary = rowStartingWith(xlsx.getSheet("Summary"), "Headline").getCell(1).getStringCellValue();
+        String header = md.lines().filter(l -> l.contains(view.headline())).findFirst().orElse("");
+        String mail = notice();
+        for (String out : List.of(summary, header, html, mail)) {
+            assertTrue(out.contains(byPath), out);
+            assertFalse(out.contains("directed host pairs cannot live-migrate"), out);
+        }
+        assertEquals(view.headline(), summary);
+    }
+
     /** The notice to the team about every cluster, as the scheduler would queue it after this run. */
     private static String notice() {
         return teamNotice().text();

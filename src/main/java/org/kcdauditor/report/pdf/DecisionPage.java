@@ -204,7 +204,7 @@ final class DecisionPage {
         st.setPaddingBottom(7);
         st.setBorderColor(PdfReportWriter.LINE);
         box.addCell(st);
-        PdfPCell line = new PdfPCell(PdfReportWriter.words(view.headlineByPath(), f.small));
+        PdfPCell line = new PdfPCell(PdfReportWriter.words(view.headline(), f.small));
         line.setPadding(4);
         line.setBorderColor(PdfReportWriter.LINE);
         box.addCell(line);

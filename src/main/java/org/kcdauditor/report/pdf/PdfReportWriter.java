@@ -282,7 +282,7 @@ public final class PdfReportWriter implements ReportWriter {
                 + " cluster peers (Kerberos constrained delegation). Without it, live migration and storage moves"
                 + " fail at 80–90 % with authentication errors, especially after Windows Kerberos hardening updates"
                 + " and on Windows Server 2025 with Credential Guard.");
-        points.add("Result: " + view.headlineByPath() + " " + c.open(Severity.HIGH) + " high, " + c.open(Severity.MEDIUM)
+        points.add("Result: " + view.headline() + " " + c.open(Severity.HIGH) + " high, " + c.open(Severity.MEDIUM)
                 + " medium, " + c.open(Severity.LOW) + " low and " + c.open(Severity.INFO) + " informational findings"
                 + (c.waivedTotal() == 0 ? "." : ", not counting " + c.waivedTotal() + " waived (accepted in the"
                 + " baseline until the waiver expires; listed greyed under Findings)."));
