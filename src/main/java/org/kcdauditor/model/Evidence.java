@@ -71,6 +71,9 @@ import java.util.List;
  *                         found it another computer holds now (renamed before the configuration followed): that run,
  *                         the previous one or an earlier one (HOST_NOT_FOUND)
  * @param lastFoundRunAt   when that run finished
+ * @param entriesAdded     the delegation entries (msDS-AllowedToDelegateTo) a host holds that the run compared with it
+ *                         did not (CHANGED_SINCE_LAST_RUN): what its {@code changes} say one line each, for counting
+ * @param entriesRemoved   the entries it held in the run compared with and holds no longer (CHANGED_SINCE_LAST_RUN)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -87,7 +90,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        String origin, String dc, String auditedDc, AttributeChange lastChange,
                        List<String> directories, List<String> anyAccountSids, Boolean mayBeUnreadable,
                        List<String> rbcdAdded, List<String> rbcdRemoved, String lastFoundRunId,
-                       Instant lastFoundRunAt) {
+                       Instant lastFoundRunAt, List<String> entriesAdded, List<String> entriesRemoved) {
 
     public static final Evidence NONE = builder().build();
 
@@ -159,6 +162,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private List<String> rbcdRemoved;
         private String lastFoundRunId;
         private Instant lastFoundRunAt;
+        private List<String> entriesAdded;
+        private List<String> entriesRemoved;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -208,6 +213,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder rbcdRemoved(List<String> v) { rbcdRemoved = copy(v); return this; }
         public Builder lastFoundRunId(String v) { lastFoundRunId = v; return this; }
         public Builder lastFoundRunAt(Instant v) { lastFoundRunAt = v; return this; }
+        public Builder entriesAdded(List<String> v) { entriesAdded = copy(v); return this; }
+        public Builder entriesRemoved(List<String> v) { entriesRemoved = copy(v); return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
@@ -216,7 +223,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
                     encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
                     lastChange, directories, anyAccountSids, mayBeUnreadable, rbcdAdded, rbcdRemoved, lastFoundRunId,
-                    lastFoundRunAt);
+                    lastFoundRunAt, entriesAdded, entriesRemoved);
         }
 
         private static <T> List<T> copy(List<T> v) {

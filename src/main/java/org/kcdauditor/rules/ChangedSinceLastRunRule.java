@@ -65,6 +65,8 @@ public final class ChangedSinceLastRunRule implements Rule {
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
                             .changes(lines).rbcdAdded(values(changes, Drift.Kind.RBCD_ADDED))
                             .rbcdRemoved(values(changes, Drift.Kind.RBCD_REMOVED))
+                            .entriesAdded(values(changes, Drift.Kind.ENTRY_ADDED))
+                            .entriesRemoved(values(changes, Drift.Kind.ENTRY_REMOVED))
                             .lastFoundRunId(since == null ? null : since.runId())
                             .lastFoundRunAt(since == null ? null : since.finishedAt()).build())
                     .message(String.join("; ", lines) + "." + notWritten)
@@ -102,7 +104,10 @@ public final class ChangedSinceLastRunRule implements Rule {
                 ? prev.lastFound().get(first.after().get(0).toUpperCase(java.util.Locale.ROOT)) : null;
     }
 
-    /** The values of the changes of {@code kind} (for RBCD_*, the SIDs); null where there are none. */
+    /**
+     * The values of the changes of {@code kind} (for RBCD_*, the SIDs; for ENTRY_*, the delegation entries); null where
+     * there are none.
+     */
     private static List<String> values(List<Drift.Change> changes, Drift.Kind kind) {
         List<String> out = changes.stream().filter(c -> c.kind() == kind).map(Drift.Change::value).toList();
         return out.isEmpty() ? null : out;

@@ -338,6 +338,59 @@ class RunbookTest {
         assertTrue(alone.contains("approved by jdoe: 2 deviations from it found.\n"), "no workbook to point at: " + alone);
     }
 
+    /**
+     * Review 3 item 7: a node rebuilt without its delegation (254 entries towards 64 peers) opened the runbook with one
+     * bullet of 18,700 characters, each entry its own clause. A host with more than three changes is counted from its
+     * evidence, and after five hosts the rest are counted, the full list in the workbook's Timeline sheet.
+     */
+    @Test
+    void aHostsManyChangesSinceThePreviousRunAreCountedNotListed() throws Exception {
+        java.time.Instant before = java.time.Instant.parse("2026-12-06T06:00:01Z");
+        List<Finding> changed = new java.util.ArrayList<>();
+        List<String> removed = new java.util.ArrayList<>();
+        for (int p = 1; p <= 64; p++) {
+            String peer = String.format("HV%05d", p);
+            for (String form : List.of(peer, peer.toLowerCase(java.util.Locale.ROOT) + ".contoso.com")) {
+                removed.add("cifs/" + form);
+                removed.add("Microsoft Virtual System Migration Service/" + form);
+            }
+        }
+        removed = removed.subList(0, 254);
+        List<String> lines = new java.util.ArrayList<>(removed.stream()
+                .map(v -> "HV00010: delegation entry removed: " + v).toList());
+        lines.add("HV00010: SPN removed: HOST/hv00010.contoso.com");
+        changed.add(TestFindings.of("CHANGED_SINCE_LAST_RUN", Severity.INFO, "HVC1", "HV00010", null, null,
+                String.join("; ", lines) + ". The directory records no write of msDS-AllowedToDelegateTo on HV00010.",
+                Evidence.builder().previousRunId("e13d1b55").previousRunAt(before).changes(lines)
+                        .entriesRemoved(removed).build()));
+        for (int h = 1; h <= 7; h++) {
+            String host = "HV9" + h;
+            String line = host + ": delegation entry added: cifs/HV0" + h;
+            changed.add(TestFindings.of("CHANGED_SINCE_LAST_RUN", Severity.INFO, "HVC1", host, null, null, line + ".",
+                    Evidence.builder().previousRunId("e13d1b55").previousRunAt(before).changes(List.of(line))
+                            .entriesAdded(List.of("cifs/HV0" + h)).build()));
+        }
+        ReportView view = ReportView.of(Fixtures.withFindings(Fixtures.demo(), changed));
+        String md = RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)).render(view);
+        String html = RunbookWriter.html(new TemplateRenderer(TEMPLATES)).render(view);
+        String context = md.substring(0, md.indexOf("## 1. Before you start"));
+        assertTrue(context.contains("- Changed since the previous run (2026-12-06 06:00:01 UTC): HV00010: 254 delegation"
+                + " entries removed (towards 64 peers), none added, 1 other change; every change in the Timeline"
+                + " sheet of audit.xlsx and findings.json. The directory records no write of msDS-AllowedToDelegateTo"
+                + " on HV00010.\n"), context);
+        assertFalse(context.contains("delegation entry removed: cifs/HV00001"), context);
+        // a host with one change reads as it is; five hosts are named, the rest counted
+        assertTrue(context.contains("- Changed since the previous run: HV91: delegation entry added: cifs/HV01.\n"),
+                context);
+        assertTrue(context.contains("- … and 3 more hosts changed since the previous run: every change in the Timeline"
+                + " sheet of audit.xlsx and findings.json.\n"), context);
+        assertFalse(context.contains("HV95:"), context);
+        assertTrue(context.length() < 3000, context.length() + ": " + context);
+        String htmlContext = html.substring(html.indexOf("History context"), html.indexOf("<h2 id=\"step-1\">"));
+        assertTrue(htmlContext.contains("HV00010: 254 delegation entries removed (towards 64 peers)"), htmlContext);
+        assertTrue(htmlContext.length() < 3000, htmlContext.length() + ": " + htmlContext);
+    }
+
     @Test
     void historyContextSaysWhatThePlanDoesWithWaiversAndAMissingApprover() throws Exception {
         FindingsDocument d = Fixtures.demo();

@@ -13,6 +13,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
@@ -30,6 +31,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kcdauditor.history.HistoryTestData.PT;
 import static org.kcdauditor.history.HistoryTestData.cluster;
@@ -255,6 +257,19 @@ class HistoryRulesTest {
                     + " gone, compare with the change records."
                     : "No action unless the change was not planned; compare with the change records.", what);
         }
+    }
+
+    /** The entries gone are in the evidence as well as in the message: what the runbook counts (review 3 item 7). */
+    @Test
+    void theEntriesGoneSinceThePreviousRunAreInTheEvidence() {
+        PreviousRun previous = new PreviousRun("r1", NOW.minusSeconds(86_400), meshStates(), java.util.Set.of());
+        Evidence e = hv03Finding(previous, NOW.minusSeconds(3600)).evidence();
+        assertFalse(e.entriesRemoved().isEmpty(), e.toString());
+        assertTrue(e.entriesRemoved().stream().allMatch(v -> v.toLowerCase(Locale.ROOT).contains("/hv01")),
+                e.toString());
+        assertEquals(e.entriesRemoved().size(), e.changes().stream()
+                .filter(l -> l.startsWith("HV03: delegation entry removed: ")).count(), e.toString());
+        assertNull(e.entriesAdded(), e.toString());
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.kcdauditor.report.runbook;
 
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Spn;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.HistorySections;
@@ -9,6 +12,7 @@ import org.kcdauditor.report.Words;
 import org.kcdauditor.rules.Category;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -19,6 +23,10 @@ import java.util.Set;
  */
 final class HistoryContext {
     private static final int MAX = 12;
+    /** The hosts changed since the previous run named one line each; the rest counted in one line. */
+    private static final int CHANGED_MAX = 5;
+    /** A host with more changes than this is summarised: how many entries, towards how many peers. */
+    private static final int CHANGES_IN_FULL = 3;
 
     private HistoryContext() {
     }
@@ -45,14 +53,25 @@ final class HistoryContext {
                     + (approved ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": "
                     + Words.plural(drift, "deviation") + " from it found" + where + ".");
         }
+        String timeline = beside.contains(Format.XLSX) ? "the Timeline sheet of audit.xlsx and findings.json"
+                : "findings.json";
+        int changedShown = 0;
+        int changedLeft = 0;
         for (ReportView.FindingView v : view.findings()) {
-            if (out.size() >= MAX) {
-                break;
+            boolean changed = "CHANGED_SINCE_LAST_RUN".equals(v.finding().rule());
+            if (out.size() >= MAX || changed && changedShown >= CHANGED_MAX) {
+                changedLeft += changed ? 1 : 0;
+                continue;
             }
-            String line = line(v);
+            String line = changed ? changed(v.finding(), timeline) : line(v);
             if (line != null) {
                 out.add(line);
+                changedShown += changed ? 1 : 0;
             }
+        }
+        if (changedLeft > 0) {
+            out.add("… and " + Words.plural(changedLeft, "more host") + " changed since the previous run: every change"
+                    + " in " + timeline + ".");
         }
         if (b != null) {
             // without a change there is no plan below to leave them out of
@@ -72,12 +91,55 @@ final class HistoryContext {
         return out;
     }
 
-    /** The line of an observed failure, a hardening update or a change since the previous run; null for others. */
+    /**
+     * A host's changes since the previous run: as the finding says them where there are at most
+     * {@link #CHANGES_IN_FULL}; else counted from its evidence ("Changed since the previous run (2026-12-06 06:00:01
+     * UTC): HV10: 254 delegation entries removed (towards 64 peers), none added, 2 other changes; every change in the
+     * Timeline sheet of audit.xlsx and findings.json"), a node rebuilt reading as one line rather than one per entry.
+     */
+    private static String changed(Finding f, String timeline) {
+        List<String> changes = f.hasEvidence() ? f.evidence().changes() : null;
+        if (changes == null || changes.size() <= CHANGES_IN_FULL) {
+            return "Changed since the previous run: " + f.message();
+        }
+        Evidence e = f.evidence();
+        List<String> removed = e.entriesRemoved() == null ? List.of() : e.entriesRemoved();
+        List<String> added = e.entriesAdded() == null ? List.of() : e.entriesAdded();
+        int others = changes.size() - removed.size() - added.size();
+        String since = e.previousRunAt() == null ? "" : " (" + Words.time(e.previousRunAt()) + ")";
+        // what the finding says after its changes (that the directory records no write of them) stays in full
+        String listed = String.join("; ", changes) + ".";
+        String note = f.message().startsWith(listed) ? f.message().substring(listed.length()) : "";
+        String entries = removed.isEmpty() && added.isEmpty() ? Words.plural(changes.size(), "change")
+                : entriesInWords(removed, "removed") + ", " + (added.isEmpty() ? "none added"
+                : entriesInWords(added, "added")) + (others == 0 ? "" : ", " + Words.plural(others, "other change"));
+        return "Changed since the previous run" + since + ": " + Values.visibleAccount(f.host()) + ": " + entries
+                + "; every change in " + timeline + "." + note;
+    }
+
+    /** "254 delegation entries removed (towards 64 peers)"; "no delegation entry removed" for none. */
+    private static String entriesInWords(List<String> entries, String how) {
+        if (entries.isEmpty()) {
+            return "no delegation entry " + how;
+        }
+        // a peer is the host an entry names, in any of its name forms and services
+        Set<String> peers = new HashSet<>();
+        for (String entry : entries) {
+            Spn spn = Spn.parse(entry);
+            String host = spn == null ? entry : spn.hostName();
+            int dot = host.indexOf('.');
+            peers.add(dot > 0 ? host.substring(0, dot) : host);
+        }
+        return entries.size() + (entries.size() == 1 ? " delegation entry " : " delegation entries ") + how + " (towards "
+                + Words.plural(peers.size(), "peer") + ")";
+    }
+
+    /** The line of an observed failure or a hardening update; null for others. */
     private static String line(ReportView.FindingView v) {
         var f = v.finding();
         String rule = f.rule();
         boolean relevant = "HARDENING_PATCH_WITHOUT_DELEGATION".equals(rule)
-                || "MIGRATION_FAILURE_OBSERVED".equals(rule) || "CHANGED_SINCE_LAST_RUN".equals(rule);
+                || "MIGRATION_FAILURE_OBSERVED".equals(rule);
         if (!relevant) {
             return null;
         }
@@ -97,11 +159,10 @@ final class HistoryContext {
                     + " (the plan below leaves them out, so this direction keeps failing)"
                     + (v.consequence().openCauses() == 0 ? "." : " and " + Words.plural(
                     v.consequence().openCauses(), "finding") + " below."));
-            case "HARDENING_PATCH_WITHOUT_DELEGATION" -> f.host() + " installed " + e.kb()
+            default -> f.host() + " installed " + e.kb()
                     + (e.via() != null && !e.via().equalsIgnoreCase(e.kb()) ? " (through " + e.via() + ")" : "")
                     + (e.installedOn() == null ? "" : " on " + e.installedOn())
                     + " while its delegation is incomplete.";
-            default -> "Changed since the previous run: " + f.message();
         };
     }
 }
