@@ -10,6 +10,7 @@ import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -598,15 +599,63 @@ public final class Procedure {
                 + " entry was removed then, or the entries are hidden from the bind account and may still be there.";
     }
 
-    /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */
+    /**
+     * The hosts of the directions to test (source and destination), each checked before the change: cluster by
+     * cluster, each in host order ({@link #NATURAL}: HV2 before HV10), not in the order of the pairs, so that the
+     * admin finds a host in step 1's list and step 3's lines where the name says it is.
+     */
     static List<String> validatedHosts(RemediationPlan plan) {
         Map<String, String> hosts = new LinkedHashMap<>();
+        Map<String, String> clusterOf = new HashMap<>();
         for (RemediationPlan.Pair p : plan.validate()) {
-            hosts.putIfAbsent(p.from().toLowerCase(java.util.Locale.ROOT), p.from());
-            hosts.putIfAbsent(p.to().toLowerCase(java.util.Locale.ROOT), p.to());
+            for (String h : List.of(p.from(), p.to())) {
+                String key = h.toLowerCase(java.util.Locale.ROOT);
+                hosts.putIfAbsent(key, h);
+                clusterOf.putIfAbsent(key, p.cluster() == null ? "" : p.cluster());
+            }
         }
-        return List.copyOf(hosts.values());
+        return hosts.values().stream().sorted(Comparator.comparing((String h) -> clusterOf.get(
+                h.toLowerCase(java.util.Locale.ROOT)), NATURAL).thenComparing(NATURAL)).toList();
     }
+
+    /**
+     * Names in the order a person reads them: case aside, a run of digits compared as a number (HV2, HV09, HV10,
+     * HV100); equal so far, the shorter name first (HV1 before HV1a), then the spelling itself (HV09 before HV9).
+     */
+    static final Comparator<String> NATURAL = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int ei = i;
+                int ej = j;
+                while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+                    ei++;
+                }
+                while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+                    ej++;
+                }
+                int c = new java.math.BigInteger(a.substring(i, ei)).compareTo(new java.math.BigInteger(b.substring(j,
+                        ej)));
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+                continue;
+            }
+            int c = Character.compare(Character.toLowerCase(x), Character.toLowerCase(y));
+            if (c != 0) {
+                return c;
+            }
+            i++;
+            j++;
+        }
+        int c = Integer.compare(a.length() - i, b.length() - j);
+        return c != 0 ? c : Comparator.<String>naturalOrder().compare(a, b);
+    };
 
     /** What a host command does, in words. */
     /** What the host steps do, from the kinds of step the plan has: "reset computer passwords (AES keys) and …". */

@@ -49,6 +49,38 @@ class RunbookOrderTest {
         return d.withFindings(all);
     }
 
+    /**
+     * Review 3 item 12: step 1's checklist (and step 3's conditional Set-VMHost lines) followed the order of the pairs
+     * to test ("HV00001 / HV00007 / HV00046 / HV00002 …"); they are in host order, cluster by cluster, whatever the
+     * order of the pairs.
+     */
+    @Test
+    void stepOnesChecksAndStepThreesSwitchesAreInHostOrderClusterByCluster() throws Exception {
+        // the clusters and each one's directed pairs in reverse: the pairs to test come HV14 -> HV13 first
+        FindingsDocument d = Fixtures.demo();
+        List<FindingsDocument.ClusterDoc> reversed = new ArrayList<>();
+        for (FindingsDocument.ClusterDoc c : d.clusters()) {
+            List<FindingsDocument.PairDoc> matrix = new ArrayList<>(c.matrix());
+            java.util.Collections.reverse(matrix);
+            reversed.add(0, new FindingsDocument.ClusterDoc(c.name(), c.nodes(), c.missingNodes(), c.fileServers(),
+                    c.pairs(), c.pairsOk(), c.requiredEntries(), c.presentEntries(), c.compliancePercent(),
+                    c.bySeverity(), c.go(), c.reasons(), matrix, c.directory(), c.audited(),
+                    c.migrationAuthenticationUnchecked()));
+        }
+        String md = md(new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), reversed, d.hosts(), d.findings(), null));
+        String checks = md.substring(md.indexOf("- [ ] Each host of a direction to test"));
+        checks = checks.substring(0, checks.indexOf("\n\n"));
+        List<String> hosts = checks.lines().filter(l -> l.startsWith("  - [ ] ")).map(l -> l.substring(8)).toList();
+        assertEquals(List.of("HV01", "HV02", "HV03", "HV11", "HV12", "HV13", "HV14"), hosts, checks);
+        List<String> switches = md.lines().filter(l -> l.startsWith("if ((Get-VMHost -ComputerName '"))
+                .map(l -> l.substring(31, l.indexOf('\'', 31))).toList();
+        assertEquals(hosts, switches, md);
+        // natural order: HV2 before HV10
+        assertEquals(List.of("HV2", "HV09", "HV10", "hv11", "HV100"), java.util.stream.Stream.of("HV100", "HV10", "hv11",
+                "HV2", "HV09").sorted(Procedure.NATURAL).toList());
+    }
+
     static String md(FindingsDocument doc) throws Exception {
         return RunbookTest.markdown(doc);
     }
