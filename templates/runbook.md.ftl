@@ -156,7 +156,7 @@ Delegation today: ${h.currentMode}<#if h.os?has_content> (operating system: ${h.
 <#if h.changesDelegationTab>
 1. Open **${h.name}** → Properties → **Delegation**.
 2. Select **Trust this computer for delegation to specified services only**.<#if h.unconstrained> (It is set to "Trust this computer for delegation to any service (Kerberos only)" today: unconstrained delegation, which is what the audit flags.)</#if>
-3. Select **${h.aducProtocol}**<#if policy.protocolTransition != "either"> (policy "${policy.protocolTransition}")<#elseif h.unconstrained> (policy "either"; Microsoft's recommendation since Windows Server 2016)<#else> (policy "either": keep what the host has)</#if>.
+3. Select **${h.aducProtocol}**<#if policy.protocolTransition != "either"> (policy "${policy.protocolTransition}")<#elseif h.unconstrained> (${h.protocolBasis?has_content?then(h.protocolBasis, 'policy "either"; Microsoft\'s recommendation since Windows Server 2016')})<#else> (policy "either": keep what the host has)</#if>.
 <#assign step = 4>
 <#list h.add as p>
 <#if p.notAsStored?has_content>

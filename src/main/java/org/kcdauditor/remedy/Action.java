@@ -101,9 +101,14 @@ public sealed interface Action {
 
     /**
      * Clears TRUSTED_FOR_DELEGATION (unconstrained) so that the host delegates only to the services listed;
-     * {@code protocolTransition} is the choice of the Delegation tab afterwards.
+     * {@code protocolTransition} is the choice of the Delegation tab afterwards, {@code basis} why that one (the
+     * baseline, the peers, the policy; null in a findings.json written before actions carried it).
      */
-    record ReplaceUnconstrained(String host, boolean protocolTransition) implements Action {
+    record ReplaceUnconstrained(String host, boolean protocolTransition, String basis) implements Action {
+        public ReplaceUnconstrained(String host, boolean protocolTransition) {
+            this(host, protocolTransition, null);
+        }
+
         @Override
         public String subject() {
             return host;

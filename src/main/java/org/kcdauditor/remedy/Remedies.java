@@ -131,7 +131,8 @@ public final class Remedies {
                     + typed(command, a.subject(), "userAccountControl") + ".";
         } else if (a instanceof ReplaceUnconstrained r) {
             return "On " + on + "'s Delegation tab select 'Trust this computer for delegation to specified"
-                    + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "' and list"
+                    + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "'"
+                    + (r.basis() == null ? "" : " (" + r.basis() + ")") + " and list"
                     + " the peers' services" + typed(command, a.subject(), "userAccountControl") + ".";
         } else if (a instanceof Action.SetEncryptionTypes t) {
             return allowAes(t, commands, true);

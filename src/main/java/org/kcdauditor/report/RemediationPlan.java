@@ -9,6 +9,7 @@ import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.remedy.Remedies;
 import org.kcdauditor.remedy.Values;
+import org.kcdauditor.rules.ProtocolChoice;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,12 +45,14 @@ public final class RemediationPlan {
     /**
      * The changes to one computer object. {@code trustedToAuth}: the value to set for
      * TRUSTED_TO_AUTH_FOR_DELEGATION, or null to leave it; {@code aducProtocol}: the radio button to
-     * choose on the Delegation tab.
+     * choose on the Delegation tab; {@code protocolBasis}: why that one, when unconstrained delegation is replaced (the
+     * baseline, the peers, the policy: {@link ProtocolChoice}), else null.
      */
     public record HostChange(String name, String dnsHostName, String cluster, String operatingSystem,
                              String currentMode, List<PeerSpns> add, List<PeerSpns> remove, List<String> register,
                              boolean unconstrained, Boolean trustedToAuth, Boolean currentTrustedToAuth,
-                             String aducProtocol, Action.SetEncryptionTypes encryption, String directory,
+                             String aducProtocol, String protocolBasis, Action.SetEncryptionTypes encryption,
+                             String directory,
                              List<Action.Principal> rbcd) {
         /**
          * {@code directory}: the directory (domain) the host lives in, whose DC its commands write to; {@code rbcd}:
@@ -728,6 +731,7 @@ public final class RemediationPlan {
         final Set<String> register = new LinkedHashSet<>();
         boolean unconstrained;
         Boolean protocolTransition;
+        String protocolBasis;
         Action.SetEncryptionTypes encryption;
         final Map<String, Action.Principal> rbcd = new LinkedHashMap<>();
 
@@ -1169,6 +1173,7 @@ public final class RemediationPlan {
         } else if (a instanceof Action.ReplaceUnconstrained r) {
             b.unconstrained = true;
             b.protocolTransition = r.protocolTransition();
+            b.protocolBasis = r.basis();
         } else if (a instanceof Action.SetProtocolTransition p) {
             b.protocolTransition = p.enabled();
         } else if (a instanceof Action.SetEncryptionTypes t) {
@@ -1204,7 +1209,7 @@ public final class RemediationPlan {
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
                 hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,
                 hd == null ? null : hd.operatingSystem(), mode, byPeer(b.add), byPeer(b.remove),
-                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, b.encryption,
+                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, b.protocolBasis, b.encryption,
                 hd == null ? null : hd.directory(), List.copyOf(b.rbcd.values()));
     }
 
@@ -1579,8 +1584,10 @@ public final class RemediationPlan {
             return switch (f.rule()) {
                 case "MISSING_DELEGATION" -> f.spn() == null ? List.of()
                         : List.of(new Action.AddDelegation(host, f.peer(), List.of(f.spn())));
-                case "UNCONSTRAINED_DELEGATION" -> List.of(new Action.ReplaceUnconstrained(host,
-                        policy != ProtocolTransition.KERBEROS_ONLY));
+                case "UNCONSTRAINED_DELEGATION" -> {
+                    var choice = ProtocolChoice.byPolicy(policy, host);
+                    yield List.of(new Action.ReplaceUnconstrained(host, choice.protocolTransition(), choice.basis()));
+                }
                 case "PROTOCOL_TRANSITION_MISMATCH" -> f.severity() == Severity.MEDIUM && policy != ProtocolTransition.EITHER
                         ? List.of(new Action.SetProtocolTransition(host, policy == ProtocolTransition.ANY)) : List.of();
                 default -> List.of();

@@ -1,7 +1,6 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
-import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -15,7 +14,9 @@ public final class UnconstrainedDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("UNCONSTRAINED_DELEGATION", Severity.HIGH, Category.DELEGATION,
             "A host is trusted for unconstrained delegation",
             "a node has TRUSTED_FOR_DELEGATION (`0x80000`); on a node that is a writable domain controller (which carries it by"
-                    + " default) the remedy is to move the Hyper-V role off the DC, not to change its delegation",
+                    + " default) the remedy is to move the Hyper-V role off the DC, not to change its delegation; elsewhere"
+                    + " constrained delegation, with the protocol the policy demands, under `either` the one the baseline"
+                    + " documents for the node, else the one its peers agree on, else 'Use any authentication protocol'",
             "Unconstrained delegation lets the host impersonate any user to any service and exposes every"
                     + " forwarded TGT on it; Credential Guard (default on Windows Server 2025) blocks it, so it"
                     + " does not even make migration work. Constrained delegation to the peers is the fix.",
@@ -28,8 +29,6 @@ public final class UnconstrainedDelegationRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        // Leaving unconstrained delegation: "either" takes Microsoft's guidance since Windows Server 2016.
-        boolean transition = ctx.policy().protocolTransition() != ProtocolTransition.KERBEROS_ONLY;
         for (AdObject node : ctx.nodes()) {
             int uac = node.userAccountControl();
             if (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION)) {
@@ -47,9 +46,15 @@ public final class UnconstrainedDelegationRule implements Rule {
                         .action(writableDc ? new Action.Manual("Move the virtual machines and the"
                                 + " Hyper-V role of " + node.name() + " to a member server (or demote " + node.name()
                                 + ") and take it out of clusters[]; leave a domain controller's delegation as it is.")
-                                : new Action.ReplaceUnconstrained(node.name(), transition))
+                                : replace(ctx, node))
                         .emit();
             }
         }
+    }
+
+    /** Constrained delegation with the protocol {@link ProtocolChoice} takes for the node, saying why. */
+    private static Action replace(AuditContext ctx, AdObject node) {
+        ProtocolChoice choice = ProtocolChoice.of(ctx, node);
+        return new Action.ReplaceUnconstrained(node.name(), choice.protocolTransition(), choice.basis());
     }
 }

@@ -1226,6 +1226,54 @@ class KerberosExchangeRulesTest {
         assertTrue(goAfterTheChange(off), "and the cluster is GO once it is done");
     }
 
+    /**
+     * Review 3, item 5: leaving unconstrained delegation under policy {@code either} takes the protocol the baseline
+     * documents for the host, else the one its peers agree on, else the policy's default (protocol transition): the
+     * tool's own change then also closes the host's BASELINE_FLAGS_CHANGED, and the cluster is GO after it. It chose
+     * protocol transition always, which left the flags differing from the baseline (HIGH) and the cluster NO-GO.
+     */
+    @Test
+    void leavingUnconstrainedDelegationRestoresTheBaselineElseThePeersProtocol() throws Exception {
+        int kerberosOnly = Uac.WORKSTATION_TRUST_ACCOUNT;
+        AdObject hv01 = host("HV01").delegatesTo("HV02", "HV03").uac(kerberosOnly).build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").uac(kerberosOnly).build();
+        AdObject documented = host("HV03").delegatesTo("HV01", "HV02").uac(kerberosOnly).build();
+        AdObject hv03 = host("HV03").delegatesTo("HV01", "HV02").uac(kerberosOnly | Uac.TRUSTED_FOR_DELEGATION).build();
+        java.util.Map<String, org.kcdauditor.model.HostState> hosts = new java.util.LinkedHashMap<>();
+        for (AdObject o : List.of(hv01, hv02, documented)) {
+            hosts.put(o.name(), org.kcdauditor.model.HostState.of(o));
+        }
+        org.kcdauditor.baseline.Baseline baseline = new org.kcdauditor.baseline.Baseline(null, null, null, hosts,
+                List.of());
+        AuditResult r = audit(List.of(), new AuditInputs(NOW, baseline, null, List.of(), false, null, List.of(), false),
+                hv01, hv02, hv03);
+        Finding unconstrained = of(r, "UNCONSTRAINED_DELEGATION").get(0);
+        assertEquals(List.of(new Action.ReplaceUnconstrained("HV03", false, "as the baseline documents for HV03")),
+                unconstrained.actions());
+        assertTrue(unconstrained.remediation().contains("with 'Use Kerberos only' (as the baseline documents for HV03)")
+                && unconstrained.remediation().contains("-TrustedForDelegation $false -TrustedToAuthForDelegation $false"),
+                unconstrained.remediation());
+        Finding flags = of(r, "BASELINE_FLAGS_CHANGED").get(0);
+        assertTrue(org.kcdauditor.report.RemediationPlan.of(document(r)).settles(flags.id()),
+                "the change sets HV03's flags back to the baseline's");
+        assertTrue(goAfterTheChange(r), "both findings closed by the change: GO after it");
+
+        // no baseline: the peers agree on Kerberos only
+        Finding peers = of(audit(hv01, hv02, hv03), "UNCONSTRAINED_DELEGATION").get(0);
+        assertEquals(List.of(new Action.ReplaceUnconstrained("HV03", false,
+                "as its peers HV01 and HV02 in HVC1 all use it")), peers.actions());
+        // the peers differ: the policy's default, Microsoft's recommendation
+        AdObject transition = host("HV02").delegatesTo("HV01", "HV03")
+                .uac(kerberosOnly | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION).build();
+        Finding split = of(audit(hv01, transition, hv03), "UNCONSTRAINED_DELEGATION").get(0);
+        assertEquals(List.of(new Action.ReplaceUnconstrained("HV03", true, "policy \"either\": neither a baseline"
+                + " nor HV03's peers settle it; Microsoft's recommendation since Windows Server 2016")),
+                split.actions());
+        // a policy that demands one protocol: the policy, whatever the baseline
+        Finding demanded = of(audit(ProtocolTransition.ANY, hv01, hv02, hv03), "UNCONSTRAINED_DELEGATION").get(0);
+        assertEquals(List.of(new Action.ReplaceUnconstrained("HV03", true, "policy \"any\"")), demanded.actions());
+    }
+
     private static AuditResult audit(ProtocolTransition policy, AdObject... objects) {
         Snapshot s = new Snapshot(NOW, "ldap://test", "DC=contoso,DC=com", Arrays.asList(objects), "dc1.contoso.com",
                 null, AES_SINCE, List.of());

@@ -844,7 +844,8 @@ public final class PdfReportWriter implements ReportWriter {
                             org.kcdauditor.model.EncryptionTypes.names(aes.value())) + ")"));
                 }
                 if (h.unconstrained()) {
-                    line(sb, "Replace unconstrained delegation: specified services only, " + h.aducProtocol());
+                    line(sb, "Replace unconstrained delegation: specified services only, " + h.aducProtocol()
+                            + (h.protocolBasis() == null ? "" : " (" + h.protocolBasis() + ")"));
                 } else if (h.trustedToAuth() != null) {
                     line(sb, "Set protocol choice: " + h.aducProtocol());
                 }

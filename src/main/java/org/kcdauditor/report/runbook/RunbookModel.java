@@ -168,6 +168,7 @@ public final class RunbookModel {
             hm.put("os", s(h.operatingSystem()));
             hm.put("currentMode", s(h.currentMode()));
             hm.put("aducProtocol", h.aducProtocol());
+            hm.put("protocolBasis", s(h.protocolBasis()));
             hm.put("unconstrained", h.unconstrained());
             hm.put("setTrustedToAuth", h.trustedToAuth() == null ? "" : h.trustedToAuth().toString());
             hm.put("currentTrustedToAuth", String.valueOf(Boolean.TRUE.equals(h.currentTrustedToAuth())));
