@@ -712,6 +712,20 @@ public final class AuditContext implements Drift.Nodes {
         return dotted;
     }
 
+    /**
+     * The delegation entry of {@code source}, as stored, that names {@code spn} only in a trailing-dot spelling (so
+     * does not count for it), when no spelling without the dot is listed; else null.
+     */
+    public static String dottedEntry(AdObject source, String spn) {
+        String key = Spn.keyOf(spn);
+        for (String raw : source.delegateTo()) {
+            if (hostEndsWithDot(raw) && Spn.keyOf(raw).equals(key)) {
+                return raw;
+            }
+        }
+        return null;
+    }
+
     /** Whether the host part of {@code raw} ({@code service/host[:port][/name]}) ends with a dot. */
     private static boolean hostEndsWithDot(String raw) {
         int slash = raw.indexOf('/');
@@ -1024,7 +1038,9 @@ public final class AuditContext implements Drift.Nodes {
                 for (int i = 0; i < entries.size(); i++) {
                     String d = entries.get(i);
                     int v = numbers.entry(d);
-                    distinct += have.add(v >> 1) ? 1 : 0;
+                    // an entry spelt with a trailing dot does not name the service asked for without it: the KDC
+                    // checks the SPN asked for is in the list, an equality match (MS-SFU 3.2.5.2.1; docs/kerberos.md)
+                    distinct += !hostEndsWithDot(d) && have.add(v >> 1) ? 1 : 0;
                     if ((v & 1) != 0) {
                         (toDc == null ? toDc = new ArrayList<>(1) : toDc).add(d);
                     }

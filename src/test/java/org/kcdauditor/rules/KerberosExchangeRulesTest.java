@@ -917,7 +917,9 @@ class KerberosExchangeRulesTest {
                 Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withDc), PolicyConfig.defaults());
         assertEquals(List.of("HV01 cifs/DC1", "HV01 cifs/dc1.contoso.com", "HV02 cifs/DC1", "HV02 CIFS/DC1.contoso.com."),
                 of(r, "DELEGATION_TO_SENSITIVE_TARGET").stream().map(f -> f.host() + " " + f.spn()).toList());
-        assertTrue(pair(r, "HV01", "DC1").ok() && pair(r, "HV02", "DC1").ok(), "the entries are there: the pairs work");
+        assertTrue(pair(r, "HV01", "DC1").ok(), "the entries are there: the pair works");
+        // HV02's dotted entry is still sensitive, but does not name cifs/dc1.contoso.com for the KDC
+        assertFalse(pair(r, "HV02", "DC1").ok(), "an entry only with a trailing dot does not allow the name asked");
     }
 
     @Test
@@ -1110,6 +1112,27 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("cifs/hv02.contoso.com"), of(host, "TARGET_SPN_NOT_REGISTERED").stream()
                 .map(Finding::spn).toList());
         assertFalse(pair(host, "HV01", "HV02").ok());
+    }
+
+    /**
+     * By the same reading (MS-SFU 3.2.5.2.1: the KDC checks that the SPN asked for is in msDS-AllowedToDelegateTo, an
+     * equality match), an entry spelt only with a trailing dot does not allow S4U2proxy to the name without it: the
+     * pair lacks its entry, and the finding says the entry is there only with the dot and adds the form without it.
+     * The tool counted the dotted entry for the name and read the pair OK.
+     */
+    @Test
+    void aDelegationEntryOnlyWithATrailingDotDoesNotAllowTheNameAsked() {
+        AuditResult r = audit(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03").without("cifs/hv02.contoso.com")
+                .entry("cifs/hv02.contoso.com.").build()));
+        Finding f = of(r, "MISSING_DELEGATION").get(0);
+        assertEquals(1, of(r, "MISSING_DELEGATION").size());
+        assertEquals("cifs/hv02.contoso.com", f.spn());
+        assertTrue(f.message().contains("HV01 lists it only as 'cifs/hv02.contoso.com.', with a trailing dot"),
+                f.message());
+        assertEquals(List.of(new Action.AddDelegation("HV01", "HV02", List.of("cifs/hv02.contoso.com"))), f.actions());
+        assertEquals(List.of(), of(r, "STALE_DELEGATION"));
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        assertFalse(verdict(r).go());
     }
 
     /**
