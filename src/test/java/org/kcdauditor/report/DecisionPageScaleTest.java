@@ -78,7 +78,28 @@ class DecisionPageScaleTest {
                     documented.add("\"" + s + "/" + TestDirectory.fqdn(peer, TestDirectory.BASE) + "\"");
                 }
             }
-            baseline.append(String.join(", ", documented)).append("]\nwaivers:\n  - rule: MISSING_DELEGATION\n"
+            baseline.append(String.join(", ", documented)).append("]\n");
+            // every other node documented as it is (a node the baseline does not document gets no delegation scripted)
+            for (List<String> c : clusters) {
+                for (String h : c) {
+                    if (h.equals("HV00010")) {
+                        continue;
+                    }
+                    List<String> peers = new ArrayList<>();
+                    for (String peer : c) {
+                        if (!peer.equals(h)) {
+                            for (String s : List.of(Hosts.MIG, "cifs")) {
+                                peers.add("\"" + s + "/" + peer + "\"");
+                                peers.add("\"" + s + "/" + TestDirectory.fqdn(peer, TestDirectory.BASE) + "\"");
+                            }
+                        }
+                    }
+                    baseline.append("  ").append(h).append(":\n    userAccountControl: [WORKSTATION_TRUST_ACCOUNT,"
+                            + " TRUSTED_TO_AUTH_FOR_DELEGATION]\n    delegateTo: [").append(String.join(", ", peers))
+                            .append("]\n");
+                }
+            }
+            baseline.append("waivers:\n  - rule: MISSING_DELEGATION\n"
                     + "    host: HV00010\n    justification: \"HV00010 rebuilt under CHG0101; delegation to be re-added"
                     + " after burn-in\"\n    expires: 2026-12-31\n");
             ds.modify(dn("HV00010"), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo"));
