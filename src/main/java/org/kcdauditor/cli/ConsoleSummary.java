@@ -149,10 +149,14 @@ final class ConsoleSummary {
             Map<String, ReportView.Consequence> consequences = new HashMap<>();
             view.findings().stream().filter(v -> v.consequence() != null)
                     .forEach(v -> consequences.put(v.finding().id(), v.consequence()));
-            serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-34s %s%s%n", f.severity(), f.rule(),
-                    oneLine(f.message()), consequence(consequences.get(f.id()))));
-            if (serious.size() > TOP) {
-                out.printf("  … and %d more HIGH/MEDIUM (see the reports)%n", serious.size() - TOP);
+            // one line per rule and host (a pair's four entries, a node's every peer), as many rules as fit, as
+            // preflight lists its blockers: at 64 nodes, nine lines of one node's missing entries hid every other rule
+            List<ReportView.Problem> top = ReportView.top(view.problems(serious), TOP);
+            top.forEach(p -> out.printf("  %-6s %-34s %s%s%n", p.severity(), p.rule(), oneLine(p.text()),
+                    consequence(consequences.get(p.first().id()))));
+            int shown = top.stream().mapToInt(p -> p.findings().size()).sum();
+            if (serious.size() > shown) {
+                out.printf("  … and %d more HIGH/MEDIUM (see the reports)%n", serious.size() - shown);
             }
         }
         if (d.imports() != null) {

@@ -18,6 +18,7 @@ import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
+import org.kcdauditor.remedy.Values;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,9 +90,7 @@ final class PreflightCommand implements Callable<Integer> {
                 .orElseThrow();
         List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();
         // as the verdict counts them: its open HIGH findings, and every open finding that blocks one of its pairs
-        FindingsDocument doc = o.document();
-        Set<Finding> blockers = new GoVerdict.Judge(doc.findings(), doc.hosts()).blocking(doc.clusters().stream()
-                .filter(x -> x.name().equals(name)).findFirst().orElseThrow());
+        Set<Finding> blockers = blockers(o, name);
         List<Finding> waived = mine.stream().filter(Finding::isWaived).toList();
         boolean go = c.go();
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
@@ -113,9 +112,7 @@ final class PreflightCommand implements Callable<Integer> {
         for (GoVerdict.Reason r : c.verdict().reasons()) {
             cli.out().println("  NO-GO   " + Ps.oneLine(r.text()));
         }
-        for (Finding f : blockers) {
-            cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), Ps.oneLine(f.message()));
-        }
+        printBlockers(cli.out(), view, blockers, o.outDir());
         for (Finding f : waived) {
             cli.out().printf("  waived  %-30s %s [%s, through %s (UTC)%s]%n", f.rule(), Ps.oneLine(f.host()
                     + (f.peer() == null ? "" : " -> " + f.peer()) + (f.spn() == null ? "" : " " + f.spn())),
@@ -124,7 +121,8 @@ final class PreflightCommand implements Callable<Integer> {
         }
         AuditContext ctx = o.result().context();
         List<String> unchecked = ctx.clusters().stream().filter(x -> x.name().equals(name))
-                .flatMap(x -> ctx.hostSettingsUnchecked(x).stream()).map(AdObject::name).toList();
+                .flatMap(x -> ctx.hostSettingsUnchecked(x).stream()).map(AdObject::name).map(Values::visibleAccount)
+                .toList();
         if (!ctx.inputs().hostSettingsConfigured()) {
             cli.out().println("  Host settings were not checked (no hostSettings.sources): whether each host migrates"
                     + " with Kerberos (Get-VMHost VirtualMachineMigrationAuthenticationType) is not known.");
@@ -135,7 +133,8 @@ final class PreflightCommand implements Callable<Integer> {
                     : "they migrate with Kerberos and have") + " live migration enabled is not known.");
         }
         List<String> unknownAuth = ctx.clusters().stream().filter(x -> x.name().equals(name))
-                .flatMap(x -> ctx.hostAuthenticationUnknown(x).stream()).map(AdObject::name).toList();
+                .flatMap(x -> ctx.hostAuthenticationUnknown(x).stream()).map(AdObject::name)
+                .map(Values::visibleAccount).toList();
         if (!unknownAuth.isEmpty()) {
             cli.out().println("  Migration authentication not known for " + Ps.oneLine(String.join(", ", unknownAuth))
                     + ": the export gives no VirtualMachineMigrationAuthenticationType that reads Kerberos or CredSSP"
@@ -191,6 +190,37 @@ final class PreflightCommand implements Callable<Integer> {
                     + ") and run preflight again.");
         }
         return go ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+
+    /**
+     * The blockers of cluster {@code name} as its verdict counts them: its open HIGH findings, and every open finding
+     * that blocks one of its pairs.
+     */
+    static Set<Finding> blockers(AuditRun.Outcome o, String name) {
+        FindingsDocument doc = o.document();
+        return new GoVerdict.Judge(doc.findings(), doc.hosts()).blocking(doc.clusters().stream()
+                .filter(x -> x.name().equals(name)).findFirst().orElseThrow());
+    }
+
+    /** How many blocker lines preflight prints at most; the others it counts and says where they are. */
+    static final int BLOCKER_LINES = 20;
+
+    /**
+     * One line per distinct problem (a rule on a host: the entries of one pair, or every peer of a node, on one line),
+     * at most {@link #BLOCKER_LINES} (every rule named before any rule's second host), then where every blocker is: a node that lost its delegation in a 64-node cluster
+     * printed 252 lines into the change record.
+     */
+    static void printBlockers(java.io.PrintStream out, ReportView view, java.util.Collection<Finding> blockers,
+                              Path outDir) {
+        List<ReportView.Problem> problems = view.problems(blockers);
+        List<ReportView.Problem> shown = ReportView.top(problems, BLOCKER_LINES);
+        shown.forEach(p -> out.printf("  BLOCKER %-30s %s%n", p.rule(), Ps.oneLine(p.text())));
+        if (problems.size() > shown.size()) {
+            int named = shown.stream().mapToInt(p -> p.findings().size()).sum();
+            out.println("  … and " + (problems.size() - shown.size()) + " more (" + (blockers.size() - named)
+                    + " blockers); every blocker: " + (outDir == null ? "findings.json"
+                    : Ps.oneLine(outDir.resolve("findings.json").toString())) + " (findings[], clusters[].reasons)");
+        }
     }
 
     /**

@@ -825,6 +825,89 @@ public final class ReportView {
         return out;
     }
 
+    /** How many peers or entries a {@link Problem}'s line names; the others it counts. */
+    static final int PROBLEM_NAMED = 5;
+
+    /**
+     * One distinct problem: the findings of one rule on one host (the four missing SPNs of one pair, or a node's every
+     * peer), as the console's top list and preflight's blockers show it, one line each. {@code text} is the first
+     * finding's message, and when there are more, what they add: the other entries of the pair, or the count of
+     * findings and peers.
+     */
+    public record Problem(Severity severity, String rule, List<Finding> findings, String text) {
+        public Finding first() {
+            return findings.get(0);
+        }
+    }
+
+    /**
+     * {@code findings} grouped per severity, rule and host (a finding without a host stands alone): most severe first,
+     * then in the catalogue's order of rules (evidence and breakage before hygiene, as the audit sorts findings), then
+     * in the order given. At 64 nodes, one node that lost its delegation is 252 findings, and listed one a line they
+     * hid every other problem of the run.
+     */
+    public List<Problem> problems(java.util.Collection<Finding> findings) {
+        Map<List<Object>, List<Finding>> groups = new LinkedHashMap<>();
+        for (Finding f : findings) {
+            List<Object> key = f.host() == null ? List.of(f.severity(), f.rule(), f)
+                    : List.of(f.severity(), f.rule(), f.host());
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+        }
+        List<String> order = new ArrayList<>(rules.keySet());
+        return groups.values().stream().map(ReportView::problem).sorted(Comparator.comparing(Problem::severity)
+                .thenComparing(p -> order.contains(p.rule()) ? order.indexOf(p.rule()) : order.size())
+                .thenComparing(Problem::rule)).toList();
+    }
+
+    /**
+     * At most {@code limit} of {@code problems} (as {@link #problems} orders them), in that order, chosen so that as
+     * many distinct rules as fit are named: within a severity, each rule's first host before any rule's second. Twenty
+     * nodes that lost their delegation otherwise filled the list, and the one unconstrained node was not in it.
+     */
+    public static List<Problem> top(List<Problem> problems, int limit) {
+        if (problems.size() <= limit) {
+            return problems;
+        }
+        Map<List<Object>, Integer> seen = new HashMap<>();
+        int[] round = new int[problems.size()];
+        for (int i = 0; i < problems.size(); i++) {
+            Problem p = problems.get(i);
+            round[i] = seen.merge(List.of(p.severity(), p.rule()), 1, Integer::sum);
+        }
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            chosen.add(i);
+        }
+        chosen.sort(Comparator.comparing((Integer i) -> problems.get(i).severity()).thenComparing(i -> round[i])
+                .thenComparing(i -> i));
+        return chosen.subList(0, limit).stream().sorted().map(problems::get).toList();
+    }
+
+    private static Problem problem(List<Finding> group) {
+        Finding first = group.get(0);
+        String text = first.message();
+        if (group.size() > 1) {
+            List<String> peers = group.stream().map(Finding::peer).filter(java.util.Objects::nonNull).distinct().toList();
+            if (peers.size() > 1) {
+                text += " [" + group.size() + " findings on " + Values.visibleAccount(first.host()) + ", toward "
+                        + peers.size() + " peers: " + named(peers.stream().map(Values::visibleAccount).toList()) + "]";
+            } else {
+                List<String> more = group.stream().skip(1).map(Finding::spn).filter(java.util.Objects::nonNull)
+                        .map(Values::visibleSpn).distinct().toList();
+                text += " [" + group.size() + " findings " + (peers.isEmpty() ? "on " + Values.visibleAccount(
+                        first.host()) : "for " + Values.visibleAccount(first.host()) + " -> "
+                        + Values.visibleAccount(peers.get(0))) + (more.isEmpty() ? "" : "; also " + named(more)) + "]";
+            }
+        }
+        return new Problem(first.severity(), first.rule(), List.copyOf(group), text);
+    }
+
+    /** The first {@link #PROBLEM_NAMED} of {@code names}, the rest counted. */
+    private static String named(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(PROBLEM_NAMED, names.size())))
+                + (names.size() > PROBLEM_NAMED ? ", … and " + (names.size() - PROBLEM_NAMED) + " more" : "");
+    }
+
     /** The metadata of a rule id: as the run recorded it, else as this version's catalogue has it. */
     public RuleView rule(String id) {
         RuleView r = rules.get(id);
@@ -1293,8 +1376,9 @@ public final class ReportView {
             return null;
         }
         boolean one = nodes.size() == 1;
+        // each name as every other line shows it (HV17\u2019$(calc)\u202E), not raw
         return "Migration authentication was not checked for " + String.join(", ", nodes.subList(0,
-                Math.min(UNCHECKED_NAMED, nodes.size()))) + (nodes.size() > UNCHECKED_NAMED ? " and "
+                Math.min(UNCHECKED_NAMED, nodes.size())).stream().map(Values::visibleAccount).toList()) + (nodes.size() > UNCHECKED_NAMED ? " and "
                 + (nodes.size() - UNCHECKED_NAMED) + " more" : "") + ": no hostSettings.sources export gives "
                 + (one ? "its" : "their") + " VirtualMachineMigrationAuthenticationType (no row, or neither Kerberos nor"
                 + " CredSSP in it), so " + (one ? "its" : "their") + " pairs read OK without it; Hyper-V's default is"

@@ -144,4 +144,28 @@ class ConsoleSummaryTest {
             Locale.setDefault(Locale.Category.FORMAT, before);
         }
     }
+
+    /**
+     * A node named with a typographic quote and a RIGHT-TO-LEFT OVERRIDE reads on the migration-authentication line as
+     * on every other line, by its code: raw, the quote was shown and the override silently dropped (review 5, item 8).
+     */
+    @Test
+    void aHostileNodeNameReadsByItsCodeOnTheMigrationAuthenticationLine() {
+        String hostile = "HV17\u2019$(calc)\u202E";
+        org.kcdauditor.report.FindingsDocument d = org.kcdauditor.report.Fixtures.demo();
+        List<org.kcdauditor.report.FindingsDocument.ClusterDoc> clusters = new java.util.ArrayList<>(d.clusters());
+        org.kcdauditor.report.FindingsDocument.ClusterDoc c = clusters.get(0);
+        clusters.set(0, new org.kcdauditor.report.FindingsDocument.ClusterDoc(c.name(), c.nodes(), c.missingNodes(),
+                c.fileServers(), c.pairs(), c.pairsOk(), c.requiredEntries(), c.presentEntries(),
+                c.compliancePercent(), c.bySeverity(), c.go(), c.reasons(), c.matrix(), c.directory(), c.audited(),
+                List.of("HV16", hostile)));
+        String out = ConsoleSummaryAtScaleTest.print(new org.kcdauditor.report.FindingsDocument(d.schemaVersion(),
+                d.runId(), d.startedAt(), d.finishedAt(), d.directory(), d.summary(), d.policy(), clusters, d.hosts(),
+                d.findings(), d.rules(), d.history(), d.baseline(), d.patches(), d.events(), d.imports(),
+                d.directories()));
+        assertTrue(out.contains("Migration authentication was not checked for HV16, HV17\\u2019$(calc)\\u202E: "),
+                out);
+        assertFalse(out.contains("\u2019"), out);
+        assertFalse(out.contains("\u202E"), out);
+    }
 }
