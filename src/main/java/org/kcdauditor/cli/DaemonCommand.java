@@ -64,7 +64,7 @@ final class DaemonCommand implements Callable<Integer> {
         MailConfig m = cfg.mail();
         if (m != null && m.username() != null && !m.username().isBlank()) {
             secrets.resolve("mail.passwordEnv", m.passwordEnv(),
-                    m.passwordFile() == null ? null : cfg.resolve(m.passwordFile()), "mail.passwordFile");
+                    cfg, m.passwordFile(), "mail.passwordFile");
         }
         // every notice opens the trust store (Mailer.session) when the connection is encrypted
         if (m != null && m.trustStore() != null && !m.trustStore().isBlank()

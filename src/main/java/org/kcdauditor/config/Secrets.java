@@ -20,6 +20,10 @@ public final class Secrets {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** The most a secret file may hold: a password, with room for a byte order mark, UTF-16 and line breaks. */
     static final int MAX_FILE_BYTES = 64 << 10;
+    /** Characters of file paths (letters of any script, digits, space, {@code . _ - ~ ( )}, separators, a drive's colon). */
+    private static final Pattern LIKE_PATH = Pattern.compile("[\\p{L}\\p{N} ._~()\\-:/\\\\]+");
+    /** A file name's extension at the end of a value: a dot after a name, then one to four letters or digits. */
+    private static final Pattern EXTENSION = Pattern.compile("[^./\\\\]\\.[\\p{L}\\p{N}]{1,4}$");
 
     private final Map<String, String> env;
 
@@ -70,6 +74,29 @@ public final class Secrets {
      * @param fileKey the key that names a file instead, for the hint; null when there is none
      */
     public char[] resolve(String key, String envVar, Path file, String fileKey) {
+        return resolve(key, envVar, file, file == null ? null : file.toString(), fileKey);
+    }
+
+    /**
+     * {@link #resolve(String, String, Path, String)} for the file {@code file} of the configuration {@code config}
+     * names (as written there: whether it looks like a path decides whether a message may repeat it).
+     */
+    public char[] resolve(String key, String envVar, AuditConfig config, String file, String fileKey) {
+        return resolve(key, envVar, file == null ? null : config.resolve(file), file, fileKey);
+    }
+
+    /**
+     * Whether a {@code *passwordFile} value, as written in the config, looks like a file path and may be repeated in a
+     * message: it has a folder separator or ends in a file extension ({@code .txt}, {@code .pw}), and holds none of
+     * the symbols passwords are made of but paths seldom are. Anything else may be the password itself, typed into
+     * the key that should name its file.
+     */
+    static boolean looksLikePath(String value) {
+        return LIKE_PATH.matcher(value).matches() && (value.indexOf('/') >= 0 || value.indexOf('\\') >= 0
+                || EXTENSION.matcher(value).find());
+    }
+
+    private char[] resolve(String key, String envVar, Path file, String written, String fileKey) {
         if (envVar != null && !envVar.isBlank()) {
             String value = env.get(envVar);
             if (value == null || value.isEmpty()) {
@@ -86,8 +113,12 @@ public final class Secrets {
                 }
                 return value.toCharArray();
             } catch (NoSuchFileException e) {
-                throw new ConfigException(fileKey + ": " + file + " does not exist: create it, readable only by the"
-                        + " account that runs kcd-audit (docs/install.md shows how), or correct the path");
+                throw new ConfigException(written == null || looksLikePath(written)
+                        ? fileKey + ": " + file + " does not exist: create it, readable only by the account that runs"
+                        + " kcd-audit (docs/install.md shows how), or correct the path"
+                        : fileKey + ": the file it names does not exist (the value is not shown: it does not look like"
+                        + " a file path — was the password itself put here? Give the path of the file that holds it,"
+                        + " e.g. secrets/ldap-password.txt; a relative path is read from the config file's folder)");
             } catch (IOException e) {
                 throw new ConfigException(fileKey + ": cannot read " + file + ": " + org.kcdauditor.io.IoErrors.reason(e));
             }
@@ -123,7 +154,7 @@ public final class Secrets {
      */
     private char[] resolve(AuditConfig cfg, String key, String envVar, String file, String fileKey) {
         try {
-            return resolve(key, envVar, file == null ? null : cfg.resolve(file), fileKey);
+            return resolve(key, envVar, cfg, file, fileKey);
         } catch (ConfigException e) {
             if (envVar != null && !envVar.isBlank()) {
                 throw e; // the variable's problem: the file is not read when a variable is named

@@ -131,7 +131,7 @@ public final class LdapConnector {
         }
         RefusedChain trust = ldaps || d.useStartTls() ? trustManager(d) : null;
         char[] password = d.gssapi() ? new char[0] : secrets.resolve(key + ".passwordEnv", d.passwordEnv(),
-                d.passwordFile() == null ? null : config.resolve(d.passwordFile()), key + ".passwordFile");
+                config, d.passwordFile(), key + ".passwordFile");
         int timeoutMillis = d.effectiveTimeoutSeconds() * 1000;
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis(timeoutMillis);
@@ -385,8 +385,7 @@ public final class LdapConnector {
                     + " docs/install.md shows, or remove the key to use the Java trust store)");
         }
         char[] pin = secrets.resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
-                d.trustStorePasswordFile() == null ? null : config.resolve(d.trustStorePasswordFile()),
-                key + ".trustStorePasswordFile");
+                config, d.trustStorePasswordFile(), key + ".trustStorePasswordFile");
         String name = store.getFileName().toString().toLowerCase(Locale.ROOT);
         String type = name.endsWith(".jks") ? "JKS" : "PKCS12";
         List<X509Certificate> held = certificates(store, type, pin);

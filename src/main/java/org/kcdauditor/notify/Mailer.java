@@ -152,7 +152,7 @@ public final class Mailer {
 
     private char[] password() {
         return secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
-                mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()), "mail.passwordFile");
+                config, mail.passwordFile(), "mail.passwordFile");
     }
 
     /**

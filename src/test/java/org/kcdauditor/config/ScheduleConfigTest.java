@@ -193,6 +193,41 @@ class ScheduleConfigTest {
                         + " only by the account that runs kcd-audit (docs/install.md shows how), or correct the path");
     }
 
+    /**
+     * A password typed into a {@code *passwordFile} key by mistake is not echoed in its "does not exist" error, as one
+     * typed into {@code *passwordEnv} is not: that line reaches the console, the daemon's log and journal. A value that
+     * looks like a path (a folder separator or a file extension, none of the symbols passwords are made of) still is.
+     */
+    @Test
+    void aPasswordPutIntoAPasswordFileKeyIsNotEchoed() throws Exception {
+        String secret = "Sup3rS3cretPW!asfile";
+        String notShown = " does not exist (the value is not shown: it does not look like a file path — was the password"
+                + " itself put here? Give the path of the file that holds it, e.g. secrets/ldap-password.txt; a relative"
+                + " path is read from the config file's folder)";
+        String ldap = "baseDn: DC=contoso,DC=com\n  trustStore: ad-ca.p12\n  ";
+        for (var c : Map.of(
+                GOOD.replace("passwordEnv: KCD_AUDIT_LDAP_PASSWORD", "passwordFile: \"" + secret + "\""),
+                "directory.passwordFile: the file it names",
+                GOOD.replace("baseDn: DC=contoso,DC=com", ldap + "trustStorePasswordFile: \"" + secret + "\""),
+                "directory.trustStorePasswordFile: the file it names",
+                GOOD.replace("passwordEnv: KCD_AUDIT_SMTP_PASSWORD", "passwordFile: \"" + secret + "\""),
+                "mail.passwordFile: the file it names",
+                GOOD.replace("passwordEnv: KCD_AUDIT_LDAP_PASSWORD", "passwordFile: ldap-pw"),
+                "directory.passwordFile: the file it names").entrySet()) {
+            Path file = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(file, c.getKey());
+            CliRun r = daemonRefused(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x", "KCD_AUDIT_SMTP_PASSWORD", "y"), file);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().contains(c.getValue() + notShown), r.err());
+            assertFalse(r.toString().contains("Sup3r"), r.toString());
+        }
+        // a path is named: with a separator, or a file name with an extension
+        assertDaemonRefuses(GOOD.replace("passwordEnv: KCD_AUDIT_SMTP_PASSWORD", "passwordFile: smtp.pw"),
+                "mail.passwordFile: " + tmp.resolve("smtp.pw") + " does not exist: create it");
+        assertDaemonRefuses(GOOD.replace("passwordEnv: KCD_AUDIT_SMTP_PASSWORD", "passwordFile: secrets/smtp-password"),
+                "mail.passwordFile: " + tmp.resolve("secrets/smtp-password") + " does not exist: create it");
+    }
+
     /** The daemon on this config, with the bind and SMTP passwords set, exits 2 with {@code expected}. */
     private void assertDaemonRefuses(String yaml, String expected) throws Exception {
         Path file = tmp.resolve("kcd-audit.yaml");
