@@ -156,15 +156,16 @@ final class DaemonCommand implements Callable<Integer> {
                     + e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
-            daemon.close();
+        java.util.function.Consumer<String> stop = how -> {
+            daemon.stop(how);
             stopped.countDown();
         };
         // SIGTERM and Ctrl-C stop the daemon before the JVM begins to shut down: once it does, H2's own
         // shutdown hook closes the store at once, under a scheduled audit that is still finishing.
         boolean handled = StopSignals.handle(stop);
-        // any other way the JVM ends (System.exit elsewhere, SIGHUP) still stops the scheduler
-        Runtime.getRuntime().addShutdownHook(new Thread(stop, "kcd-audit-shutdown"));
+        // any other way the JVM ends (System.exit elsewhere, SIGHUP, a Windows service's stop) still stops the scheduler
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.accept("the JVM is shutting down"),
+                "kcd-audit-shutdown"));
         if (!handled) {
             cli.err().println("kcd-audit: this platform does not deliver SIGTERM to Java; a stop may cut a"
                     + " running audit short");
@@ -183,13 +184,14 @@ final class DaemonCommand implements Callable<Integer> {
         private StopSignals() {
         }
 
-        static boolean handle(Runnable stop) {
+        /** {@code stop} is given how the daemon stops, for its log: "SIGTERM, exit 0". */
+        static boolean handle(java.util.function.Consumer<String> stop) {
             boolean any = false;
             for (String name : new String[]{"TERM", "INT"}) {
                 try {
                     sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
                         Thread t = new Thread(() -> {
-                            stop.run();
+                            stop.accept("SIG" + name + ", exit " + ExitCodes.OK);
                             System.exit(ExitCodes.OK);
                         }, "kcd-audit-stop");
                         t.start();

@@ -98,6 +98,8 @@ class DaemonStopTest {
                     .allMatch(f -> f.status().equals(FireLog.SUCCEEDED)), "the fire finished");
             assertFalse(log().contains("already closed"), log());
             assertTrue(log().contains("stopping: no new runs"), log());
+            // its last line says it stopped and how, so a clean exit is told from a hang or a kill -9
+            assertTrue(log().strip().matches("(?s).*kcd-audit daemon \\S+ stopped \\(SIGTERM, exit 0\\)"), log());
         }
     }
 
