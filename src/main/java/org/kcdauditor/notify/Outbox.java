@@ -116,7 +116,8 @@ public final class Outbox {
                 Instant next = clock.instant().plus(backoff(attempts));
                 String reason = mailer.withoutPassword(replies == null ? oneLine(ex) : replies.describe());
                 LOG.warn("notice {} {} (attempt {}): {}; next attempt at {}", id, replies == null
-                        || replies.delivered().isEmpty() ? "not sent" : "partly sent", attempts, reason, next);
+                        || replies.delivered().isEmpty() ? "not sent" : "partly sent", attempts, reason,
+                        org.kcdauditor.model.UtcTime.of(next));
                 rows.attemptFailed(id, attempts, reason, next, replies == null ? e.recipients() : replies.later(),
                         replies == null ? refusedForGood(ex, e.recipients()) : null);
                 if (outOfTime(ex)) {

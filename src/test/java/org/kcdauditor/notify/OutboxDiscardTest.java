@@ -65,6 +65,23 @@ class OutboxDiscardTest {
         ScheduleFixture.captureErr(() -> assertEquals(new Outbox.Result(0, 2), outbox.sendDue(mailer(cfg), 50)));
     }
 
+    /**
+     * A failed attempt's log line gives the next attempt's time as every other output does, to the second in UTC, as
+     * {@code outbox} lists it: it gave the raw instant to the nanosecond ({@code 2026-12-07T04:35:20.447952269Z}).
+     */
+    @Test
+    void theNextAttemptIsLoggedAsTheListingShowsIt() throws Exception {
+        cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null,
+                ScheduleFixture.mail(ScheduleFixture.freePort(), 0), null));
+        outbox = new Outbox(Database.open(cfg, Map.of()), Clock.systemUTC(), Duration.ofMillis(100), "test");
+        enqueue(outbox, cfg, TEAM_NOTICE, cfg.mail().to());
+        String log = ScheduleFixture.captureErr(() -> outbox.sendDue(mailer(cfg), 50));
+        String next = org.kcdauditor.model.UtcTime.of(new OutboxStore(Database.open(cfg, Map.of())).find(TEAM_NOTICE)
+                .nextAttemptAt());
+        assertTrue(log.contains("; next attempt at " + next + "\n") || log.contains("; next attempt at " + next
+                + System.lineSeparator()), next + "\n" + log);
+    }
+
     static void enqueue(Outbox outbox, AuditConfig cfg, String key, List<String> to) throws Exception {
         Notice n = new Notice(key, NoticeBuilder.messageId(key, ScheduleFixture.FROM), RUN, "daily-drift", to,
                 "[kcd-audit] HVC1: 1 new HIGH finding", "text", "<p>html</p>", null);
