@@ -60,7 +60,9 @@ final class OutboxCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list sent notices (newest first).")
     boolean all;
 
-    @Option(names = "--send", description = "Try to send the due notices now (older pending ones first; at most --limit of them), then list.")
+    @Option(names = "--send", description = "Try to send the pending notices now, also those waiting for their"
+            + " retry (oldest first; at most --limit of them; once one fails, the others keep their back-off), then"
+            + " list.")
     boolean send;
 
     @Option(names = "--limit", defaultValue = "50", converter = PositiveInt.class, paramLabel = "N",
@@ -121,7 +123,7 @@ final class OutboxCommand implements Callable<Integer> {
                 "kcd-audit outbox (pid " + ProcessHandle.current().pid() + ")");
         if (send) {
             Outbox.Result r = new Notifier(cfg, cli.secrets(), cli.env(), cli.clock(), cli.installation().templates(), outbox)
-                    .flush(limit);
+                    .sendPendingNow(limit);
             cli.out().println("Sent " + r.sent() + ", failed " + r.failed() + ".");
         }
         List<OutboxStore.Entry> rows = outbox.list(all, limit);

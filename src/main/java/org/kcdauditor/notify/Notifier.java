@@ -124,12 +124,15 @@ public final class Notifier {
 
     /** Sends what is due (no-op without mail:). */
     public Outbox.Result flush() {
-        return flush(Integer.MAX_VALUE);
+        return flush(Integer.MAX_VALUE, () -> false);
     }
 
-    /** Sends at most {@code max} of the due notices ({@code outbox --send --limit N}). */
-    public Outbox.Result flush(int max) {
-        return flush(max, () -> false);
+    /**
+     * Sends at most {@code max} of the pending notices now, also those still waiting for their retry
+     * ({@code outbox --send --limit N}: an admin who has just fixed the SMTP server); see {@link Outbox#sendPendingNow}.
+     */
+    public Outbox.Result sendPendingNow(int max) {
+        return mailer == null ? new Outbox.Result(0, 0) : outbox.sendPendingNow(mailer, max);
     }
 
     /** Sends the due notices until {@code stopping} says so (the daemon's outbox tick); see {@link Outbox#sendDue}. */

@@ -71,12 +71,25 @@ public final class Outbox {
      * notice being sent is finished, the rest wait for the next start instead of holding the stop up).
      */
     public Result sendDue(Mailer mailer, int max, java.util.function.BooleanSupplier stopping) {
+        return send(mailer, max, stopping, false);
+    }
+
+    /**
+     * {@link #sendDue(Mailer, int)} with every pending notice due, also one still waiting for its retry's back-off
+     * ({@code outbox --send}, run by an admin who has just fixed the SMTP server). Once an attempt fails, the server
+     * is still in trouble: the notices not due keep their back-off, as in a daemon's pass.
+     */
+    public Result sendPendingNow(Mailer mailer, int max) {
+        return send(mailer, max, () -> false, true);
+    }
+
+    private Result send(Mailer mailer, int max, java.util.function.BooleanSupplier stopping, boolean allDue) {
         int sent = 0;
         int failed = 0;
         Instant start = clock.instant();
         List<OutboxStore.Pending> pending = rows.pending();
-        int lastDue = -1;
-        for (int i = 0; i < pending.size(); i++) {
+        int lastDue = allDue ? pending.size() - 1 : -1;
+        for (int i = 0; !allDue && i < pending.size(); i++) {
             if (!pending.get(i).nextAttemptAt().isAfter(start)) {
                 lastDue = i;
             }

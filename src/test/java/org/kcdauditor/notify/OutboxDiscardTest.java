@@ -66,6 +66,30 @@ class OutboxDiscardTest {
     }
 
     /**
+     * {@code outbox --send} is what an admin runs once the SMTP server is fixed: it tries every pending notice now,
+     * also one still waiting for its retry's back-off. It tried the due ones only, and said "Sent 0, failed 0." of
+     * notices it had skipped, as if nothing was there.
+     */
+    @Test
+    void sendTriesThePendingNoticesNowNotOnlyTheDueOnes() throws Exception {
+        cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null,
+                ScheduleFixture.mail(ScheduleFixture.freePort(), 0), null));
+        // a back-off of an hour: the next attempt is far off
+        outbox = new Outbox(Database.open(cfg, Map.of()), Clock.systemUTC(), Duration.ofHours(1), "test");
+        enqueue(outbox, cfg, TEAM_NOTICE, cfg.mail().to());
+        enqueue(outbox, cfg, OWNER_NOTICE, List.of(ScheduleFixture.HVC1_OWNER));
+        ScheduleFixture.captureErr(() -> assertEquals(new Outbox.Result(0, 2), outbox.sendDue(mailer(cfg), 50)));
+        smtp = ScheduleFixture.smtp(cfg.mail().portOrDefault());
+        smtp.start();
+        assertEquals(new Outbox.Result(0, 0), outbox.sendDue(mailer(cfg), 50), "the daemon's pass keeps the back-off");
+
+        CliRun send = outbox("--send");
+        assertEquals(0, send.exitCode(), send.toString());
+        assertTrue(send.out().startsWith("Sent 2, failed 0."), send.toString());
+        assertEquals(2, smtp.getReceivedMessages().length);
+    }
+
+    /**
      * A failed attempt's log line gives the next attempt's time as every other output does, to the second in UTC, as
      * {@code outbox} lists it: it gave the raw instant to the nanosecond ({@code 2026-12-07T04:35:20.447952269Z}).
      */
