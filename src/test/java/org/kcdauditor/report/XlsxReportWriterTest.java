@@ -126,6 +126,57 @@ class XlsxReportWriterTest {
     }
 
     /**
+     * A large cluster's destination header is repeated every {@code 20} source rows of its matrix: the clusters are
+     * stacked on one sheet, so no one frozen row can serve, and a 64-node cluster's header scrolled away after some
+     * 30 rows, its cells unreadable without scrolling back.
+     */
+    @Test
+    void aLargeClustersDestinationHeaderIsRepeatedAsItsRowsScroll() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        List<String> nodes = new ArrayList<>();
+        for (int i = 1; i <= 64; i++) {
+            nodes.add("NODE" + i);
+        }
+        FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>(d.clusters());
+        clusters.add(new FindingsDocument.ClusterDoc("BIG", nodes, List.of(), List.of(), 0, 0, 0, 0, 0.0,
+                c0.bySeverity(), false, c0.reasons(), List.of()));
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), d.rules(), d.history(),
+                d.baseline(), d.patches(), d.events(), d.imports(), d.directories());
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet m = wb.getSheet("Matrix");
+            int title = -1;
+            for (int r = 0; r <= m.getLastRowNum() && title < 0; r++) {
+                XSSFRow row = m.getRow(r);
+                if (row != null && row.getCell(0) != null && row.getCell(0).getStringCellValue().startsWith("Cluster BIG")) {
+                    title = r;
+                }
+            }
+            assertTrue(title > 0, "BIG block found");
+            List<String> sources = new ArrayList<>();
+            int sinceHeader = -1;
+            int headers = 0;
+            for (int r = title + 1; r <= m.getLastRowNum() && m.getRow(r) != null; r++) {
+                XSSFRow row = m.getRow(r);
+                String first = row.getCell(0).getStringCellValue();
+                if (first.equals("from ↓  to →")) {
+                    headers++;
+                    sinceHeader = 0;
+                    assertEquals("NODE1", row.getCell(1).getStringCellValue());
+                    assertEquals("NODE64", row.getCell(64).getStringCellValue());
+                } else {
+                    sources.add(first);
+                    assertTrue(++sinceHeader <= 20, "row " + r + " (" + first + ") is " + sinceHeader
+                            + " rows below its header");
+                }
+            }
+            assertEquals(nodes, sources, "each source once, in order");
+            assertEquals(4, headers, "a header before rows 1, 21, 41 and 61");
+        }
+    }
+
+    /**
      * The Summary's status legend gives each label its meaning: "(live migration fails or delegation is unsafe)" is
      * what HIGH findings mean, not what a cluster whose directory could not be read does.
      */

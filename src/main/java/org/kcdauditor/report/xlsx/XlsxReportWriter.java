@@ -585,9 +585,28 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Matrix
 
+    /**
+     * A cluster's matrix repeats its destination header before every this many source rows: the clusters are stacked
+     * on one sheet, so no one frozen row serves them all, and a large cluster's header would scroll out of sight.
+     */
+    static final int HEADER_EVERY = 20;
+
+    /** The destination header of a cluster's matrix: "from ↓  to →", then each destination, rotated. */
+    private static void destinations(SXSSFRow head, List<String> targets, int sources, Styles st) {
+        text(head, 0, "from ↓  to →", st.header);
+        int longest = 4;
+        for (int j = 0; j < targets.size(); j++) {
+            String t = targets.get(j);
+            boolean fs = j >= sources;
+            text(head, j + 1, fs ? name(t) + " (file server)" : name(t), st.rotated);
+            longest = Math.max(longest, len(t) + (fs ? 14 : 0));
+        }
+        head.setHeightInPoints(Math.min(409, 14 + longest * 7f));
+    }
+
     private void matrix(SXSSFSheet sh, ReportView view, Styles st) {
         // the source hosts stay in sight while a block of 64 destinations is scrolled across (no row is frozen: each
-        // cluster's block has its own header row)
+        // cluster's block has its own header row, repeated every HEADER_EVERY source rows)
         sh.createFreezePane(1, 0);
         int r = 0;
         text(sh.createRow(r++), 0, "Delegation matrix: a row is the source host (whose msDS-AllowedToDelegateTo"
@@ -645,18 +664,12 @@ public final class XlsxReportWriter implements ReportWriter {
             if (!c.missingNodes().isEmpty()) {
                 text(sh.createRow(r++), 0, "Not found in the directory: " + join(c.missingNodes(), ", "), st.note);
             }
-            SXSSFRow head = sh.createRow(r++);
-            text(head, 0, "from ↓  to →", st.header);
-            int longest = 4;
-            for (int j = 0; j < targets.size(); j++) {
-                String t = targets.get(j);
-                boolean fs = j >= sources.size();
-                text(head, j + 1, fs ? name(t) + " (file server)" : name(t), st.rotated);
-                longest = Math.max(longest, len(t) + (fs ? 14 : 0));
-            }
-            head.setHeightInPoints(Math.min(409, 14 + longest * 7f));
             widestCols = Math.max(widestCols, targets.size());
-            for (String from : sources) {
+            for (int i = 0; i < sources.size(); i++) {
+                if (i % HEADER_EVERY == 0) {
+                    destinations(sh.createRow(r++), targets, sources.size(), st);
+                }
+                String from = sources.get(i);
                 SXSSFRow row = sh.createRow(r++);
                 text(row, 0, name(from), st.rowHeader);
                 widest = Math.max(widest, len(from));
