@@ -1,11 +1,13 @@
 package org.kcdauditor.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.AdObject;
@@ -114,10 +116,72 @@ public final class HistorySections {
     public record InstalledDoc(String kb, String via, LocalDate installedOn, String origin) {
     }
 
+    /**
+     * One node's patches. {@code unrecognised}: its KBs the catalogue does not name (neither a {@code kb} nor a
+     * {@code carriedBy} id) that could carry a catalogued hardening update it is not credited with (installed on or
+     * after that update's release, or without a date), newest first; null for none.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HostPatchesDoc(String host, String cluster, int records, LocalDate lastInstalled,
-                                 List<InstalledDoc> hardening, List<String> kbs) {
+                                 List<InstalledDoc> hardening, List<String> kbs, List<String> unrecognised) {
+
+        public HostPatchesDoc(String host, String cluster, int records, LocalDate lastInstalled,
+                              List<InstalledDoc> hardening, List<String> kbs) {
+            this(host, cluster, records, lastInstalled, hardening, kbs, null);
+        }
+
+        /**
+         * "Hardening installed" as the PDF and the workbook say it: the hardening found, each with the KB that carried
+         * it, then the KBs not recognised; "none" where the node's updates could carry no catalogued hardening; null
+         * without patch records (not known).
+         */
+        @JsonIgnore
+        public String hardeningText() {
+            if (records == 0) {
+                return null;
+            }
+            List<String> parts = new ArrayList<>();
+            for (InstalledDoc i : hardening == null ? List.<InstalledDoc>of() : hardening) {
+                parts.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
+                        + (i.installedOn() == null ? "" : " (" + i.installedOn() + ")"));
+            }
+            String found = String.join(", ", parts);
+            if (unrecognised == null || unrecognised.isEmpty()) {
+                return found.isEmpty() ? "none" : found;
+            }
+            List<String> named = unrecognised.subList(0, Math.min(unrecognised.size(), UNRECOGNISED_SHOWN));
+            int more = unrecognised.size() - named.size();
+            String kbs = named.size() == 1 ? named.get(0) + " is"
+                    : more > 0 ? String.join(", ", named) + " and " + more + " more are"
+                    : String.join(", ", named.subList(0, named.size() - 1)) + " and " + named.get(named.size() - 1)
+                    + " are";
+            return (found.isEmpty() ? "" : found + "; ") + "not recognised: " + kbs
+                    + " not in the catalogue (config/hardening-kbs.yaml carriedBy)";
+        }
     }
+
+    /**
+     * A node's KBs the catalogue does not name that could carry a catalogued update the node is not credited with:
+     * installed on or after its release, or without a date (a cumulative update carries every earlier change, and the
+     * catalogue's {@code carriedBy} lists are left for the site to fill). Newest first; null for none.
+     */
+    static List<String> unrecognised(List<PatchRecord> recs, Set<String> credited, HardeningCatalogue catalogue) {
+        List<HardeningUpdate> missing = catalogue.updates().stream().filter(u -> !credited.contains(u.kb())).toList();
+        Map<String, LocalDate> latest = new java.util.HashMap<>();
+        for (PatchRecord p : recs) {
+            LocalDate on = p.installedOn() == null ? LocalDate.MIN : p.installedOn();
+            if (catalogue.carriedBy(p.kb()).isEmpty() && missing.stream().anyMatch(u -> p.installedOn() == null
+                    || u.released() == null || !p.installedOn().isBefore(u.released()))) {
+                latest.merge(p.kb(), on, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        List<String> out = latest.keySet().stream().sorted(java.util.Comparator.<String, LocalDate>comparing(
+                latest::get, java.util.Comparator.reverseOrder()).thenComparing(k -> k)).toList();
+        return out.isEmpty() ? null : out;
+    }
+
+    /** How many unrecognised KBs a node's "Hardening installed" names (findings.json's {@code unrecognised}: all). */
+    static final int UNRECOGNISED_SHOWN = 3;
 
     /** {@code patches}: the catalogue and, per node, its updates and the hardening they carry. */
     public record PatchesDoc(List<HardeningDoc> catalogue, List<HostPatchesDoc> hosts) {
@@ -250,7 +314,8 @@ public final class HistorySections {
                 index.hardening(n).forEach((kb, i) -> hardening.add(new InstalledDoc(kb, i.record().kb(),
                         i.record().installedOn(), i.record().origin())));
                 hosts.add(new HostPatchesDoc(n.name(), ctx.clusterName(n), recs.size(), last, hardening,
-                        recs.stream().map(PatchRecord::kb).distinct().sorted().toList()));
+                        recs.stream().map(PatchRecord::kb).distinct().sorted().toList(),
+                        unrecognised(recs, index.hardening(n).keySet(), inputs.hardening())));
             }
             patches = new PatchesDoc(catalogue, hosts);
         }

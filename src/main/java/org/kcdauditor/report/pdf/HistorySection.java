@@ -93,12 +93,10 @@ final class HistorySection {
         if (doc.patches() != null) {
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.HostPatchesDoc h : nn(doc.patches().hosts())) {
-                List<String> hard = new ArrayList<>();
-                nn(h.hardening()).forEach(i -> hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
-                        + (i.installedOn() == null ? "" : " " + i.installedOn())));
+                String hard = h.hardeningText();
                 rows.add(new String[]{PdfReportWriter.name(h.host()), PdfReportWriter.visible(h.cluster()), h.records() == 0
                         ? "no patch data" : h.lastInstalled() == null ? "no install date"
-                        : String.valueOf(h.lastInstalled()), hard.isEmpty() ? "none" : String.join(", ", hard)});
+                        : String.valueOf(h.lastInstalled()), hard == null ? "not known" : hard});
             }
             headed(d, writer, "Kerberos hardening per node", table(new float[]{1.5f, 1.5f, 2f, 7f}, List.of("Host",
                     "Cluster", "Last update", "Hardening installed"), rows, f), f);

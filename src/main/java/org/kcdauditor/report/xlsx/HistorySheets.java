@@ -299,16 +299,10 @@ final class HistorySheets {
         String[] cols = {"Host", "Cluster", "Patch records", "Last installed", "Hardening installed", "Installed KBs"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.HostPatchesDoc h : nn(p.hosts())) {
-            List<String> hard = new ArrayList<>();
-            for (HistorySections.InstalledDoc i : nn(h.hardening())) {
-                hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
-                        + (i.installedOn() == null ? "" : " (" + i.installedOn() + ")"));
-            }
-            // "none" where the node's patch data holds no hardening, as the PDF says; blank where there is no patch
-            // data (Patch records 0): not known
+            // as the PDF says it (HostPatchesDoc.hardeningText); blank where there is no patch data (Patch records
+            // 0): not known
             rows.add(new Object[]{XlsxReportWriter.name(h.host()), h.cluster(), h.records(), h.lastInstalled(),
-                    h.records() == 0 ? null : hard.isEmpty() ? "none" : String.join(", ", hard),
-                    String.join(", ", nn(h.kbs()))});
+                    h.hardeningText(), String.join(", ", nn(h.kbs()))});
         }
         table(sh, "Patches", cols, rows, st, new int[]{14, 14, 10, 14, 60, 110}, false, i -> false);
     }
