@@ -201,13 +201,17 @@ class XlsxAuditorTest {
                 "a row per node and per file server, nothing below the table");
     }
 
-    /** The PDF says "none" where a node with patch data has no hardening; the workbook left the cell blank. */
+    /**
+     * A node whose updates the catalogue does not name (HV03's 2022-09 and HV13's 2022-10 cumulative updates, which
+     * carry the earlier hardening) says so, as the PDF does, not "none"; the cell is blank where there is no patch data.
+     */
     @Test
-    void patchesSayNoneWhereNoHardeningIsInstalledAndLeaveItBlankWhereThereIsNoPatchData() {
+    void patchesSayWhichUpdatesAreNotRecognisedAndLeaveItBlankWhereThereIsNoPatchData() {
         XSSFSheet sh = wb.getSheet("Patches");
-        for (String host : List.of("HV03", "HV13")) {
-            assertEquals("none", text(sh, rows(sh, "Host", host).get(0), "Hardening installed"), host);
-        }
+        assertEquals("not recognised: KB5017315 and KB5011503 are not in the catalogue (config/hardening-kbs.yaml"
+                + " carriedBy)", text(sh, rows(sh, "Host", "HV03").get(0), "Hardening installed"));
+        assertEquals("not recognised: KB5018421 is not in the catalogue (config/hardening-kbs.yaml carriedBy)",
+                text(sh, rows(sh, "Host", "HV13").get(0), "Hardening installed"));
         int hv14 = rows(sh, "Host", "HV14").get(0);
         assertEquals(0, cell(sh, hv14, "Patch records").getNumericCellValue());
         assertBlank(cell(sh, hv14, "Hardening installed"));
