@@ -811,9 +811,18 @@ final class DecisionPage {
                     + " while the event export holds it, unless waived)";
         }
         if (decision != null) {
-            return asked + (decision.proposed().isEmpty() ? "" : ", then the \"If so\" command") + " (Needs a decision)";
+            return decided(asked, decision);
         }
         return "Not part of the scripted change: the findings pages give its remediation";
+    }
+
+    /**
+     * A decision's row: its question, then the command by the label the runbooks give it ("To restore it", or "If
+     * so" where the question has one answer), where it proposes one.
+     */
+    static String decided(String asked, RemediationPlan.Decision decision) {
+        return asked + (decision.proposed().isEmpty() ? "" : ", then the \"" + decision.yes() + "\" command")
+                + " (Needs a decision)";
     }
 
     /** A decision's question up to its first aside or clause: "Check that NAS01's keytab holds AES keys". */
@@ -984,7 +993,10 @@ final class DecisionPage {
     }
 
     /** The chart of the last runs ({@code width} points wide) with its caption, or the sentence why there is none. */
-    /** The trend chart of the view's runs, or why there is none (too few runs, or it could not be drawn). */
+    /**
+     * The trend chart of the view's runs, or why there is none: too few runs, or the plot would be lower than
+     * {@link TrendChart#MIN_PLOT_HEIGHT} (both: no image, no failure), or it could not be drawn ({@code failure}).
+     */
     record Chart(Image image, String failure) {
         static Chart of(ReportView view, float width) {
             if (view.trend().size() < 2) {
@@ -992,8 +1004,11 @@ final class DecisionPage {
             }
             try {
                 byte[][] ttf = PdfReportWriter.fonts();
-                BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], width, CHART_HEIGHT);
-                Image image = Image.getInstance(img, null);
+                TrendChart.Drawn drawn = TrendChart.draw(view, ttf[0], ttf[1], width, CHART_HEIGHT);
+                if (!drawn.readable()) {
+                    return new Chart(null, null);
+                }
+                Image image = Image.getInstance(drawn.image(), null);
                 image.scaleAbsolute(width, CHART_HEIGHT);
                 image.setAlt("Trend of pairs OK %, open HIGH, new and resolved findings over the last "
                         + view.trend().size() + " runs");
@@ -1012,6 +1027,11 @@ final class DecisionPage {
                     + " its configuration in the history store), so there is nothing to compare yet; the chart"
                     + " appears from the second run." : "No trend yet: the history store holds no earlier run of this"
                     + " configuration with these figures; the chart appears from the next run.", f.tinyText));
+        }
+        if (chart.image() == null && chart.failure() == null) {
+            // the column leaves the plot too low to read: one line, rather than a chart whose labels run together
+            return List.of(new Paragraph("The trend of the last " + n + " runs does not fit here: the Trend sheet of"
+                    + " audit.xlsx and kcd-audit history hold it.", f.tinyText));
         }
         if (chart.image() == null) {
             return List.of(new Paragraph("The trend chart could not be drawn on this machine" + (chart.failure()

@@ -1,11 +1,16 @@
 package org.kcdauditor.report.pdf;
 
+import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisState;
+import org.jfree.chart.axis.CategoryTick;
+import org.jfree.chart.text.TextBlock;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.TickUnits;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DatasetRenderingOrder;
@@ -14,6 +19,8 @@ import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.report.Palette;
@@ -34,6 +41,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The trend chart of the decision page, drawn by JFreeChart into an image: pairs OK in percent (left axis) and,
@@ -44,8 +52,14 @@ import java.util.List;
 final class TrendChart {
     /** Pixels per PDF point: sharp in print and when zoomed in. */
     static final int SCALE = 3;
-    /** Runs up to which the labels stand upright (day and time on two lines); beyond, they are turned by 45°. */
-    static final int ROTATE_ABOVE = 6;
+    /**
+     * The least height in points of the plot, inside the axes: below it the axis labels stood on each other (12 runs
+     * of one day left 5 points of plot under turned labels). {@link #draw} reports a smaller one; the caller leaves
+     * the chart out then.
+     */
+    static final double MIN_PLOT_HEIGHT = 32;
+    /** Points kept free between two run labels. */
+    private static final double LABEL_GAP = 4;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -61,17 +75,30 @@ final class TrendChart {
 
     /**
      * The pairs OK % axis: 0 to 100 with the findings axis' headroom above (a healthy run's 100 % ran along the top
-     * edge, its markers cut in half), labelled every 20 up to 100 and none above.
+     * edge, its markers cut in half), labelled every 20 (every 50 on a low plot) up to 100 and none above.
      */
     static NumberAxis percentAxis(String name) {
         NumberAxis pct = new NumberAxis(name);
         pct.setRange(0, 100 * HEADROOM);
-        pct.setTickUnit(new NumberTickUnit(20));
+        // every 20, or every 50 where the plot is too low for labels 20 apart not to touch; none above 100
+        TickUnits units = new TickUnits();
+        units.add(new NumberTickUnit(20));
+        units.add(new NumberTickUnit(50));
+        pct.setStandardTickUnits(units);
+        pct.setAutoTickUnitSelection(true);
         return pct;
     }
 
+    /** A drawn chart and where its plot (inside the axes) came to lie, in points. */
+    record Drawn(BufferedImage image, Rectangle2D plot, ChartRenderingInfo info) {
+        /** Whether the plot has {@link #MIN_PLOT_HEIGHT}: where not, the chart is not to be shown. */
+        boolean readable() {
+            return plot.getHeight() >= MIN_PLOT_HEIGHT;
+        }
+    }
+
     /** The chart of {@code view}'s trend, {@code width} × {@code height} points, as an RGB image at {@link #SCALE}. */
-    static BufferedImage draw(ReportView view, byte[] regularTtf, byte[] boldTtf, float width, float height)
+    static Drawn draw(ReportView view, byte[] regularTtf, byte[] boldTtf, float width, float height)
             throws IOException {
         List<TrendPoint> trend = view.trend();
         List<Run> labels = labels(trend);
@@ -96,14 +123,17 @@ final class TrendChart {
             throw new IOException("the chart font cannot be read: " + e.getMessage(), e);
         }
 
-        CategoryAxis x = new CategoryAxis(null);
-        x.setCategoryLabelPositions(trend.size() > ROTATE_ABOVE ? CategoryLabelPositions.UP_45
-                : CategoryLabelPositions.STANDARD);
-        x.setMaximumCategoryLabelLines(2);
+        CategoryAxis x = new ThinnedAxis(oneDay(trend));
+        x.setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        x.setMaximumCategoryLabelLines(1);
+        // a label may be wider than its run's share of the axis (else JFreeChart cuts it to "…"): the axis thins them
+        x.setMaximumCategoryLabelWidthRatio(20f);
         x.setLowerMargin(0.02);
         x.setUpperMargin(0.02);
-        NumberAxis pct = percentAxis(names.get(0));
-        NumberAxis count = new NumberAxis("Findings");
+        // the axes are not named: the legend names the series, the caption under the chart which axis each reads
+        // on, and the names took the width the legend needs to stay on one line, the height the plot needs
+        NumberAxis pct = percentAxis(null);
+        NumberAxis count = new NumberAxis(null);
         count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         // counts start at 0; with every count 0 the automatic range centres 0 half-way up the chart, where the open
         // HIGH line would read as open findings
@@ -166,6 +196,13 @@ final class TrendChart {
         LegendTitle legend = chart.getLegend();
         legend.setPosition(RectangleEdge.TOP);
         legend.setFrame(BlockBorder.NONE);
+        // what the plot's height is kept for: the legend and the day under the runs in the small font
+        legend.setItemFont(regular.deriveFont(6f));
+        legend.setItemLabelPadding(new RectangleInsets(1, 1, 1, 3));
+        x.setLabelFont(regular.deriveFont(7f));
+        x.setLabelInsets(new RectangleInsets(1, 0, 0, 0));
+        x.setTickLabelInsets(new RectangleInsets(1, 0, 0, 0));
+        chart.setPadding(new RectangleInsets(1, 1, 1, 1));
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(true);
@@ -173,35 +210,94 @@ final class TrendChart {
         BufferedImage img = new BufferedImage(Math.round(width * SCALE), Math.round(height * SCALE),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
+        ChartRenderingInfo info = new ChartRenderingInfo();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.scale(SCALE, SCALE);
-            chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
+            chart.draw(g, new Rectangle2D.Double(0, 0, width, height), info);
         } finally {
             g.dispose();
         }
-        return img;
+        return new Drawn(img, info.getPlotInfo().getDataArea(), info);
+    }
+
+    /** The day of every run when all ran on one day (their labels then give the time only), else null. */
+    private static String oneDay(List<TrendPoint> trend) {
+        Set<String> days = new HashSet<>();
+        for (TrendPoint t : trend) {
+            days.add(t.finishedAt() == null ? "?" : DAY.format(t.finishedAt()));
+        }
+        return days.size() == 1 && !days.contains("?") ? days.iterator().next() : null;
+    }
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
+
+    /**
+     * The run axis, its labels thinned as drawn: from the oldest run on, a label is shown only where it clears the
+     * last one shown by {@link #LABEL_GAP} (measured in the label's font across the plot's real width), so that 12
+     * runs of one morning do not run into a smear. Runs of one day name that day once, as the axis' label.
+     */
+    private static final class ThinnedAxis extends CategoryAxis {
+        ThinnedAxis(String day) {
+            super(day == null ? null : day + " (UTC)");
+        }
+
+        /** The plot's area inside the axes while the labels are drawn: JFreeChart lays the ticks out over the whole. */
+        private Rectangle2D drawnData;
+
+        @Override
+        protected AxisState drawCategoryLabels(Graphics2D g2, Rectangle2D plotArea, Rectangle2D dataArea,
+                                               RectangleEdge edge, AxisState state, PlotRenderingInfo plotState) {
+            drawnData = dataArea;
+            try {
+                return super.drawCategoryLabels(g2, plotArea, dataArea, edge, state, plotState);
+            } finally {
+                drawnData = null;
+            }
+        }
+
+        @Override
+        public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D area, RectangleEdge edge) {
+            Rectangle2D dataArea = drawnData == null ? area : drawnData;
+            List<?> ticks = super.refreshTicks(g2, state, dataArea, edge);
+            List<CategoryTick> out = new ArrayList<>();
+            double lastRight = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < ticks.size(); i++) {
+                CategoryTick t = (CategoryTick) ticks.get(i);
+                String text = t.getCategory().toString();
+                g2.setFont(getTickLabelFont(t.getCategory()));
+                double w = g2.getFontMetrics().getStringBounds(text, g2).getWidth();
+                double middle = getCategoryMiddle(i, ticks.size(), dataArea, edge);
+                boolean shown = !text.isEmpty() && middle - w / 2 >= lastRight + LABEL_GAP;
+                if (shown) {
+                    lastRight = middle + w / 2;
+                }
+                out.add(shown ? t : new CategoryTick(t.getCategory(), new TextBlock(), t.getLabelAnchor(),
+                        t.getRotationAnchor(), t.getAngle()));
+            }
+            return out;
+        }
     }
 
     /**
-     * One category per run, keyed by its position (two runs in one minute are two points) and labelled short, so
-     * that a label never wraps inside a timestamp: the day ({@code 12-03}) where every run has a day of its own,
-     * else day and time, on two lines ({@code 12-03} / {@code 06:48}) or, turned, on one; "?" for a run without a
-     * time. The runs are in order, oldest first, so a turn of the year reads from the sequence. (The workbook's
-     * Trend sheet keeps {@link ReportView#trendLabels}, unique to the second: a table cell does not wrap.)
+     * One category per run, keyed by its position (two runs in one minute are two points) and labelled short, on one
+     * line: the time to the minute ({@code 06:48}) where all runs are of one day (the axis names the day), else the
+     * day ({@code 12-03}) at the first run of each day and nothing at the others of that day; "?" for a run without
+     * a time. The runs are in order, oldest first, so a turn of the year reads from the sequence. The axis thins the
+     * labels further where they would touch. (The workbook's Trend sheet keeps {@link ReportView#trendLabels}, unique
+     * to the second: a table cell does not wrap.)
      */
     static List<Run> labels(List<TrendPoint> trend) {
-        DateTimeFormatter day = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
         DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
-        List<String> days = trend.stream().map(t -> t.finishedAt() == null ? "?"
-                : DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(t.finishedAt())).toList();
-        boolean daily = new HashSet<>(days).size() == days.size();
+        boolean oneDay = oneDay(trend) != null;
         List<Run> out = new ArrayList<>();
+        String previous = null;
         for (int i = 0; i < trend.size(); i++) {
             Instant at = trend.get(i).finishedAt();
-            out.add(new Run(i, at == null ? "?" : daily ? day.format(at) : day.format(at) + (trend.size() > ROTATE_ABOVE
-                    ? " " : "\n") + time.format(at)));
+            String day = at == null ? null : DAY.format(at);
+            out.add(new Run(i, at == null ? "?" : oneDay ? time.format(at) : day.equals(previous) ? "" : day));
+            previous = day;
         }
         return out;
     }

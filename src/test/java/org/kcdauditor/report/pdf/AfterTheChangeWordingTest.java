@@ -51,4 +51,28 @@ class AfterTheChangeWordingTest {
         still.put("MISSING_DELEGATION (waived)", 1);
         assertEquals("AES_NOT_ENABLED (3), MISSING_DELEGATION (1, waived)", DecisionPage.blockedBy(still));
     }
+
+    /**
+     * A decision's row on page 1 names the command as the runbooks label it: "To restore it" for a baseline entry
+     * removed (its question has two answers, and "If so" read as "if the removal was intended, restore it"), "If so"
+     * where the question has one.
+     */
+    @Test
+    void aDecisionsRowNamesItsCommandByItsOwnLabel() {
+        org.kcdauditor.remedy.Action add = new org.kcdauditor.remedy.Action.AddDelegation("HV02", "HV03",
+                List.of("HOST/HV03"));
+        org.kcdauditor.model.Finding removed = org.kcdauditor.support.TestFindings.of("BASELINE_ENTRY_REMOVED",
+                org.kcdauditor.model.Severity.INFO, "HVC1", "HV02", "HV03", "HOST/HV03", "HV02 no longer delegates to"
+                        + " HOST/HV03.", null, new org.kcdauditor.remedy.Action.Manual("If the removal was intended,"
+                        + " capture a new baseline after review; else restore it.", List.of(add), "To restore it"));
+        assertEquals("Decide, then the \"To restore it\" command (Needs a decision)", DecisionPage.decided("Decide",
+                new org.kcdauditor.report.RemediationPlan.Decision(removed, "Decide", List.of(add), null, false)));
+        org.kcdauditor.model.Finding plain = org.kcdauditor.support.TestFindings.of("BASELINE_ENTRY_REMOVED",
+                org.kcdauditor.model.Severity.INFO, "HVC1", "HV02", "HV03", "HOST/HV03", "HV02 no longer delegates to"
+                        + " HOST/HV03.", null, new org.kcdauditor.remedy.Action.Manual("Check it.", List.of(add)));
+        assertEquals("Check it, then the \"If so\" command (Needs a decision)", DecisionPage.decided("Check it",
+                new org.kcdauditor.report.RemediationPlan.Decision(plain, "Check it", List.of(add), null, false)));
+        assertEquals("Check it (Needs a decision)", DecisionPage.decided("Check it",
+                new org.kcdauditor.report.RemediationPlan.Decision(plain, "Check it", List.of(), null, false)));
+    }
 }

@@ -36,23 +36,49 @@ class TrendChartTest {
     }
 
     @Test
-    void runsOfOneDayShowDayAndTimeToTheMinuteOnTwoLines() {
-        // the review's chart broke "12-03 06:32:21" into "06:32:" and "21"
-        assertEquals(List.of("12-03\n06:31", "12-03\n06:32", "12-03\n06:32"), labels("2026-12-03T06:31:09Z",
-                "2026-12-03T06:32:21Z", "2026-12-03T06:32:40Z"));
-        assertEquals(List.of("12-02\n23:59", "12-03\n06:31", "12-03\n07:00", "?"), labels("2026-12-02T23:59:00Z",
-                "2026-12-03T06:31:09Z", "2026-12-03T07:00:00Z", null));
+    void runsOfOneDayShowTheTimeToTheMinuteAndRunsOfSeveralDaysTheDayOnce() {
+        // the review's chart broke "12-03 06:32:21" into "06:32:" and "21"; the day of runs of one day is the axis'
+        assertEquals(List.of("06:31", "06:32", "06:32"), labels("2026-12-03T06:31:09Z", "2026-12-03T06:32:21Z",
+                "2026-12-03T06:32:40Z"));
+        assertEquals(List.of("12-02", "12-03", "", "?"), labels("2026-12-02T23:59:00Z", "2026-12-03T06:31:09Z",
+                "2026-12-03T07:00:00Z", null));
     }
 
+    /**
+     * Review 4 item 9: 12 runs minutes apart on one morning (daemon, manual and recovered runs) drew "12-07 04:3x"
+     * labels over each other into a smear, a plot about 5 points high and the percent axis' labels on top of each
+     * other. At page 1's width and height the labels shown stand on one line and do not touch, and the plot keeps
+     * its least height.
+     */
     @Test
-    void manyRunsAreTurnedAndKeepDayAndTimeOnOneLine() {
-        String[] times = new String[TrendChart.ROTATE_ABOVE + 1];
-        for (int i = 0; i < times.length; i++) {
-            times[i] = Instant.parse("2026-12-03T06:00:00Z").plusSeconds(600L * i).toString();
+    void twelveRunsMinutesApartKeepLabelsApartAndThePlotReadable() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        List<TrendPoint> trend = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            trend.add(new TrendPoint("run-" + i, Instant.parse("2026-12-07T04:31:00Z").plusSeconds(60L * i), 12,
+                    8 + i % 3, i % 2, i == 0 ? null : i % 4, i == 0 ? null : i % 3));
         }
-        List<String> l = labels(times);
-        assertEquals("12-03 06:00", l.get(0));
-        assertEquals("12-03 07:00", l.get(l.size() - 1));
+        ReportView view = ReportView.of(h.withHistory(new HistorySections.Sections(h.history().withTrend(trend),
+                h.baseline(), h.patches(), h.events(), h.imports())));
+        byte[][] ttf = PdfReportWriter.fonts();
+        // page 1's trend column (A4 less margins, the column beside "After the change")
+        float width = (595 - 72) * DecisionPage.AFTER_TREND[1] / (DecisionPage.AFTER_TREND[0]
+                + DecisionPage.AFTER_TREND[1]) - 4;
+        TrendChart.Drawn drawn = TrendChart.draw(view, ttf[0], ttf[1], width, DecisionPage.CHART_HEIGHT);
+        assertTrue(drawn.plot().getHeight() >= TrendChart.MIN_PLOT_HEIGHT, "plot " + drawn.plot());
+        assertTrue(drawn.readable());
+        List<java.awt.geom.Rectangle2D> shown = new java.util.ArrayList<>();
+        for (Object e : drawn.info().getEntityCollection().getEntities()) {
+            if (e instanceof org.jfree.chart.entity.CategoryLabelEntity l && !l.getKey().toString().isEmpty()
+                    && l.getArea().getBounds2D().getWidth() > 0) {
+                shown.add(l.getArea().getBounds2D());
+            }
+        }
+        assertTrue(shown.size() >= 3, "some runs are labelled: " + shown);
+        for (int i = 1; i < shown.size(); i++) {
+            assertTrue(shown.get(i).getMinX() > shown.get(i - 1).getMaxX(), "labels overlap: " + shown);
+            assertEquals(shown.get(0).getCenterY(), shown.get(i).getCenterY(), 0.5, "labels on one line: " + shown);
+        }
     }
 
     @Test
@@ -68,7 +94,7 @@ class TrendChartTest {
         ReportView view = ReportView.of(h.withHistory(new HistorySections.Sections(h.history().withTrend(trend),
                 h.baseline(), h.patches(), h.events(), h.imports())));
         byte[][] ttf = PdfReportWriter.fonts();
-        BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], 260, 140);
+        BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], 260, 140).image();
         int red = Palette.SERIES_HIGH.rgb() & 0xFFFFFF;
         int lowest = -1;
         for (int y = 0; y < img.getHeight(); y++) {
@@ -92,7 +118,10 @@ class TrendChartTest {
         org.jfree.chart.axis.NumberAxis pct = TrendChart.percentAxis("Pairs OK %");
         assertEquals(115, pct.getUpperBound(), 0.001);
         assertEquals(0, pct.getLowerBound(), 0.001);
-        assertEquals(20, pct.getTickUnit().getSize(), 0.001);
-        assertTrue(!pct.isAutoTickUnitSelection(), "no tick at 110 or 120");
+        // every 20, or every 50 on a low plot: never 10 (labels on each other), never a tick at 110 or 120
+        assertEquals(20, pct.getStandardTickUnits().getCeilingTickUnit(1).getSize(), 0.001);
+        assertEquals(50, pct.getStandardTickUnits().getLargerTickUnit(new org.jfree.chart.axis.NumberTickUnit(20))
+                .getSize(), 0.001);
+        assertEquals(50, pct.getStandardTickUnits().getCeilingTickUnit(1000).getSize(), 0.001);
     }
 }
