@@ -535,8 +535,7 @@ public final class RemediationPlan {
     /**
      * The findings whose delegation the plan does not add although they ask for it, by id, each with the advice every
      * report gives in place of its own: it names a refused host ({@link #refused()}), to or from which no delegation is
-     * added at all, or a node the baseline does not document (BASELINE_HOST_NEW), whose delegation is added only on a
-     * yes to the decision on that finding. These findings stay open.
+     * added at all. These findings stay open.
      */
     public Map<String, String> withheld() {
         return withheld;
@@ -777,9 +776,8 @@ public final class RemediationPlan {
         Map<String, Set<String>> rules = new HashMap<>();
         List<Finding> undecided = new ArrayList<>();
         List<Finding> scripted = new ArrayList<>();
-        // hosts whose dNSHostName holds a value that is no DNS name, and nodes the baseline does not document
+        // hosts whose dNSHostName holds a value that is no DNS name
         Set<String> dnsInvalid = new HashSet<>();
-        Map<String, String> unapproved = new HashMap<>();
         for (Finding f : nn(doc.findings())) {
             if (f == null || f.host() == null) {
                 continue;
@@ -787,13 +785,10 @@ public final class RemediationPlan {
             if ("DNS_HOST_NAME_INVALID".equals(f.rule()) && f.hasEvidence() && f.evidence().actual() != null
                     && !f.evidence().actual().isEmpty()) {
                 dnsInvalid.add(key(f.host())); // a value that is there and wrong, waived or not; not one that is missing
-            } else if ("BASELINE_HOST_NEW".equals(f.rule()) && !f.isWaived()) {
-                unapproved.putIfAbsent(key(f.host()), f.host());
             }
         }
         Refusal refusal = new Refusal(samOf, dnsInvalid);
         Map<String, String> refusedNames = new LinkedHashMap<>(); // key -> name, as first met
-        Map<String, List<Action>> held = new LinkedHashMap<>(); // an unapproved node's grants, by node
         Map<String, String> withheld = new LinkedHashMap<>();
         for (Finding f : nn(doc.findings())) {
             if (f == null || f.rule() == null || f.isWaived()) {
@@ -805,11 +800,8 @@ public final class RemediationPlan {
                 if (!(a instanceof Action.Manual)) {
                     rules.computeIfAbsent(ruleKey(a), k -> new LinkedHashSet<>()).add(f.rule());
                 }
-                // delegation granted to or from a refused host is added by no one; to or from a node not in the
-                // baseline only on a yes to its BASELINE_HOST_NEW decision
-                List<String> ends = grantEnds(a);
-                String refusedEnd = ends.stream().filter(n -> refusal.of(n) != null).findFirst().orElse(null);
-                String newEnd = ends.stream().filter(n -> unapproved.containsKey(key(n))).findFirst().orElse(null);
+                // delegation granted to or from a refused host is added by no one
+                String refusedEnd = grantEnds(a).stream().filter(n -> refusal.of(n) != null).findFirst().orElse(null);
                 // a refused host's other changes are left out too, its findings keeping their own advice for an
                 // administrator (its removals are listed); the steps on the machine stay
                 if (refusedEnd != null) {
@@ -818,14 +810,6 @@ public final class RemediationPlan {
                             + refusal.of(refusedEnd) + ". No delegation is added to or from it, neither by the script"
                             + " nor by hand: check the object in ADUC (who created or renamed it, and why), fix or"
                             + " remove it, then audit again.");
-                    continue;
-                }
-                if (newEnd != null) {
-                    held.computeIfAbsent(key(newEnd), k -> new ArrayList<>()).add(a);
-                    withheld.put(f.id(), "Not scripted: " + Values.visibleAccount(newEnd) + " is not in the approved"
-                            + " baseline (BASELINE_HOST_NEW), so no delegation is added to or from it without a"
-                            + " decision: see the decision on BASELINE_HOST_NEW for " + Values.visibleAccount(newEnd)
-                            + ", whose yes adds it.");
                     continue;
                 }
                 if (a instanceof Action.Manual) {
@@ -981,16 +965,6 @@ public final class RemediationPlan {
                         + (f.evidence().rbcdAdded() != null ? " without the grant" : " with the grant again") + " (the"
                         + " documented list would undo the rest of the change).";
             }
-            List<Action> grants = "BASELINE_HOST_NEW".equals(f.rule()) ? held.get(key(f.host())) : null;
-            if (grants != null) {
-                // the node's delegation, held back from the change: a yes adds it
-                proposed = merged(grants);
-                what = what + " Until then the change adds no delegation to or from " + Values.visibleAccount(f.host())
-                        + " (" + Words.plural(proposed.stream().mapToInt(RemediationPlan::entryCount).sum(), "delegation value")
-                        + " on " + String.join(", ", proposed.stream().map(a -> Values.visibleAccount(a.subject()))
-                        .distinct().toList()) + "): if it belongs in " + (f.cluster() == null ? "the cluster" : f.cluster())
-                        + ", a yes adds them.";
-            }
             decisions.add(new Decision(f, what, proposed, coversFlags || coversGrant ? h.name() : null,
                     !named.isEmpty()));
             open.add(f.id());
@@ -1098,29 +1072,6 @@ public final class RemediationPlan {
             return d.peer() == null || d.peer().isEmpty() ? List.of(d.subject()) : List.of(d.subject(), d.peer());
         }
         return a instanceof Action.AddRbcd r ? List.of(r.host()) : List.of();
-    }
-
-    /** {@code grants} as one change per object and kind: a host's entries together, to its peer when they name one. */
-    private static List<Action> merged(List<Action> grants) {
-        Map<Object, Action> out = new LinkedHashMap<>();
-        for (Action a : grants) {
-            Object k = List.of(a.getClass(), key(a.subject()));
-            Action had = out.get(k);
-            if (had instanceof Action.AddDelegation x && a instanceof Action.AddDelegation d) {
-                Set<String> spns = new LinkedHashSet<>(x.spns());
-                spns.addAll(d.spns());
-                out.put(k, new Action.AddDelegation(x.subject(), key(x.peer()).equals(key(d.peer())) ? x.peer() : "",
-                        List.copyOf(spns)));
-            } else if (had == null) {
-                out.put(k, a);
-            }
-        }
-        return List.copyOf(out.values());
-    }
-
-    private static int entryCount(Action a) {
-        return a instanceof Action.AddDelegation d ? d.spns().size()
-                : a instanceof Action.AddRbcd r ? (int) r.principals().stream().filter(p -> !p.present()).count() : 0;
     }
 
     /**

@@ -340,7 +340,7 @@ public final class ReportView {
                 .forEach(d -> advice.put(d.finding().id(), d.what()));
         // an entry added outside the baseline that the change removes: the advice says so, and how to keep it
         advice.putAll(Procedure.removedDrift(doc, plan));
-        // a grant to or from a refused host, or a node not in the baseline: not part of the change, and why
+        // a grant to or from a refused host: not part of the change, and why
         advice.putAll(plan.withheld());
         // findings.json says what every report says: such a finding's remediation is the plan's advice (its
         // actions stay, so a re-rendering builds the same plan)

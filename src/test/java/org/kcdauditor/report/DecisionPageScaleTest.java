@@ -79,7 +79,7 @@ class DecisionPageScaleTest {
                 }
             }
             baseline.append(String.join(", ", documented)).append("]\n");
-            // every other node documented as it is (a node the baseline does not document gets no delegation scripted)
+            // every other node documented as it is, so that no BASELINE_HOST_NEW crowds page 1
             for (List<String> c : clusters) {
                 for (String h : c) {
                     if (h.equals("HV00010")) {
