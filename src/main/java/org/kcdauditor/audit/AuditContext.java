@@ -682,64 +682,6 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * Whether every registration of {@code o} whose whole normal form is {@code whole} spells its host with a trailing
-     * dot ({@code cifs/hv02.contoso.com.}): the KDC looks up the name a source asks for, the peer's dNSHostName without
-     * the dot, as asked (MS-KILE 3.3.5.1.1) with an equality match (MS-ADTS 3.1.1.13.6 LookupAttr, MS-DRSR 4.1.4.2.14
-     * LookupSPN), and no published step takes the dot off, so such a registration does not answer it ({@link
-     * #dottedOnly}). Almost no host has a dotted SPN: those without one are passed over on a scan of their strings.
-     */
-    private boolean onlyWithTrailingDot(AdObject o, String whole) {
-        return dottedOnly(o, whole) != null;
-    }
-
-    /**
-     * The registration of {@code o}, as stored, that answers to {@code whole} (whole normal form, no trailing dot)
-     * only in a trailing-dot spelling, when no spelling without the dot is registered too; else null.
-     */
-    public static String dottedOnly(AdObject o, String whole) {
-        if (o.spns().stream().noneMatch(AuditContext::hostEndsWithDot)) {
-            return null;
-        }
-        String dotted = null;
-        for (String raw : o.spns()) {
-            if (Spn.wholeKeyOf(raw).equals(whole)) {
-                if (!hostEndsWithDot(raw)) {
-                    return null;
-                }
-                dotted = dotted == null ? raw : dotted;
-            }
-        }
-        return dotted;
-    }
-
-    /**
-     * The delegation entry of {@code source}, as stored, that names {@code spn} only in a trailing-dot spelling (so
-     * does not count for it), when no spelling without the dot is listed; else null.
-     */
-    public static String dottedEntry(AdObject source, String spn) {
-        String key = Spn.keyOf(spn);
-        for (String raw : source.delegateTo()) {
-            if (hostEndsWithDot(raw) && Spn.keyOf(raw).equals(key)) {
-                return raw;
-            }
-        }
-        return null;
-    }
-
-    /** Whether the host part of {@code raw} ({@code service/host[:port][/name]}) ends with a dot. */
-    private static boolean hostEndsWithDot(String raw) {
-        int slash = raw.indexOf('/');
-        if (slash <= 0) {
-            return false;
-        }
-        int second = raw.indexOf('/', slash + 1);
-        int end = second >= 0 ? second : raw.length();
-        int colon = raw.indexOf(':', slash + 1);
-        int hostEnd = colon >= 0 && colon < end ? colon : end;
-        return hostEnd > slash + 1 && raw.charAt(hostEnd - 1) == '.';
-    }
-
-    /**
      * Whether {@code o} registers the SPN whose whole normal form ({@link Spn#wholeKeyOf}) is {@code whole}; a node's or
      * file server's SPNs are normalised once ({@link #indexHostSpns}).
      */
@@ -1038,9 +980,7 @@ public final class AuditContext implements Drift.Nodes {
                 for (int i = 0; i < entries.size(); i++) {
                     String d = entries.get(i);
                     int v = numbers.entry(d);
-                    // an entry spelt with a trailing dot does not name the service asked for without it: the KDC
-                    // checks the SPN asked for is in the list, an equality match (MS-SFU 3.2.5.2.1; docs/kerberos.md)
-                    distinct += !hostEndsWithDot(d) && have.add(v >> 1) ? 1 : 0;
+                    distinct += have.add(v >> 1) ? 1 : 0;
                     if ((v & 1) != 0) {
                         (toDc == null ? toDc = new ArrayList<>(1) : toDc).add(d);
                     }
@@ -1445,12 +1385,12 @@ public final class AuditContext implements Drift.Nodes {
             // registered whole: the KDC looks up the two-part SPN a source asks for, and a registration with a third
             // part (HOST/x/contoso.com) is another SPN that does not answer it, as for duplicates (every target is a
             // node or a file server: its SPNs normalised once)
-            if (registersWhole(target, key) && !onlyWithTrailingDot(target, key)) {
+            if (registersWhole(target, key)) {
                 continue;
             }
             // cifs/X is served by HOST/X through AD's default sPNMappings.
             String alias = Spn.hostAlias(key);
-            if (alias != null && registersWhole(target, alias) && !onlyWithTrailingDot(target, alias)) {
+            if (alias != null && registersWhole(target, alias)) {
                 viaAlias.computeIfAbsent(target, t -> new ArrayList<>(2)).add(new AliasServed(spn, key));
                 aliasKeys.add(key);
             } else {

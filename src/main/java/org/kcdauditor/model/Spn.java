@@ -7,8 +7,7 @@ import java.util.Locale;
  * {@code servicePrincipalName} and {@code msDS-AllowedToDelegateTo}.
  *
  * <p>Matching follows the KDC: case-insensitive ({@link #fold}), a trailing dot on the host ignored, the optional
- * third part ({@code cifs/host.fqdn/DOMAIN}) ignored. {@link #key()} is that normal form. Whether a target registers
- * the name a source asks for also looks at the dot ({@code AuditContext#dottedOnly}).
+ * third part ({@code cifs/host.fqdn/DOMAIN}) ignored. {@link #key()} is that normal form.
  */
 public record Spn(String service, String host, String raw) {
 

@@ -53,7 +53,6 @@ public final class MissingDelegationRule implements Rule {
             for (String spn : p.missing()) {
                 Spn parsed = Spn.parse(spn);
                 Action add = new Action.AddDelegation(source, target, List.of(spn));
-                String dotted = AuditContext.dottedEntry(p.source(), spn);
                 out.add(INFO).cluster(p.cluster()).host(source).peer(target).spn(spn)
                         .evidence(Evidence.builder().service(parsed.service())
                                 .nameForm(parsed.host().equalsIgnoreCase(target) ? "netbios" : "fqdn").spn(spn)
@@ -66,9 +65,6 @@ public final class MissingDelegationRule implements Rule {
                                 : notCounted)
                                 + (p.fileServer() ? "VM storage on file server " + target + " cannot be reached"
                                 : "live migration " + source + " -> " + target + " fails") + "."
-                                + (dotted == null ? "" : " " + source + " lists it only as '" + dotted + "', with a"
-                                + " trailing dot, which the KDC does not take for " + spn + ": the entry without the"
-                                + " dot is added.")
                                 + (unread == null ? "" : " " + unread.describeWithAttribute() + ", but the bind account"
                                 + " read no value of it: either every entry was removed then, or the entries are hidden"
                                 + " from the bind account (a deny-read ACE, which the domain controller answers by"

@@ -88,7 +88,7 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 String where = viaHost ? "the KDC serves it through " + hostSpn + ", which " + names(throughHost)
                         + " registers instead" + across(across, "finds no account for it in its own domain and maps it"
                         + " to the " + hostSpn + " there (sPNMappings, MS-DRSR 4.1.4.2.14 LookupSPN)", target.name())
-                        : elsewhere.isEmpty() ? dotted(target, spn, alias)
+                        : elsewhere.isEmpty() ? "no object registers it"
                         : disabled != null ? "it is registered on " + names(elsewhere) + ", whose account is disabled:"
                         + " the KDC issues no ticket for a disabled account's services"
                         : "it is registered on " + names(elsewhere) + " instead" + across(across, "looks the SPN up in"
@@ -142,21 +142,6 @@ public final class TargetSpnNotRegisteredRule implements Rule {
             }
         }
         return out.toString();
-    }
-
-    /**
-     * Why no object answers {@code spn}: "no object registers it", or, where the target registers it (or, for a
-     * {@code cifs/X}, the {@code HOST/X} that would serve it) only with a trailing dot on the host, that spelling,
-     * which the KDC's lookup of the name as asked does not find ({@link AuditContext#dottedOnly}).
-     */
-    private static String dotted(AdObject target, String spn, String alias) {
-        String own = AuditContext.dottedOnly(target, Spn.wholeKeyOf(spn));
-        String host = own == null && alias != null ? AuditContext.dottedOnly(target, alias) : null;
-        String stored = own != null ? own : host;
-        return stored == null ? "no object registers it" : target.name() + " registers " + (own != null ? "it"
-                : "the HOST/ name that would serve it") + " only as '" + Values.visibleSpn(stored) + "', with a"
-                + " trailing dot: the KDC looks the name a source asks for up as asked, with an equality match that"
-                + " takes no dot off (MS-KILE 3.3.5.1.1, MS-ADTS 3.1.1.13.6), and does not find it";
     }
 
     /** The target's own {@code HOST/X} that serves {@code spn} ({@code cifs/X}) through sPNMappings, as stored; or null. */
