@@ -5,6 +5,9 @@ import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ReportsConfig;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.Format;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
@@ -30,14 +35,16 @@ import java.util.stream.Collectors;
                 "Use it after editing templates/*.ftl, or to produce a format the run did not write. The formats"
                         + " replace the folder's files together or, on any failure, none does."},
         footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
-                "Example:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
+                "Examples:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1",
+                "kcd-audit report --from 1a2b3c4d --config config/kcd-audit.yaml --out C:\\CAB\\2026-11"})
 final class ReportCommand implements Callable<Integer> {
     /** The hidden folder inside DIR the reports are written to before they are moved into DIR. */
     private static final String STAGING_PREFIX = ".kcd-report-";
     private final Cli cli;
 
-    @Option(names = "--from", required = true, paramLabel = "DIR",
-            description = "The folder of a run (holding findings.json), or the findings.json file itself.")
+    @Option(names = "--from", required = true, paramLabel = "DIR|RUN",
+            description = "The folder of a run (holding findings.json), the findings.json file itself, or a run id"
+                    + " (or a unique prefix, as history lists it) with --config, whose store names its folder.")
     Path from;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write into DIR (default: the --from folder); a DIR"
@@ -54,7 +61,8 @@ final class ReportCommand implements Callable<Integer> {
     Path templates;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Take reports.pdfMatrixMaxNodes and reports.changeTicket from this configuration.")
+            description = "Take reports.pdfMatrixMaxNodes and reports.changeTicket from this configuration, and"
+                    + " the history store a run id given as --from is looked up in.")
     Path config;
 
     @Option(names = "--change-ticket", paramLabel = "TICKET",
@@ -69,9 +77,48 @@ final class ReportCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
+    /** A run id's pattern: what {@code history} lists (a UUID or a prefix of it), never a path. */
+    private static final Pattern RUN_ID = Pattern.compile("[0-9a-fA-F][0-9a-fA-F-]{3,35}");
+
+    /**
+     * {@code --from} as given where it exists; a run id or prefix the history store of {@code --config} knows, as the
+     * folder it stored for that run.
+     */
+    private Path storedFolder() {
+        String id = from.toString();
+        if (Files.exists(from, LinkOption.NOFOLLOW_LINKS) || !RUN_ID.matcher(id).matches()) {
+            return from;
+        }
+        if (config == null) {
+            throw new ConfigException("--from: " + id + " is no folder or file here; to name a run by its id, give"
+                    + " --config FILE too (the history store is read from it)");
+        }
+        try (RunStore store = StoreUrls.open(ConfigLoader.load(config), cli.env())) {
+            RunSummary r;
+            try {
+                r = store.find(id).orElseThrow(() -> new ConfigException("--from: no run " + id + " in the history"
+                        + " store of " + config + " (kcd-audit history --config " + ShellArg.of(config)
+                        + " lists them)"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--from: " + e.getMessage());
+            }
+            if (r.reportDir() == null) {
+                throw new ConfigException("--from: run " + r.id() + " (" + r.trigger() + ", " + r.status()
+                        + ") wrote no report folder, so there is nothing to re-render");
+            }
+            Path dir = Path.of(r.reportDir());
+            if (!Files.isDirectory(dir)) {
+                throw new ConfigException("--from: run " + r.id() + " wrote its reports to " + dir + ", which is no"
+                        + " longer there (removed, or store.retain pruned it)");
+            }
+            return dir;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
-        Path source = Files.isDirectory(from) ? from.resolve(FindingsJson.FILE_NAME) : from;
+        Path folder = storedFolder();
+        Path source = Files.isDirectory(folder) ? folder.resolve(FindingsJson.FILE_NAME) : folder;
         ConfigException.refuseSpecialFile("--from", source, "give the folder of a finished run");
         FindingsDocument doc = FindingsJson.read(source);
         Path dir = out != null ? out : source.toAbsolutePath().getParent();
