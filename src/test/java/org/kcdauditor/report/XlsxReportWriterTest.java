@@ -53,7 +53,7 @@ class XlsxReportWriterTest {
             XSSFWorkbook wb = demo;
             List<String> names = new ArrayList<>();
             wb.forEach(s -> names.add(s.getSheetName()));
-            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Rules", "Clusters"), names);
+            assertEquals(ALL_SHEETS, names);
             for (String name : List.of("Findings", "Hosts", "Runbook")) {
                 XSSFSheet sh = wb.getSheet(name);
                 PaneInformation pane = sh.getPaneInformation();
@@ -442,7 +442,7 @@ class XlsxReportWriterTest {
     void emptyDocumentStillWrites() throws Exception {
         FindingsDocument empty = new FindingsDocument(1, "x", null, null, null, null, null, null, null, List.of(), null);
         try (XSSFWorkbook wb = render(empty)) {
-            assertEquals(7, wb.getNumberOfSheets(), "Summary, Findings, Matrix, Hosts, Runbook, Rules, Clusters");
+            assertEquals(ALL_SHEETS, sheetNames(wb), "every sheet, also for a document that holds nothing");
             assertFalse(wb.getSheet("Summary").getRow(0).getCell(0).getStringCellValue().isEmpty());
         }
     }
@@ -562,8 +562,7 @@ class XlsxReportWriterTest {
                     .orElseThrow();
             wb.forEach(sh -> assertTrue(sh.getSheetName().equals("Summary") || sheets.contains(sh.getSheetName() + " ("),
                     sh.getSheetName() + " missing in: " + sheets));
-            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift", "Patches", "Events",
-                    "Imports", "Rules", "Timeline", "Hardening", "Clusters"), sheetNames(wb), "new sheets after the existing ones");
+            assertEquals(ALL_SHEETS, sheetNames(wb), "new sheets after the existing ones");
             XSSFCell time = wb.getSheet("Events").getRow(1).getCell(0);
             assertEquals(CellType.NUMERIC, time.getCellType());
             assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(time));
@@ -572,10 +571,27 @@ class XlsxReportWriterTest {
             assertTrue(summary.stream().anyMatch(v -> v.endsWith(", 1 host")), "the baseline: " + summary);
             assertTrue(summary.stream().noneMatch(v -> v.contains("22:22:17.598")), summary.toString());
         }
+        // a run without baseline, history, imports or waivers has every sheet too, with its header row and table, and
+        // the Summary says why a sheet is empty: a consolidation of monthly workbooks by sheet name finds each sheet
         String demoSheets = cellsOf(demo.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()
                 .orElseThrow();
-        assertFalse(demoSheets.contains("Drift"), demoSheets);
+        assertEquals(ALL_SHEETS, sheetNames(demo));
+        assertTrue(demoSheets.contains("Waivers (the baseline's waivers; empty: the baseline has none)"), demoSheets);
+        assertTrue(demoSheets.contains("Drift (changes against the baseline and the previous run; empty: no baseline or"
+                + " earlier run)"), demoSheets);
+        for (String name : List.of("Drift", "Patches", "Events", "Imports", "Timeline", "Waivers", "Hardening", "Trend",
+                "KDC events")) {
+            XSSFSheet sh = demo.getSheet(name);
+            assertEquals(1, sh.getTables().size(), name);
+            assertEquals(CellType.STRING, sh.getRow(0).getCell(0).getCellType(), name + " has its header row");
+            assertEquals(0, sh.getLastRowNum(), name + " holds no row but its header");
+        }
     }
+
+    /** Every workbook's sheets, in order, whatever the run holds. */
+    static final List<String> ALL_SHEETS = List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift",
+            "Patches", "Events", "Imports", "Rules", "Timeline", "Waivers", "Hardening", "Trend", "Clusters",
+            "KDC events");
 
     static List<String> sheetNames(XSSFWorkbook wb) {
         List<String> out = new ArrayList<>();

@@ -71,22 +71,19 @@ final class HistorySheets {
     private HistorySheets() {
     }
 
-    /** The sheets {@link #write} adds for this run, each with what it holds, in workbook order (before Rules). */
+    /**
+     * The sheets {@link #write} adds, each with what it holds, in workbook order (before Rules). Every workbook has
+     * every sheet, with its header row and table also where this run has nothing for it, so that a monthly
+     * consolidation by sheet name (Power Query over a folder of workbooks) finds each sheet in every month.
+     */
     static Map<String, String> sheets(ReportView view) {
         FindingsDocument doc = view.doc();
         Map<String, String> sheets = new LinkedHashMap<>();
-        if (doc.baseline() != null || doc.history() != null || !view.findings(Category.DRIFT).isEmpty()) {
-            sheets.put("Drift", "changes against the baseline and the previous run");
-        }
-        if (doc.patches() != null) {
-            sheets.put("Patches", "Kerberos hardening per node");
-        }
-        if (doc.events() != null) {
-            sheets.put("Events", "observed migration failures");
-        }
-        if (doc.imports() != null) {
-            sheets.put("Imports", "patch and event files read");
-        }
+        sheets.put("Drift", held("changes against the baseline and the previous run", doc.baseline() != null
+                || doc.history() != null || !view.findings(Category.DRIFT).isEmpty(), "no baseline or earlier run"));
+        sheets.put("Patches", held("Kerberos hardening per node", doc.patches() != null, "no patch export read"));
+        sheets.put("Events", held("observed migration failures", doc.events() != null, "no event export read"));
+        sheets.put("Imports", held("patch and event files read", doc.imports() != null, "no file imported"));
         return sheets;
     }
 
@@ -94,69 +91,54 @@ final class HistorySheets {
     static Map<String, String> appendedSheets(ReportView view) {
         FindingsDocument doc = view.doc();
         Map<String, String> sheets = new LinkedHashMap<>();
-        if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
-            sheets.put("Timeline", "the changes to the nodes' delegation this run and earlier runs saw, with when and at"
-                    + " which domain controller each was made");
-        }
-        if (doc.baseline() != null && !doc.baseline().waivers().isEmpty()) {
-            sheets.put("Waivers", "the baseline's waivers");
-        }
-        if (doc.patches() != null) {
-            sheets.put("Hardening", "the hardening catalogue");
-        }
-        if (!view.trend().isEmpty()) {
-            sheets.put("Trend", "the last runs of this configuration, with a chart");
-        }
+        sheets.put("Timeline", held("the changes to the nodes' delegation this run and earlier runs saw, with when and"
+                + " at which domain controller each was made", !timeline(doc).isEmpty(), "no change seen"));
+        sheets.put("Waivers", held("the baseline's waivers", !waivers(doc).isEmpty(), "the baseline has none"));
+        sheets.put("Hardening", held("the hardening catalogue", doc.patches() != null, "no patch export read"));
+        sheets.put("Trend", held("the last runs of this configuration, with a chart", !view.trend().isEmpty(),
+                "no stored run"));
         return sheets;
     }
 
     /** The sheets {@link #writeLast} adds after Clusters (added after it, so they come last). */
     static Map<String, String> lastSheets(ReportView view) {
         Map<String, String> sheets = new LinkedHashMap<>();
-        if (!kdcEvents(view.doc()).isEmpty()) {
-            sheets.put("KDC events", "the domain controllers' KDC events about the accounts of the hosts");
-        }
+        sheets.put("KDC events", held("the domain controllers' KDC events about the accounts of the hosts",
+                !kdcEvents(view.doc()).isEmpty(), "none imported"));
         return sheets;
+    }
+
+    /** What a sheet holds, and why it is empty this run where it is. */
+    private static String held(String what, boolean filled, String whyEmpty) {
+        return filled ? what : what + "; empty: " + whyEmpty;
+    }
+
+    private static List<HistorySections.ChangeDoc> timeline(FindingsDocument doc) {
+        return doc.history() == null ? List.of() : nn(doc.history().timeline());
+    }
+
+    private static List<HistorySections.WaiverDoc> waivers(FindingsDocument doc) {
+        return doc.baseline() == null ? List.of() : nn(doc.baseline().waivers());
     }
 
     static void write(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
         FindingsDocument doc = view.doc();
-        Set<String> sheets = sheets(view).keySet();
-        if (sheets.contains("Drift")) {
-            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), view.findings(Category.DRIFT), st);
-        }
-        if (sheets.contains("Patches")) {
-            patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
-        }
-        if (sheets.contains("Events")) {
-            events(XlsxReportWriter.print(wb.createSheet("Events"), true), doc.events(), st);
-        }
-        if (sheets.contains("Imports")) {
-            imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), doc.imports(), st);
-        }
+        drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), view.findings(Category.DRIFT), st);
+        patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
+        events(XlsxReportWriter.print(wb.createSheet("Events"), true), nn(doc.events()), st);
+        imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), nn(doc.imports()), st);
     }
 
     static void writeAppended(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
         FindingsDocument doc = view.doc();
-        Set<String> sheets = appendedSheets(view).keySet();
-        if (sheets.contains("Timeline")) {
-            timeline(XlsxReportWriter.print(wb.createSheet("Timeline"), true), doc.history().timeline(), st);
-        }
-        if (sheets.contains("Waivers")) {
-            waivers(XlsxReportWriter.print(wb.createSheet("Waivers"), true), doc.baseline(), st);
-        }
-        if (sheets.contains("Hardening")) {
-            hardening(XlsxReportWriter.print(wb.createSheet("Hardening"), true), doc.patches(), st);
-        }
-        if (sheets.contains("Trend")) {
-            trend(wb, XlsxReportWriter.print(wb.createSheet("Trend"), true), view, st);
-        }
+        timeline(XlsxReportWriter.print(wb.createSheet("Timeline"), true), timeline(doc), st);
+        waivers(XlsxReportWriter.print(wb.createSheet("Waivers"), true), waivers(doc), st);
+        hardening(XlsxReportWriter.print(wb.createSheet("Hardening"), true), doc.patches(), st);
+        trend(wb, XlsxReportWriter.print(wb.createSheet("Trend"), true), view, st);
     }
 
     static void writeLast(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
-        if (lastSheets(view).containsKey("KDC events")) {
-            kdcEvents(XlsxReportWriter.print(wb.createSheet("KDC events"), true), kdcEvents(view.doc()), st);
-        }
+        kdcEvents(XlsxReportWriter.print(wb.createSheet("KDC events"), true), kdcEvents(view.doc()), st);
     }
 
     /**
@@ -277,14 +259,14 @@ final class HistorySheets {
         return latest;
     }
 
-    private static void waivers(SXSSFSheet sh, HistorySections.BaselineDoc b, XlsxReportWriter.Styles st) {
+    private static void waivers(SXSSFSheet sh, List<HistorySections.WaiverDoc> waivers, XlsxReportWriter.Styles st) {
         // Active answers yes or no: Yes for a waiver that applies (not expired, and not one that can never apply, which
         // must not read as silently active); State says which: active, expired, or why it never applies (NO NODE,
         // NO PEER, NO SPN; "expired, NO NODE" for both)
         String[] cols = {"Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
                 "Expires", "State"};
         List<Object[]> rows = new ArrayList<>();
-        for (HistorySections.WaiverDoc d : b.waivers()) {
+        for (HistorySections.WaiverDoc d : waivers) {
             String state = d.warning() == null ? (d.active() ? "active" : "expired")
                     : (d.active() ? "" : "expired, ") + WaiverHosts.label(d.warning());
             rows.add(new Object[]{d.active() && d.warning() == null ? "Yes" : "No", d.rule(),
@@ -298,7 +280,7 @@ final class HistorySheets {
     private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
         String[] cols = {"Host", "Cluster", "Patch records", "Last installed", "Hardening installed", "Installed KBs"};
         List<Object[]> rows = new ArrayList<>();
-        for (HistorySections.HostPatchesDoc h : nn(p.hosts())) {
+        for (HistorySections.HostPatchesDoc h : p == null ? List.<HistorySections.HostPatchesDoc>of() : nn(p.hosts())) {
             // as the PDF says it (HostPatchesDoc.hardeningText); blank where there is no patch data (Patch records
             // 0): not known
             rows.add(new Object[]{XlsxReportWriter.name(h.host()), h.cluster(), h.records(), h.lastInstalled(),
@@ -310,7 +292,7 @@ final class HistorySheets {
     private static void hardening(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
         String[] cols = {"KB", "CVE", "Title", "Released", "Enforced", "Enforcement", "What changes", "Carried by"};
         List<Object[]> rows = new ArrayList<>();
-        for (HistorySections.HardeningDoc h : nn(p.catalogue())) {
+        for (HistorySections.HardeningDoc h : p == null ? List.<HistorySections.HardeningDoc>of() : nn(p.catalogue())) {
             Object[] enforced = enforced(h.enforced());
             rows.add(new Object[]{h.kb(), h.cve(), h.title(), h.released(), enforced[0], enforced[1], h.changes(),
                     String.join(", ", nn(h.carriedBy()))});
@@ -453,7 +435,9 @@ final class HistorySheets {
         sh.createFreezePane(0, 1);
         w.apply(sh, new int[]{22, 38, 20, 8, 10, 12, 12, 14, 18});
         XlsxReportWriter.table(sh, "Trend", cols, trend.size());
-        chart(sh, trend, labels, st);
+        if (!trend.isEmpty()) {
+            chart(sh, trend, labels, st);
+        }
     }
 
     private static void number(SXSSFRow row, int col, Integer v, CellStyle style) {
