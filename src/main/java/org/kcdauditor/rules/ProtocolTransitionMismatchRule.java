@@ -24,7 +24,8 @@ public final class ProtocolTransitionMismatchRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.PROTOCOL_TRANSITION_MISMATCH, Severity.MEDIUM, Category.DELEGATION,
             "Protocol transition differs from the policy",
             "policy `any` and TRUSTED_TO_AUTH_FOR_DELEGATION (`0x1000000`) is off (blocks the node's pairs but those"
-                    + " the target's RBCD covers: the KDC refuses S4U2proxy on its non-forwardable S4U2self ticket), or"
+                    + " the target's RBCD covers: the KDC refuses S4U2proxy on its non-forwardable S4U2self ticket; not"
+                    + " for a node without msDS-AllowedToDelegateTo whose every pair RBCD covers), or"
                     + " `kerberos-only` and it is on; under `either`, a Kerberos-only node on Windows Server 2016+ gets"
                     + " an INFO advisory",
             "From Windows Server 2016 Hyper-V remote management runs over WinRM as NETWORK SERVICE, so"
@@ -66,6 +67,11 @@ public final class ProtocolTransitionMismatchRule implements Rule {
             // the draft and its evidence only for a node the policy reports: nearly every node passes
             if (policy == ProtocolTransition.ANY && !transition) {
                 List<Evidence.PairRef> pairs = blockedPairs(ctx, node);
+                // a node with no list of its own that delegates only through its peers' RBCD: the KDC takes the
+                // non-forwardable ticket there, nothing is refused, and the flag would serve no pair
+                if (pairs.isEmpty() && node.delegateTo().isEmpty()) {
+                    continue;
+                }
                 draft(ctx, out, node).evidence(evidence(flagNames, uac, transition).expected(List.of("any")).pairs(pairs)
                                 .build())
                         .message(name + (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) ? " is trusted for unconstrained delegation and"

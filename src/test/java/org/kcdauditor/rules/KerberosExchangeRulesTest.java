@@ -1312,6 +1312,39 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * A cluster delegated by resource-based delegation only (each node lists its peers in
+     * msDS-AllowedToActOnBehalfOfOtherIdentity, none has msDS-AllowedToDelegateTo): the KDC takes the non-forwardable
+     * S4U2self ticket for RBCD (MS-SFU 3.2.5.2.2; the primer: "the KDC always permits protocol transition for it"), so
+     * under policy {@code any} nothing is refused and no node is told to turn on protocol transition, a delegation
+     * flag that would serve no pair. Before, each node got a MEDIUM PROTOCOL_TRANSITION_MISMATCH saying "S4U2proxy is
+     * refused" and a SetProtocolTransition in the plan, on a GO cluster.
+     */
+    @Test
+    void withPolicyAnyANodeDelegatingOnlyByRbcdIsNotToldToTurnOnProtocolTransition() {
+        Hosts[] b = {host("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT), host("HV02").uac(Uac.WORKSTATION_TRUST_ACCOUNT),
+                host("HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT)};
+        AdObject[] rbcdOnly = new AdObject[3];
+        for (int i = 0; i < 3; i++) {
+            List<String> peers = new ArrayList<>();
+            for (int j = 0; j < 3; j++) {
+                if (j != i) {
+                    peers.add(b[j].sid());
+                }
+            }
+            rbcdOnly[i] = b[i].rbcdFrom(peers.toArray(String[]::new)).build();
+        }
+        AuditResult r = audit(ProtocolTransition.ANY, rbcdOnly);
+        assertTrue(r.context().pairs().stream().allMatch(p -> p.ok() && p.rbcd()), r.context().pairs().toString());
+        assertEquals(List.of(), of(r, "PROTOCOL_TRANSITION_MISMATCH"));
+        assertTrue(verdict(r).go());
+
+        // one node that also keeps a classic list (Kerberos only) is still told: the policy's choice is about that list
+        AdObject withList = b[0].delegatesTo("HV02", "HV03").build();
+        AuditResult mixed = audit(ProtocolTransition.ANY, replace(rbcdOnly, withList));
+        assertEquals(List.of("HV01"), of(mixed, "PROTOCOL_TRANSITION_MISMATCH").stream().map(Finding::host).toList());
+    }
+
+    /**
      * Unconstrained delegation does not make the S4U2self ticket forwardable: with msDS-AllowedToDelegateTo set and
      * no TRUSTED_TO_AUTH_FOR_DELEGATION the KDC withholds the flag (MS-SFU 3.2.5.1.2), so under policy {@code any} the
      * pairs of an unconstrained node with entries are blocked as a Kerberos-only node's are; a writable DC configured
