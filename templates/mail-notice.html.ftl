@@ -72,6 +72,9 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#if aesNotChecked?has_content>
 <p>${aesNotChecked}</p>
 </#if>
+<#if migrationAuthenticationNotChecked?has_content>
+<p>${migrationAuthenticationNotChecked}</p>
+</#if>
 <#if inputsNotUsed?has_content>
 <p>Inputs not used (the verdict went on without them; the Imports sheet of audit.xlsx and findings.json list every file):</p>
 <ul style="font-size:14px">

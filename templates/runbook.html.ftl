@@ -74,7 +74,8 @@
 Compliance<#if hasChanges> before the change</#if>: ${summary.compliancePercent} of required delegation entries present; ${summary.pairsOk} of ${summary.pairs} directed pairs OK;
 findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0> (and ${summary.waived} waived, not counted)</#if>.<br>
 Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC: ${policy.aducChoice}).<#if aesNotChecked?has_content><br>
-${aesNotChecked}</#if></p>
+${aesNotChecked}</#if><#if migrationAuthenticationNotChecked?has_content><br>
+${migrationAuthenticationNotChecked}</#if></p>
 <#if context?has_content || inputsNotUsed?has_content>
 <p><strong>History context</strong></p>
 <ul>

@@ -17,6 +17,9 @@ Delegation policy: protocol transition "${policy.protocolTransition}" (ADUC: ${p
 <#if aesNotChecked?has_content>
 ${aesNotChecked}
 </#if>
+<#if migrationAuthenticationNotChecked?has_content>
+${migrationAuthenticationNotChecked}
+</#if>
 <#if context?has_content || inputsNotUsed?has_content>
 
 History context:

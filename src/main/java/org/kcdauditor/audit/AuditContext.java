@@ -1865,14 +1865,14 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * The nodes of {@code cluster} whose migration authentication type no export gives although {@code
-     * hostSettings.sources} is configured ({@link #hostSettingsUnchecked} and {@link #hostAuthenticationUnknown}), in node
+     * The nodes of {@code cluster} whose migration authentication type no export gives ({@link #hostSettingsUnchecked}
+     * and {@link #hostAuthenticationUnknown}; every node where no {@code hostSettings.sources} is configured), in node
      * order: their pairs are not blocked by MIGRATION_AUTH_NOT_KERBEROS, but whether they migrate with Kerberos is not
      * known (findings.json {@code clusters[].migrationAuthenticationUnchecked}).
      */
     public List<AdObject> migrationAuthenticationUnchecked(ResolvedCluster cluster) {
         if (!inputs.hostSettingsConfigured()) {
-            return List.of();
+            return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster).toList();
         }
         Set<AdObject> unchecked = Collections.newSetFromMap(new IdentityHashMap<>());
         unchecked.addAll(hostSettingsUnchecked(cluster));

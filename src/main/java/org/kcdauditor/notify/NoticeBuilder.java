@@ -508,6 +508,8 @@ public final class NoticeBuilder {
         RunbookModel.putInputsNotUsed(model, view);
         String aes = scope == null ? view.aesNotChecked() : view.aesNotChecked(scope);
         model.put("aesNotChecked", aes == null ? "" : aes);
+        String auth = view.migrationAuthenticationNotChecked(cluster == null ? null : Set.of(cluster));
+        model.put("migrationAuthenticationNotChecked", auth == null ? "" : auth);
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);

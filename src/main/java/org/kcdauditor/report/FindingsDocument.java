@@ -265,8 +265,9 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * Per cluster: figures and the delegation matrix (every directed pair, source → target). {@code directory}: the
      * directory its objects were read from; {@code audited} is written only as false, for a cluster whose optional
      * directory could not be read. {@code migrationAuthenticationUnchecked} (absent when none): the nodes whose
-     * migration authentication type no {@code hostSettings.sources} export gives although sources are configured
-     * (no row, or no Kerberos or CredSSP in it); their pairs are not blocked for it, and not known to migrate with Kerberos.
+     * migration authentication type no {@code hostSettings.sources} export gives (no row, or no Kerberos or CredSSP in
+     * it; every node where no source is configured); their pairs are not blocked for it, and not known to migrate with
+     * Kerberos.
      */
     @JsonPropertyOrder({"name", "directory", "audited", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk",
             "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons",

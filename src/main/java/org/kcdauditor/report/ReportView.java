@@ -1360,20 +1360,37 @@ public final class ReportView {
         return aesNotChecked(allDirectories());
     }
 
+    /** The {@code kind} of a host-settings (Get-VMHost) file among findings.json's {@code imports[]}. */
+    static final String HOST_SETTINGS_IMPORT = "hostSettings";
+
     /** How many nodes {@link #migrationAuthenticationNotChecked()} names; the others it counts. */
     static final int UNCHECKED_NAMED = 6;
 
     /**
-     * "Migration authentication was not checked for HV02, HV03: …" where {@code hostSettings.sources} is configured but
-     * no export gives some nodes' VirtualMachineMigrationAuthenticationType ({@code
-     * clusters[].migrationAuthenticationUnchecked}): their pairs are not blocked for it, so an OK pair says nothing of it.
-     * Null where there are none.
+     * "Migration authentication was not checked for HV02, HV03: …" where no export gives some nodes'
+     * VirtualMachineMigrationAuthenticationType ({@code clusters[].migrationAuthenticationUnchecked}): their pairs are
+     * not blocked for it, so an OK pair says nothing of it; where no {@code hostSettings.sources} is configured (no
+     * host-settings file among the run's imports), that nothing was checked. Null where there are none.
      */
     public String migrationAuthenticationNotChecked() {
-        List<String> nodes = nn(doc.clusters()).stream().flatMap(c -> nn(c.migrationAuthenticationUnchecked()).stream())
-                .toList();
+        return migrationAuthenticationNotChecked(null);
+    }
+
+    /** {@link #migrationAuthenticationNotChecked()} of the clusters named {@code clusters} (any case); null: all. */
+    public String migrationAuthenticationNotChecked(Set<String> clusters) {
+        List<String> nodes = nn(doc.clusters()).stream().filter(c -> clusters == null
+                        || clusters.stream().anyMatch(c.name()::equalsIgnoreCase))
+                .flatMap(c -> nn(c.migrationAuthenticationUnchecked()).stream()).toList();
         if (nodes.isEmpty()) {
             return null;
+        }
+        if (nn(doc.imports()).stream().noneMatch(i -> HOST_SETTINGS_IMPORT.equals(i.kind()))) {
+            return "Migration authentication was not checked: no hostSettings.sources (a Get-VMHost export of each"
+                    + " node) is configured, so whether the hosts migrate with Kerberos"
+                    + " (VirtualMachineMigrationAuthenticationType) is not known and the pairs read OK without it;"
+                    + " Hyper-V's default is CredSSP, which constrained delegation does not serve and Credential Guard"
+                    + " (on by default on Windows Server 2025) blocks: export Get-VMHost from every node and configure"
+                    + " hostSettings.sources.";
         }
         boolean one = nodes.size() == 1;
         // each name as every other line shows it (HV17\u2019$(calc)\u202E), not raw

@@ -29,17 +29,22 @@ class HostSettingsCoverageTest {
     @TempDir
     Path tmp;
 
-    /** Runs against HVC1 (HV01–HV03, delegated to each other) with {@code csv} as the one Get-VMHost export. */
-    private CliRun run(String csv) throws Exception {
+    /**
+     * Runs against HVC1 (HV01–HV03, delegated to each other) with {@code csv} as the one Get-VMHost export (null: no
+     * hostSettings.sources), writing {@code formats}.
+     */
+    private CliRun run(String csv, String formats) throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
             TestDirectory.addCluster(ds, List.of("HV01", "HV02", "HV03"));
-            Files.writeString(tmp.resolve("vmhost.csv"), csv);
             Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(),
                     List.of("HV01", "HV02", "HV03"), "allowInsecureBind: true");
-            Files.writeString(cfg, Files.readString(cfg) + "hostSettings:\n  sources: [vmhost.csv]\n");
+            if (csv != null) {
+                Files.writeString(tmp.resolve("vmhost.csv"), csv);
+                Files.writeString(cfg, Files.readString(cfg) + "hostSettings:\n  sources: [vmhost.csv]\n");
+            }
             return CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config", cfg.toString(),
-                    "--out", tmp.resolve("out").toString(), "--formats", "json");
+                    "--out", tmp.resolve("out").toString(), "--formats", formats);
         } finally {
             ds.shutDown(true);
         }
@@ -54,7 +59,7 @@ class HostSettingsCoverageTest {
 
     @Test
     void aNodeNoExportCoversIsNamedInFindingsJsonAndOnTheConsole() throws Exception {
-        CliRun r = run(HEADER + "\"HV01\",\"True\",\"Kerberos\"\n\"hv02.contoso.com\",\"True\",\"\"\n");
+        CliRun r = run(HEADER + "\"HV01\",\"True\",\"Kerberos\"\n\"hv02.contoso.com\",\"True\",\"\"\n", "json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode c = CliRun.findings(tmp.resolve("out")).path("clusters").get(0);
         assertEquals(6, c.path("pairsOk").asInt(), "not known is no blocker: " + c);
@@ -65,10 +70,37 @@ class HostSettingsCoverageTest {
     @Test
     void nodesEveryExportCoversByAnyNameFormAreNotListed() throws Exception {
         CliRun r = run(HEADER + "\"hv01.contoso.com\",\"True\",\"Kerberos\"\n\"HV02\",\"True\",\"Kerberos\"\n"
-                + "\"HV03.CONTOSO.COM.\",\"True\",\"Kerberos\"\n");
+                + "\"HV03.CONTOSO.COM.\",\"True\",\"Kerberos\"\n", "json");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of(), unchecked());
         assertFalse(CliRun.findings(tmp.resolve("out")).path("clusters").get(0).has("migrationAuthenticationUnchecked"));
         assertFalse(r.out().contains("Migration authentication was not checked"), r.out());
+    }
+
+    /**
+     * Without hostSettings.sources nothing says how the hosts migrate: a GO rests on delegation alone, so every output
+     * that states the verdict says that the migration authentication was not checked (before, only preflight did,
+     * while the console, findings.json, the PDF, the workbook and the runbooks gave an unqualified GO), and
+     * findings.json lists every node as unchecked.
+     */
+    @Test
+    void withoutAnyExportEveryOutputSaysTheMigrationAuthenticationWasNotChecked() throws Exception {
+        CliRun r = run(null, "json,md,pdf,xlsx");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("HV01", "HV02", "HV03"), unchecked());
+        String said = "Migration authentication was not checked: no hostSettings.sources";
+        assertTrue(r.out().contains(said), r.out());
+        Path out = tmp.resolve("out");
+        assertTrue(Files.readString(out.resolve("runbook.md")).contains(said));
+        try (var pdf = org.apache.pdfbox.Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            var text = new org.apache.pdfbox.text.PDFTextStripper();
+            text.setEndPage(1);
+            assertTrue(text.getText(pdf).replaceAll("\\s+", " ").contains(said), "page 1 qualifies the GO");
+        }
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            List<String> summary = new ArrayList<>();
+            wb.getSheet("Summary").forEach(row -> row.forEach(c -> summary.add(c.toString())));
+            assertTrue(summary.stream().anyMatch(v -> v.startsWith(said)), summary.toString());
+        }
     }
 }

@@ -284,7 +284,9 @@ final class DecisionPage {
                 + " severity, and no Windows Server 2025 node with a blocked pair." + (marked ? " " + WAIVED_MARK
                 : " A direction fails while any blocker stands, waived or not.") + (view.dcSummaries().isEmpty() ? "" : " Domain controllers: "
                 + String.join("; ", view.dcSummaries()) + ".")
-                + (view.aesNotChecked() == null ? "" : " " + view.aesNotChecked()), f.tinyMuted);
+                + (view.aesNotChecked() == null ? "" : " " + view.aesNotChecked())
+                + (view.migrationAuthenticationNotChecked() == null ? "" : " "
+                + view.migrationAuthenticationNotChecked()), f.tinyMuted);
         note.setSpacingAfter(4);
         out.add(note);
     }

@@ -245,6 +245,9 @@ public final class PdfReportWriter implements ReportWriter {
         if (view.aesNotChecked() != null) {
             kv(t, f, "AES keys", view.aesNotChecked());
         }
+        if (view.migrationAuthenticationNotChecked() != null) {
+            kv(t, f, "Migration authentication", view.migrationAuthenticationNotChecked());
+        }
         if (view.changeTimesNote() != null) {
             kv(t, f, "Change times", view.changeTimesNote());
         }

@@ -109,6 +109,8 @@ public final class RunbookModel {
         m.put("context", HistoryContext.lines(view, beside));
         putInputsNotUsed(m, view);
         m.put("aesNotChecked", view.aesNotChecked() == null ? "" : view.aesNotChecked());
+        String auth = view.migrationAuthenticationNotChecked();
+        m.put("migrationAuthenticationNotChecked", auth == null ? "" : auth);
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());
