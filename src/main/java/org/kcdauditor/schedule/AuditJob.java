@@ -150,27 +150,31 @@ public class AuditJob implements Job {
     }
 
     /**
-     * Why a fire Quartz made of missed ones ("fire once now") is not run: an audit of the job that started after the
-     * last fire time it stands for has succeeded (a daemon killed mid-run and down past the next fire: the run the
-     * crash interrupted, recovered at start, audited after the missed fires). Null for any other fire.
+     * Why a cron fire is not run: an audit of the job that started after the fire's time (for a fire Quartz made of
+     * missed ones, "fire once now", after the first of them) has succeeded, and no cron time lies between its start
+     * and this fire. That audit is the fire the daemon's crash or stop interrupted, run again at start, and it saw the
+     * directory as this fire would: a daemon down past the next fire time (a misfire), or back within
+     * misfireThresholdSeconds of it (the fire runs at its own time, once the recovered audit has ended). Null for any
+     * other fire.
      */
     private static String covered(JobExecutionContext ctx, DaemonContext d, String name) {
         CronExpression cron = MisfireLog.cron(ctx.getTrigger());
-        if (cron == null || ctx.getPreviousFireTime() == null) {
+        if (cron == null) {
             return null;
         }
         java.util.Date scheduled = ctx.getScheduledFireTime();
-        java.util.Date first = cron.getTimeAfter(ctx.getPreviousFireTime());
-        if (first == null || !first.before(scheduled)) {
-            return null; // a fire at its cron time
-        }
-        return d.fireLog().lastSucceededFiredAfter(name, first.toInstant()).filter(f -> {
+        java.util.Date first = ctx.getPreviousFireTime() == null ? null : cron.getTimeAfter(ctx.getPreviousFireTime());
+        boolean missed = first != null && first.before(scheduled);
+        java.util.Date since = missed ? first : scheduled;
+        return d.fireLog().lastSucceededFiredAfter(name, since.toInstant()).filter(f -> {
             java.util.Date next = cron.getTimeAfter(java.util.Date.from(f.firedAt()));
             return next == null || next.after(scheduled);
-        }).map(f -> "not run: the fires missed since " + Words.time(first.toInstant()) + " are covered by run "
-                + f.runId() + ", which started after the last of them, at " + Words.time(f.firedAt())
-                + (f.recovering() ? " (the audit a crash interrupted, run again)" : "") + "; the next fire follows the"
-                + " cron").orElse(null);
+        }).map(f -> (missed ? "not run: the fires missed since " + Words.time(first.toInstant()) + " are covered by run "
+                + f.runId() + ", which started after the last of them, at "
+                : "not run: the fire of " + Words.time(scheduled.toInstant()) + " is covered by run " + f.runId()
+                + ", which started after it, at ") + Words.time(f.firedAt())
+                + (f.recovering() ? " (the audit the daemon's crash or stop interrupted, run again)" : "")
+                + "; the next fire follows the cron").orElse(null);
     }
 
     /**

@@ -340,6 +340,48 @@ class DaemonTest {
     }
 
     @Test
+    void aFireDueBeforeTheRecoveredAuditStartedIsCoveredByItThoughNoMisfire() throws Exception {
+        // killed in yesterday's fire, started again seconds after today's: today's fire is late by less than
+        // misfireThresholdSeconds, so Quartz runs it at its own time once the recovered audit has ended (seen: the
+        // 04:39 fire recovered at 04:40:24, then the 04:40 fire at 04:40:33, two audits of one directory 9 s apart)
+        Instant due = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(5);
+        java.time.LocalTime at = due.atZone(java.time.ZoneOffset.UTC).toLocalTime();
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null, "  - name: job1\n    cron: \""
+                + at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " * * ?\"\n    timeZone: UTC\n"
+                + "    notify: never\n", null, "daemon:\n  misfireThresholdSeconds: 600\n  outboxIntervalSeconds: 1\n"));
+        Database db = storeOfAStoppedDaemon(cfg);
+        long killed = due.minus(Duration.ofDays(1)).toEpochMilli();
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO QRTZ_FIRED_TRIGGERS (SCHED_NAME, ENTRY_ID,"
+                    + " TRIGGER_NAME, TRIGGER_GROUP, INSTANCE_NAME, FIRED_TIME, SCHED_TIME, PRIORITY, STATE, JOB_NAME,"
+                    + " JOB_GROUP, IS_NONCONCURRENT, REQUESTS_RECOVERY) VALUES (?, 'killed-1', 'job1', ?,"
+                    + " 'NON_CLUSTERED', ?, ?, 5, 'EXECUTING', 'job1', ?, TRUE, TRUE)")) {
+                ps.setString(1, Daemon.SCHEDULER_NAME);
+                ps.setString(2, Daemon.GROUP);
+                ps.setLong(3, killed);
+                ps.setLong(4, killed);
+                ps.setString(5, Daemon.GROUP);
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE QRTZ_TRIGGERS SET PREV_FIRE_TIME = ?, NEXT_FIRE_TIME = ? WHERE TRIGGER_NAME = 'job1'")) {
+                ps.setLong(1, killed);
+                ps.setLong(2, due.toEpochMilli());
+                assertEquals(1, ps.executeUpdate());
+            }
+        }
+        FireLog fires = new FireLog(db);
+        String logs = logsUntil(cfg, "the recovered run and today's fire decided", () ->
+                fires.all().size() >= 2 && fires.all().stream().noneMatch(f -> f.status().equals(FireLog.RUNNING)));
+        assertEquals(1, runs(cfg).size(), "one audit at start: " + fires.all());
+        FireLog.Fire today = fires.all().stream().filter(f -> f.fireTime().equals(due)).findFirst().orElseThrow();
+        assertEquals(FireLog.SKIPPED, today.status(), fires.all().toString());
+        assertTrue(today.detail().startsWith("not run: the fire of " + Words.time(due) + " is covered by run "
+                + runs(cfg).get(0).id() + ", which started after it"), today.detail());
+        assertTrue(logs.contains("job job1 " + today.detail()), logs);
+    }
+
+    @Test
     void anAuditTheDaemonsStopInterruptedRunsAgainWhenTheDaemonIsBack() throws Exception {
         // systemctl restart under a monthly report that takes longer than daemon.stopTimeoutSeconds
         try (TricklingProxy crawl = new TricklingProxy("127.0.0.1", Integer.parseInt(directory.url()
