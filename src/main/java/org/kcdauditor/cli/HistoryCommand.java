@@ -8,6 +8,8 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.run.Recovery;
 import org.kcdauditor.run.Retention;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
@@ -23,8 +25,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List the runs in the history store (id, time, status, counts), newest first.",
-                "history show RUN prints one run (id or unique id prefix) with its findings.",
+        description = {"List the runs in the history store (id, time, status, counts), newest first; a scheduled"
+                + " run with its job, fire time and whether it was recovered or interrupted by a stop.",
+                "history show RUN prints one run (id or unique id prefix) with its fire and findings.",
                 "history prune deletes the runs store.retain no longer keeps (the daemon does after each run).",
                 "The store is store.url of the config, else data/kcd-audit under the current directory."},
         footer = {"", "Exit codes: 0 listed, 1 the history store cannot be opened or is damaged, 2 usage/config error"
@@ -70,18 +73,40 @@ final class HistoryCommand implements Callable<Integer> {
                         + " (kcd-audit run --config " + ShellArg.of(config) + ")");
                 return ExitCodes.OK;
             }
-            cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
-                    "Status", "Trigger", "Hosts", "HIGH", "MED", "LOW", "INFO", "Waived", "Reason / reports");
+            // a scheduled run's job and fire: which fire it was, and whether it ran again one a crash or stop cut off
+            Map<String, FireLog.Fire> fires = new FireLog(Database.open(cfg, cli.env()))
+                    .ofRuns(runs.stream().map(RunSummary::id).toList());
+            String fireHeading = "Job, fire (UTC)";
+            int fireWidth = fires.values().stream().mapToInt(f -> fire(f).length()).max().orElse(0);
+            String fireColumn = fires.isEmpty() ? "" : "%-" + Math.max(fireWidth, fireHeading.length()) + "s  ";
+            String format = "%-8s  %-20s  %-11s  %-16s  " + fireColumn + "%5s  %4s %4s %4s %4s  %6s  %s%n";
+            List<Object> heading = new java.util.ArrayList<>(List.of("Run", "Started (UTC)", "Status", "Trigger"));
+            if (!fires.isEmpty()) {
+                heading.add(fireHeading);
+            }
+            heading.addAll(List.of("Hosts", "HIGH", "MED", "LOW", "INFO", "Waived", "Reason / reports"));
+            cli.out().printf(format, heading.toArray());
             for (RunSummary r : runs) {
                 Map<String, Integer> b = r.bySeverity();
-                cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
-                        UtcTime.inColumn(r.startedAt()), r.status(), r.trigger(),
-                        n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")), n(b.get("INFO")),
-                        n(r.waived()), r.failureReason() != null ? r.failureReason()
-                                : r.reportDir() == null ? "" : r.reportDir());
+                List<Object> row = new java.util.ArrayList<>(List.of(r.id().substring(0, 8),
+                        UtcTime.inColumn(r.startedAt()), r.status(), r.trigger()));
+                if (!fires.isEmpty()) {
+                    FireLog.Fire f = fires.get(r.id());
+                    row.add(f == null ? "-" : fire(f));
+                }
+                row.addAll(List.of(n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")),
+                        n(b.get("INFO")), n(r.waived()), r.failureReason() != null ? r.failureReason()
+                                : r.reportDir() == null ? "" : r.reportDir()));
+                cli.out().printf(format, row.toArray());
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** {@code daily-drift 2026-12-07 04:39:00 recovered}: the job, its scheduled fire time, how the fire went. */
+    private static String fire(FireLog.Fire f) {
+        String how = f.how().isEmpty() ? "" : " " + f.how();
+        return Ps.oneLine(f.jobName()) + " " + UtcTime.inColumn(f.fireTime()) + how;
     }
 
     static String n(Integer i) {
@@ -119,6 +144,14 @@ final class HistoryCommand implements Callable<Integer> {
                 cli.out().println("Run       " + r.id());
                 cli.out().println("Status    " + r.status() + (r.failureReason() == null ? "" : ": " + r.failureReason()));
                 cli.out().println("Trigger   " + r.trigger());
+                FireLog fireLog = new FireLog(Database.open(cfg, cli.env()));
+                FireLog.Fire fire = fireLog.ofRuns(List.of(r.id())).get(r.id());
+                if (fire != null) {
+                    cli.out().println("Job       " + Ps.oneLine(fire.jobName()));
+                    cli.out().println("Fire      " + UtcTime.of(fire.fireTime()) + ", fired "
+                            + UtcTime.of(fire.firedAt()) + " by " + Ps.oneLine(fire.instanceId()) + ", " + fire.status()
+                            + sameFire(fire, fireLog.ofFireTime(fire.jobName(), fire.fireTime())));
+                }
                 cli.out().println("Started   " + UtcTime.of(r.startedAt()));
                 cli.out().println("Finished  " + (r.finishedAt() == null ? "-" : UtcTime.of(r.finishedAt())));
                 cli.out().println("Config    " + (r.configPath() == null ? "-" : r.configPath()));
@@ -145,6 +178,28 @@ final class HistoryCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
         }
+    }
+
+    /**
+     * How {@code fire} stands to the other fires of its job for the same scheduled time: the one it ran again (a
+     * recovered fire), or the one that ran it again (an interrupted fire).
+     */
+    private static String sameFire(FireLog.Fire fire, List<FireLog.Fire> all) {
+        if (fire.recovering()) {
+            FireLog.Fire cut = all.stream().filter(f -> f.firedAt().isBefore(fire.firedAt())
+                    && FireLog.INTERRUPTED.equals(f.status())).reduce((a, b) -> b).orElse(null);
+            return ", recovered: it runs again the fire " + (cut == null ? "a crash or the daemon's stop"
+                    : (cut.runId() == null ? "" : "of run " + cut.runId() + " ")
+                    + (cut.stopped() ? "the daemon's stop" : "the death of its daemon")) + " interrupted";
+        }
+        if (!FireLog.INTERRUPTED.equals(fire.status())) {
+            return "";
+        }
+        FireLog.Fire again = all.stream().filter(f -> f.firedAt().isAfter(fire.firedAt()) && f.recovering())
+                .findFirst().orElse(null);
+        return (fire.stopped() ? " by the daemon's stop" : ": its daemon died") + (again == null ? ""
+                : again.runId() == null ? "; run again from " + UtcTime.of(again.firedAt()) + ", " + again.status()
+                : "; run again as run " + again.runId() + " (" + again.status() + ")");
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,

@@ -26,9 +26,32 @@ public final class FireLog {
     public static final String SKIPPED = "SKIPPED";
     /** The daemon stopped (or died) before the fire's run finished. */
     public static final String INTERRUPTED = "INTERRUPTED";
+    /**
+     * The detail of a fire whose daemon died (crash, kill -9), as {@link #markInterrupted} and (followed by who runs it
+     * again) {@link #markRecovered} write it; a fire the daemon's own stop cut off says why otherwise.
+     */
+    private static final String DIED = "interrupted: the daemon stopped before the run finished";
+    private static final String DIED_RECOVERED =
+            "interrupted: its daemon stopped before the run finished; run again by ";
 
     public record Fire(String id, String jobName, Instant fireTime, Instant firedAt, Instant finishedAt,
                        String instanceId, boolean recovering, String runId, String status, String detail) {
+        /** INTERRUPTED by the daemon's stop (SIGTERM, systemctl stop or restart), not by its death. */
+        public boolean stopped() {
+            return INTERRUPTED.equals(status) && !DIED.equals(detail)
+                    && (detail == null || !detail.startsWith(DIED_RECOVERED));
+        }
+
+        /**
+         * What the fire was, for {@code history}: "recovered" (it ran again the fire a crash or stop interrupted),
+         * "interrupted by stop", "interrupted, daemon died", or "" for a fire that ran at its time.
+         */
+        public String how() {
+            if (INTERRUPTED.equals(status)) {
+                return stopped() ? "interrupted by stop" : "interrupted, daemon died";
+            }
+            return recovering ? "recovered" : "";
+        }
     }
 
     private final Database db;
@@ -67,7 +90,7 @@ public final class FireLog {
      */
     public int markInterrupted(Instant now) {
         return update("UPDATE schedule_fire SET status = ?, finished_at = ?, detail = ? WHERE status = ?",
-                INTERRUPTED, ts(now), "interrupted: the daemon stopped before the run finished", RUNNING);
+                INTERRUPTED, ts(now), DIED, RUNNING);
     }
 
     /**
@@ -77,8 +100,26 @@ public final class FireLog {
     public int markRecovered(String job, Instant fireTime, Instant now, String instance) {
         return update("UPDATE schedule_fire SET status = ?, finished_at = ?, detail = ? WHERE job_name = ?"
                 + " AND fire_time = ? AND status = ?", INTERRUPTED, ts(now),
-                cut("interrupted: its daemon stopped before the run finished; run again by " + instance, 2000), job,
+                cut(DIED_RECOVERED + instance, 2000), job,
                 ts(fireTime), RUNNING);
+    }
+
+    /** The fire each of {@code runIds} was made by, if a scheduled job's (a manual run has none). */
+    public java.util.Map<String, Fire> ofRuns(java.util.Collection<String> runIds) {
+        java.util.Map<String, Fire> out = new java.util.HashMap<>();
+        if (runIds.isEmpty()) {
+            return out;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(runIds.size(), "?"));
+        for (Fire f : query(SELECT + " WHERE run_id IN (" + marks + ")", runIds.toArray())) {
+            out.put(f.runId(), f);
+        }
+        return out;
+    }
+
+    /** Every fire of {@code job} for the scheduled time {@code fireTime} (a fire and its re-runs), oldest first. */
+    public List<Fire> ofFireTime(String job, Instant fireTime) {
+        return query(SELECT + " WHERE job_name = ? AND fire_time = ? ORDER BY fired_at", job, ts(fireTime));
     }
 
     public List<Fire> all() {

@@ -404,6 +404,26 @@ class DaemonTest {
                 .filter(f -> f.status().equals(FireLog.SUCCEEDED)).findFirst().orElseThrow();
         assertTrue(again.recovering(), again.toString());
         assertTrue(logs.contains("(running again the audit the daemon's stop interrupted)"), logs);
+
+        // the command line ties each run to its fire: which job and fire time, and which run ran which again
+        RunSummary stopped = runs(cfg).stream().filter(r -> r.status().equals(RunSummary.INTERRUPTED)).findFirst()
+                .orElseThrow();
+        String fireTime = org.kcdauditor.model.UtcTime.inColumn(again.fireTime());
+        CliRun history = CliRun.run(env, "history", "--config", cfg.source().toString());
+        assertEquals(0, history.exitCode(), history.toString());
+        assertTrue(history.out().lines().anyMatch(l -> l.startsWith(again.runId().substring(0, 8))
+                && l.contains(" job1 " + fireTime + " recovered ")), history.out());
+        assertTrue(history.out().lines().anyMatch(l -> l.startsWith(stopped.id().substring(0, 8))
+                && l.contains(" job1 " + fireTime + " interrupted by stop ")), history.out());
+        CliRun show = CliRun.run(env, "history", "show", again.runId().substring(0, 8), "--config",
+                cfg.source().toString());
+        assertEquals(0, show.exitCode(), show.toString());
+        assertTrue(show.out().contains("\nJob       job1\nFire      " + fireTime + " UTC, fired "), show.out());
+        assertTrue(show.out().contains(", SUCCEEDED, recovered: it runs again the fire of run " + stopped.id()
+                + " the daemon's stop interrupted\n"), show.out());
+        CliRun showStopped = CliRun.run(env, "history", "show", stopped.id(), "--config", cfg.source().toString());
+        assertTrue(showStopped.out().contains(", INTERRUPTED by the daemon's stop; run again as run " + again.runId()
+                + " (SUCCEEDED)\n"), showStopped.out());
     }
 
     @Test
