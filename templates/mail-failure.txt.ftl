@@ -1,7 +1,8 @@
 <#--
   kcd-audit mail notice when a scheduled audit could not run, or was stopped before it finished, plain-text part.
-  Model: subject, job, fireTime, reason, directoryUrl, config, repeatHours, stopped (the daemon's stop cut the audit
-  off: it ran, and runs again when a daemon of this store starts). See docs/scheduling.md.
+  Model: subject, job, fireTime, runId (the run the fire stored, FAILED or INTERRUPTED; empty when none was), reason,
+  directoryUrl, config, repeatHours, stopped (the daemon's stop cut the audit off: it ran, and runs again when a daemon
+  of this store starts). See docs/scheduling.md.
   The body does not repeat the subject: a phone's inbox shows the subject and the body's first lines.
 -->
 <#if stopped>
@@ -13,6 +14,10 @@ The scheduled audit "${job}" (due ${fireTime}) against ${directoryUrl} could not
 <#list reason?split("\n") as line>
   ${line}
 </#list>
+<#if runId?has_content>
+
+Run ${runId} is stored in the history; kcd-audit history show ${runId} prints it with its fire.
+</#if>
 
 <#if stopped>
 The daemon was stopped while the audit ran, so it produced no report and no findings; the reason

@@ -5,6 +5,7 @@ import org.kcdauditor.report.Words;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.notify.TestMessage;
@@ -141,12 +142,22 @@ final class OutboxCommand implements Callable<Integer> {
                         : discarded ? "discarded " + Words.time(e.discardedAt()) : Words.time(e.nextAttemptAt());
                 cli.out().printf(format, OutboxStore.shortId(e.id()), e.status(), Words.time(e.createdAt()),
                         e.attempts(), next,
-                        e.subject(), String.join(", ", e.recipients())
+                        e.subject() + fire(e), String.join(", ", e.recipients())
                                 + (e.lastError() == null ? "" : " / " + e.lastError())
                                 + (discarded ? " / discarded by " + e.discardedBy() : "") + wayOut(e));
             }
         }
         return pending == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+    }
+
+    /**
+     * For a failure notice, the fire its id carries in epoch ms, readable, and the run it stored:
+     * {@code " (due 2026-12-07 04:39:00 UTC, run 572c7eaa)"}; else empty.
+     */
+    private static String fire(OutboxStore.Entry e) {
+        return NoticeBuilder.failureFireTime(e.id()).map(t -> " (due " + Words.time(t)
+                + (e.runId() == null ? "" : ", run " + e.runId().substring(0, Math.min(8, e.runId().length()))) + ")")
+                .orElse("");
     }
 
     /**
@@ -252,7 +263,11 @@ final class OutboxCommand implements Callable<Integer> {
         OutboxStore.Entry e = store.find(hits.get(0));
         byte[] mime = store.mime(e.id());
         PrintStream out = cli.out();
-        out.println("Notice: " + OutboxStore.shortId(e.id()) + (e.jobName() == null ? "" : " (job " + e.jobName() + ")"));
+        out.println("Notice: " + OutboxStore.shortId(e.id()) + (e.jobName() == null ? "" : " (job " + e.jobName()
+                + NoticeBuilder.failureFireTime(e.id()).map(t -> ", due " + Words.time(t)).orElse("") + ")"));
+        if (e.runId() != null) {
+            out.println("Run: " + e.runId());
+        }
         out.println("Status: " + e.status() + ", created " + Words.time(e.createdAt()) + ", attempts " + e.attempts()
                 + (e.lastError() == null ? "" : ", last error: " + e.lastError()));
         out.println("To: " + String.join(", ", e.recipients()));

@@ -47,6 +47,8 @@ public final class NoticeBuilder {
     static final String HTML_TEMPLATE = "mail-notice.html.ftl";
     static final String FAILURE_TEXT_TEMPLATE = "mail-failure.txt.ftl";
     static final String FAILURE_HTML_TEMPLATE = "mail-failure.html.ftl";
+    /** How the outbox id of a failure notice begins: {@code failed:<job>:<fire time, epoch ms>}. */
+    public static final String FAILURE_KEY = "failed:";
     private static final Set<String> NOT_COMPARED = Set.of("CHANGED_SINCE_LAST_RUN");
 
     private final MailConfig mail;
@@ -62,8 +64,10 @@ public final class NoticeBuilder {
      * down): to {@code mail.to}, keyed by job and fire time so a retry of the same fire is stored once.
      * {@code stopped}: the audit started and the daemon's stop cut it off (INTERRUPTED): it did run, and no cron fire
      * runs it again while the daemon is down; it runs again when a daemon of this store starts.
+     * {@code runId}: the run the fire stored (FAILED or INTERRUPTED), named in the body and the X-Kcd-Audit-Run
+     * header; null when none was (skipped for the run lock, the history store down before the run began).
      */
-    public Notice failure(String jobName, java.time.Instant fireTime, String reason, String directoryUrl,
+    public Notice failure(String jobName, java.time.Instant fireTime, String runId, String reason, String directoryUrl,
                           String configPath, boolean stopped) {
         String subject = "[kcd-audit] job " + jobName + (stopped ? ": the audit was stopped before it finished"
                 : ": the audit could not run");
@@ -72,13 +76,30 @@ public final class NoticeBuilder {
         model.put("stopped", stopped);
         model.put("job", jobName);
         model.put("fireTime", Words.time(fireTime));
+        model.put("runId", runId == null ? "" : runId);
         model.put("reason", reason == null ? "unknown" : reason);
         model.put("directoryUrl", directoryUrl == null ? "" : directoryUrl);
         model.put("config", configPath == null ? "" : configPath);
         model.put("repeatHours", REPEAT_FAILURE.toHours());
-        String key = "failed:" + jobName + ":" + fireTime.toEpochMilli();
-        return new Notice(key, messageId(key, mail.from()), null, jobName, mail.to(), subject,
+        String key = FAILURE_KEY + jobName + ":" + fireTime.toEpochMilli();
+        return new Notice(key, messageId(key, mail.from()), runId, jobName, mail.to(), subject,
                 templates.render(FAILURE_TEXT_TEMPLATE, model), templates.render(FAILURE_HTML_TEMPLATE, model), null);
+    }
+
+    /**
+     * The fire time a failure notice's outbox id carries ({@code failed:daily-drift:1796618340000}, epoch ms), for the
+     * outbox listing; empty for any other notice.
+     */
+    public static java.util.Optional<java.time.Instant> failureFireTime(String key) {
+        int colon = key.lastIndexOf(':');
+        if (!key.startsWith(FAILURE_KEY) || colon < FAILURE_KEY.length()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(key.substring(colon + 1))));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Several directories as the notices name them: {@code contoso ldaps://…, fabrikam ldaps://…}. */

@@ -109,8 +109,8 @@ public final class Notifier {
      * Queues the notice that a scheduled audit could not run (not for notify: never, nor without mail:);
      * {@code stopped}: the daemon's stop cut the audit off (it runs again when a daemon starts).
      */
-    public List<Notice> queueFailure(String jobName, Notify mode, java.time.Instant fireTime, String reason,
-                                     boolean stopped) throws MessagingException, IOException {
+    public List<Notice> queueFailure(String jobName, Notify mode, java.time.Instant fireTime, String runId,
+                                     String reason, boolean stopped) throws MessagingException, IOException {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
@@ -118,7 +118,7 @@ public final class Notifier {
         String directories = config.directories().size() > 1 ? NoticeBuilder.directories(config.directories()
                 .entrySet().stream().map(e -> Map.entry(e.getKey(), String.valueOf(e.getValue().url()))).toList())
                 : config.directory().url();
-        Notice n = builder.failure(jobName, fireTime, reason, directories, config.sourceName(), stopped);
+        Notice n = builder.failure(jobName, fireTime, runId, reason, directories, config.sourceName(), stopped);
         return outbox.enqueue(n, mailer.toMime(n)) ? List.of(n) : List.of();
     }
 

@@ -119,14 +119,14 @@ public class AuditJob implements Job {
             whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED,
                     e.getMessage()));
             // a skipped monthly report is news like a failed one: nobody should find out a month later
-            notifyFailure(d, job, fireTime, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
+            notifyFailure(d, job, fireTime, null, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
                     + " skipped: " + e.getMessage(), false);
         } catch (RunInterruptedException e) {
             String reason = withOutputs(e.getMessage(), control) + runAgain(ctx.getScheduler(), name, fireTime);
             LOG.warn("job {}: {}", name, reason);
             whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), control.runId(),
                     FireLog.INTERRUPTED, reason));
-            notifyFailure(d, job, fireTime, reason, true);
+            notifyFailure(d, job, fireTime, control.runId(), reason, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
@@ -143,7 +143,7 @@ public class AuditJob implements Job {
                 }
                 d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             });
-            notifyFailure(d, job, fireTime, reason, false);
+            notifyFailure(d, job, fireTime, control.runId(), reason, false);
         } finally {
             d.active().end(active);
         }
@@ -295,7 +295,7 @@ public class AuditJob implements Job {
         } catch (RuntimeException | SchedulerException e) {
             LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());
         }
-        notifyFailure(d, j.job(), j.fireTime(), told, true);
+        notifyFailure(d, j.job(), j.fireTime(), c.runId(), told, true);
     }
 
     /**
@@ -303,8 +303,8 @@ public class AuditJob implements Job {
      * the job keeps failing (a directory down over a weekend, a job every 5 minutes): once the job has a failure
      * notice and has not succeeded since, the next one is queued only {@link NoticeBuilder#REPEAT_FAILURE} after it.
      */
-    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason,
-                                      boolean stopped) {
+    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String runId,
+                                      String reason, boolean stopped) {
         try {
             if (job.notifyMode() != ScheduleConfig.Notify.NEVER && d.config().mail() != null) {
                 Instant told = failureToldSinceSuccess(d, job).orElse(null);
@@ -316,7 +316,7 @@ public class AuditJob implements Job {
                     return;
                 }
             }
-            if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason, stopped).isEmpty()) {
+            if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, runId, reason, stopped).isEmpty()) {
                 LOG.info("job {}: failure notice queued", job.name());
                 d.notifier().flush();
             }

@@ -97,7 +97,7 @@ public final class OutboxStore {
      */
     public java.util.Optional<Instant> lastFailureNotice(String job) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT MAX(created_at) FROM"
-                + " notice_outbox WHERE job_name = ? AND run_id IS NULL AND id LIKE 'failed:%' AND status <> ?")) {
+                + " notice_outbox WHERE job_name = ? AND id LIKE 'failed:%' AND status <> ?")) {
             ps.setString(1, job);
             ps.setString(2, DISCARDED);
             try (ResultSet rs = ps.executeQuery()) {

@@ -44,7 +44,7 @@ class FailureNoticeTest {
         Map<String, String> env = Map.of("LDAP_PW", "x");
         Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
         List<Notice> queued = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox)
-                .queueFailure("daily-drift", Notify.ON_CHANGE, Instant.parse("2026-12-06T05:30:00Z"),
+                .queueFailure("daily-drift", Notify.ON_CHANGE, Instant.parse("2026-12-06T05:30:00Z"), null,
                         "cannot connect to ldaps://dc1.fabrikam.com:636 (directories.fabrikam.url): connection refused", false);
         assertEquals(1, queued.size());
         String against = "against contoso ldaps://dc1.contoso.com:636, fabrikam ldaps://dc1.fabrikam.com:636 could"

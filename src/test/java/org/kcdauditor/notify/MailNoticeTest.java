@@ -332,7 +332,7 @@ class MailNoticeTest {
     void theFailureNoticeKeepsTheLinesOfItsReasonAndTheFireTimeToTheSecond() throws Exception {
         AuditConfig cfg = config(10);
         Notice n = new NoticeBuilder(cfg.mail(), new org.kcdauditor.report.runbook.TemplateRenderer(Path.of("templates")))
-                .failure("daily-drift", java.time.Instant.parse("2026-12-03T06:00:00.123456789Z"),
+                .failure("daily-drift", java.time.Instant.parse("2026-12-03T06:00:00.123456789Z"), null,
                         "the directory could not be read\nthe next run tries again", directory.url(), "kcd.yaml", false);
         assertTrue(n.html().contains(">the directory could not be read\nthe next run tries again</pre>"), n.html());
         assertTrue(n.text().contains("(due 2026-12-03 06:00:00 UTC)") && n.html().contains("(due 2026-12-03 06:00:00 UTC)"),

@@ -87,7 +87,7 @@ class NoticeWordingTest {
             String body = n.html().substring(n.html().indexOf("<body"));
             assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>NO-GO for the patch window: .*"), body);
         }
-        Notice failure = builder.failure("daily-drift", java.time.Instant.parse("2026-12-06T05:30:00Z"),
+        Notice failure = builder.failure("daily-drift", java.time.Instant.parse("2026-12-06T05:30:00Z"), null,
                 "cannot connect", "ldaps://dc1.contoso.com:636", "/etc/kcd-audit/kcd-audit.yaml", false);
         assertTrue(failure.text().startsWith("The scheduled audit \"daily-drift\" (due 2026-12-06 05:30:00 UTC)"),
                 failure.text());
@@ -105,7 +105,7 @@ class NoticeWordingTest {
         MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
                 List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
         Notice n = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).failure("nightly",
-                java.time.Instant.parse("2026-12-07T04:39:00Z"), "interrupted: the daemon was stopped",
+                java.time.Instant.parse("2026-12-07T04:39:00Z"), null, "interrupted: the daemon was stopped",
                 "ldaps://dc1.contoso.com:636", "/etc/kcd-audit/kcd-audit.yaml", true);
         assertEquals("[kcd-audit] job nightly: the audit was stopped before it finished", n.subject());
         for (String body : List.of(n.text(), n.html().replaceAll("<[^>]+>", "").replaceAll("\\s+", " "))) {

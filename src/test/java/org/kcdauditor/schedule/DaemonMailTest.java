@@ -10,6 +10,7 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.notify.Outbox;
+import org.kcdauditor.report.Words;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -263,6 +264,23 @@ class DaemonMailTest {
             assertTrue(listed.out().matches("(?s).*\nfailed:daily-drift:\\d+ +SENT +" + second + " +1 +sent " + second
                     + " .*"),
                     "the notice's times to the second: " + listed.out());
+
+            // the mail, the outbox and the history name the run the fire stored, and the fire the run was made for
+            FireLog.Fire fire = new FireLog(Database.open(cfg, env)).all().get(0);
+            String run = fire.runId();
+            assertTrue(run != null && fire.status().equals(FireLog.FAILED), fire.toString());
+            assertEquals(run, m.getHeader("X-Kcd-Audit-Run", null), "the run in the header, as a run's notice has it");
+            assertTrue(text.contains("Run " + run + " is stored in the history; kcd-audit history show " + run),
+                    text);
+            String html = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(1).getContent();
+            assertTrue(html.contains("Run <code>" + run + "</code> is stored in the history"), html);
+            assertTrue(listed.out().contains("[kcd-audit] job daily-drift: the audit could not run (due "
+                    + Words.time(fire.fireTime()) + ", run " + run.substring(0, 8) + ")"), listed.out());
+            org.kcdauditor.support.CliRun history = org.kcdauditor.support.CliRun.run(env, "history", "--config",
+                    cfg.source().toString());
+            assertTrue(history.out().lines().anyMatch(l -> l.startsWith(run.substring(0, 8) + "  ")
+                    && l.contains(" FAILED ") && l.contains(" daily-drift "
+                    + org.kcdauditor.model.UtcTime.inColumn(fire.fireTime()) + " ")), history.out());
         } finally {
             smtp.stop();
         }
