@@ -8,6 +8,8 @@ import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.rules.Category;
+import org.kcdauditor.report.ChangesInWords;
+import org.kcdauditor.report.FindingGroup;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
 
@@ -68,16 +70,26 @@ final class HistorySection {
             d.add(new Paragraph(notUsed(view), f.small));
         }
         if (!drift.isEmpty()) {
+            // a host's findings on its entries to its peers are listed under Findings, a row per peer: counted here
+            List<FindingGroup.Block> rows = FindingGroup.blocks(drift);
             headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
-                    "What changed"), drift.stream().map(x -> new String[]{x.finding().severity().name(),
-                    x.finding().rule(), PdfReportWriter.name(x.finding().host()), PdfReportWriter.visible(x.finding().message())
-                    + (x.waived() ? "\n" + PdfReportWriter.visible(x.waiverNote()) : "")}).toList(), 1,
-                    i -> drift.get(i).waived(), f), f);
+                    "What changed"), rows.stream().map(g -> new String[]{g.first().first().finding().severity().name(),
+                    g.first().first().finding().rule(), PdfReportWriter.name(g.first().first().finding().host()),
+                    (g.size() == 1 ? PdfReportWriter.visible(PdfReportWriter.message(g.first().first().finding()))
+                    : driftInWords(g)) + (g.waived() ? "\n" + PdfReportWriter.visible(g.first().first().waiverNote())
+                    : "")}).toList(), 1,
+                    i -> rows.get(i).waived(), f), f);
         }
         if (timeline) {
+            List<HistorySections.ChangeDoc> shown = doc.history().timeline().stream().limit(40).toList();
             headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("Seen by run (UTC)", "Host",
-                    "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
-                    PdfReportWriter.name(c.host()), PdfReportWriter.visible(c.change())}).toList(), f), f);
+                    "Change"), shown.stream().map(c -> new String[]{Words.time(c.at()), PdfReportWriter.name(c.host()),
+                    PdfReportWriter.visible(ChangesInWords.condensed(c.change()))}).toList(), f), f);
+            if (shown.stream().anyMatch(c -> c.change() != null && !c.change().equals(ChangesInWords.condensed(
+                    c.change())))) {
+                d.add(new Paragraph("More than " + ChangesInWords.IN_FULL + " changes of one kind on a host are"
+                        + " counted; the Timeline sheet of audit.xlsx and findings.json list every one.", f.muted));
+            }
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
             List<String[]> rows = new ArrayList<>();
@@ -128,6 +140,19 @@ final class HistorySection {
                         + " keys) makes a migration between these hosts fail.", f.muted));
             }
         }
+    }
+
+    /**
+     * "252 findings, on the delegation entries towards 63 peers: listed under Findings by severity (HIGH), a row per
+     * peer; …": a host's drift findings that the findings' section lists, referred to instead of listed again.
+     */
+    static String driftInWords(FindingGroup.Block g) {
+        org.kcdauditor.model.Severity sev = g.first().first().finding().severity();
+        boolean cap = sev == org.kcdauditor.model.Severity.LOW || sev == org.kcdauditor.model.Severity.INFO;
+        return g.size() + " findings, on the delegation entries towards " + Words.plural(g.peers().size(), "peer")
+                + ": listed under Findings by severity (" + sev + (cap ? ", the first "
+                + PdfReportWriter.ROWS_PER_RULE_LOW_INFO + " rows of a rule" : "") + "), a row per peer; one row per"
+                + " entry in the workbook's Findings sheet.";
     }
 
     /**

@@ -25,6 +25,8 @@ import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
+import org.kcdauditor.report.ChangesInWords;
+import org.kcdauditor.report.FindingGroup;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Palette;
@@ -606,6 +608,13 @@ public final class PdfReportWriter implements ReportWriter {
         section(d, w, "Findings by severity", !view.findings().isEmpty(), f);
         if (view.findings().isEmpty()) {
             d.add(new Paragraph("No findings.", f.body));
+        } else if (FindingGroup.of(view.findings()).size() < view.findings().size()) {
+            d.add(new Paragraph("The findings of one rule on the delegation entries from one host to one peer are one"
+                    + " row here: the pair, how many findings it stands for and their entries, once. Where a host has"
+                    + " such rows for several peers, a row above them says how many findings and peers, with the"
+                    + " message and the remediation of the first peer (the others' differ in their entries). One row"
+                    + " per entry in the workbook's Findings sheet (and in findings.json); the counts are counts of"
+                    + " findings.", f.muted));
         }
         for (Severity sev : Severity.values()) {
             List<FindingView> list = view.findings().stream().filter(x -> x.finding().severity() == sev).toList();
@@ -641,14 +650,14 @@ public final class PdfReportWriter implements ReportWriter {
             Map<String, Integer> shown = new HashMap<>();
             Map<String, Integer> notListed = new LinkedHashMap<>();
             ReportView.RuleView group = null;
-            for (FindingView x : list) {
-                String rule = String.valueOf(x.finding().rule());
+            for (FindingGroup.Block x : FindingGroup.blocks(list)) {
+                String rule = String.valueOf(x.first().first().finding().rule());
                 if (shown.merge(rule, 1, Integer::sum) > cap) {
-                    notListed.merge(rule, 1, Integer::sum);
+                    notListed.merge(rule, x.size(), Integer::sum);
                     continue;
                 }
-                if (x.rule() != group) {
-                    group = x.rule();
+                if (x.first().first().rule() != group) {
+                    group = x.first().first().rule();
                     PdfPCell why = cell(new Phrase(new Chunk(group.title() + ". ", f.tinyBold)), LIGHT,
                             Element.ALIGN_LEFT);
                     why.getPhrase().add(new Chunk(group.why() == null ? "" : group.why(), f.tiny));
@@ -658,14 +667,20 @@ public final class PdfReportWriter implements ReportWriter {
                     PdfPTable first = new PdfPTable(widths);
                     first.setWidthPercentage(100);
                     first.addCell(why);
-                    findingRow(first, x, rule, f, text);
+                    blockRow(first, x, rule, f, text);
                     PdfPCell both = new PdfPCell(first);
                     both.setColspan(4);
                     both.setPadding(0);
                     both.setBorder(Rectangle.NO_BORDER);
                     t.addCell(both);
                 } else {
-                    findingRow(t, x, rule, f, text);
+                    blockRow(t, x, rule, f, text);
+                }
+                for (FindingGroup g : x.groups().size() == 1 ? List.<FindingGroup>of() : x.groups()) {
+                    pairRow(t, g, rule, f, text);
+                    if (++n % FLUSH_ROWS == 0) {
+                        d.add(t);
+                    }
                 }
                 if (++n % FLUSH_ROWS == 0) {
                     d.add(t);
@@ -682,23 +697,69 @@ public final class PdfReportWriter implements ReportWriter {
         }
     }
 
-    /** One finding's row of the findings table: rule, host and cluster, message, remediation. */
-    private static void findingRow(PdfPTable t, FindingView x, String rule, Fonts f, float[] text) {
+    /**
+     * One row of the findings table: rule, host and cluster, message, remediation; for a group of findings on the
+     * entries of one pair ({@link FindingGroup}), the pair and how many findings the row stands for, their entries
+     * once in the message and one remediation for them; for a block of such groups of one host (to several peers), how
+     * many findings and peers it stands for, the message and remediation of the first peer's, and a row per peer
+     * follows ({@link #pairRow}).
+     */
+    private static void blockRow(PdfPTable t, FindingGroup.Block b, String rule, Fonts f, float[] text) {
+        FindingGroup g = b.first();
+        FindingView x = g.first();
         Font font = x.waived() ? f.waived : f.tiny;
         Color bg = x.waived() ? LIGHT : null;
         // the rule id whole (smaller where it is wider than its column), as the text of the other pages finds it
         t.addCell(cell(fitted(rule, font, text[2]), bg, Element.ALIGN_LEFT));
         t.addCell(cell(x.finding().host() == null ? "" : name(x.finding().host())
                 + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
-        Phrase message = fitted(visible(message(x.finding())), font, text[0]);
+        Phrase message = new Phrase();
+        Font bold = x.waived() ? f.waivedNote : f.tinyBold;
+        String first = b.groups().size() == 1 ? "" : "For " + name(x.finding().peer()) + ", the first peer: ";
+        if (b.groups().size() > 1) {
+            message.add(fitted(name(x.finding().host()) + " -> " + Words.plural(b.peers().size(), "peer") + ": "
+                    + Words.plural(b.size(), "finding") + ", one per entry; a row per peer below\n", bold, text[0]));
+        } else if (g.size() > 1) {
+            message.add(fitted(name(x.finding().host()) + " -> " + name(x.finding().peer()) + ": " + g.size()
+                    + " findings, one per entry\n", bold, text[0]));
+        }
+        message.add(fitted(first + (g.size() == 1 ? visible(message(x.finding())) : lines(g.message())), font,
+                text[0]));
         if (x.waived()) {
             message.add(fitted("\n" + visible(x.waiverNote()), f.waivedNote, text[0]));
         } else if (x.consequence() != null) {
             message.add(fitted("\n" + visible(x.consequence().text()), f.tinyBold, text[0]));
         }
         t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-        // one line, as a value in it is stored; its commands copied from the page must not break inside a token
-        t.addCell(cell(fitted(visible(x.remediation()), font, text[1]), bg, Element.ALIGN_LEFT));
+        // one line each, as a value in it is stored; its commands copied from the page must not break inside a token
+        t.addCell(cell(fitted(first + lines(g.remediation()), font, text[1]), bg, Element.ALIGN_LEFT));
+    }
+
+    /**
+     * A row of a block ({@link #blockRow}): one peer's group, the pair, how many findings it stands for and their
+     * entries (a single finding's message), over the finding's and the remediation's columns (the block's row says
+     * both for the first peer).
+     */
+    private static void pairRow(PdfPTable t, FindingGroup g, String rule, Fonts f, float[] text) {
+        FindingView x = g.first();
+        Font font = x.waived() ? f.waived : f.tiny;
+        Color bg = x.waived() ? LIGHT : null;
+        t.addCell(cell(fitted(rule, font, text[2]), bg, Element.ALIGN_LEFT));
+        t.addCell(cell(name(x.finding().host()), font, bg));
+        Phrase entries = new Phrase();
+        entries.add(fitted(name(x.finding().host()) + " -> " + name(x.finding().peer()) + ": " + Words.plural(g.size(),
+                "finding") + ": ", x.waived() ? f.waivedNote : f.tinyBold, text[0] + text[1]));
+        // a pair of one finding by its message, which names its entry
+        entries.add(fitted(g.size() == 1 ? visible(message(x.finding())) : String.join(", ", g.entries()), font,
+                text[0] + text[1]));
+        PdfPCell c = cell(entries, bg, Element.ALIGN_LEFT);
+        c.setColspan(2);
+        t.addCell(c);
+    }
+
+    /** Texts one a line, each on its line as {@link #visible} shows it. */
+    private static String lines(List<String> texts) {
+        return String.join("\n", texts.stream().map(PdfReportWriter::visible).toList());
     }
 
     /** Points of text in column {@code i} of a table of {@code widths} as wide as the page, less the cells' padding. */
@@ -712,11 +773,18 @@ public final class PdfReportWriter implements ReportWriter {
 
     /**
      * A finding's message as the PDF shows it: the import file it names by its file name, not by this machine's path
-     * ({@code evidence.origin}, "/tmp/…/hostsettings/vmhost-ps51.csv:4" as "vmhost-ps51.csv:4"); findings.json keeps
-     * the path.
+     * ({@code evidence.origin}, "/tmp/…/hostsettings/vmhost-ps51.csv:4" as "vmhost-ps51.csv:4"); a host's changes
+     * since the previous run with more than a few of one kind counted ({@link ChangesInWords}); findings.json keeps
+     * the path and every change.
      */
     static String message(org.kcdauditor.model.Finding f) {
         String m = f.message() == null ? "" : f.message();
+        List<String> changes = f.hasEvidence() ? f.evidence().changes() : null;
+        String listed = changes == null ? null : String.join("; ", changes);
+        if (listed != null && m.startsWith(listed)) {
+            // a host's changes since the previous run, one kind of many counted (every one in the Timeline sheet)
+            m = String.join("; ", ChangesInWords.condensed(changes)) + m.substring(listed.length());
+        }
         String origin = f.hasEvidence() ? f.evidence().origin() : null;
         if (origin == null || origin.isEmpty() || !m.contains(origin)) {
             return m;
