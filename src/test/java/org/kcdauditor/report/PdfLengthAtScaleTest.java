@@ -98,6 +98,8 @@ class PdfLengthAtScaleTest {
         // HV00020 -> HV00030: four entries (two services, short and full name), each a MISSING_DELEGATION finding
         assertTrue(all.contains("HV00020 -> HV00030: 4 findings: cifs/HV00030"), all);
         assertTrue(all.contains("one row per entry in the workbook's Findings sheet"), all);
+        // the pairs of one host under a row that counts them: its findings and peers
+        assertTrue(all.contains("HV00020 -> 63 peers: 252 findings, one per entry; a row per peer below"), all);
         // the executive summary counts findings, not groups: 252 open MISSING_DELEGATION and 252 BASELINE_ENTRY_REMOVED
         assertTrue(all.contains("504 high"), all);
     }
@@ -108,5 +110,10 @@ class PdfLengthAtScaleTest {
         String drift = all.substring(all.indexOf("Drift, patches and events"));
         assertFalse(drift.contains("HV00020 no longer delegates to cifs/HV00030,"), drift);
         assertFalse(drift.contains("delegation entry removed: cifs/HV00030"), drift);
+        assertTrue(drift.contains("HV00020 252 findings, on the delegation entries towards 63 peers: listed under"
+                + " Findings by severity (HIGH), a row per peer"), drift);
+        // the timeline's row of HV00020 in this run: its 252 removed entries counted
+        assertTrue(drift.contains("HV00020 HV00020: 252 delegation entries removed (towards 63 peers: HV00001, HV00002,"
+                + " HV00003, …)"), drift);
     }
 }

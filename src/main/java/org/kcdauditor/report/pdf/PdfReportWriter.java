@@ -677,6 +677,11 @@ public final class PdfReportWriter implements ReportWriter {
                     blockRow(t, x, rule, f, text);
                 }
                 for (FindingGroup g : x.groups().size() == 1 ? List.<FindingGroup>of() : x.groups()) {
+                    // a row per peer is a row of the rule's as well: at 20,000 hosts an advisory's block has many
+                    if (shown.merge(rule, 1, Integer::sum) > cap) {
+                        notListed.merge(rule, g.size(), Integer::sum);
+                        continue;
+                    }
                     pairRow(t, g, rule, f, text);
                     if (++n % FLUSH_ROWS == 0) {
                         d.add(t);
