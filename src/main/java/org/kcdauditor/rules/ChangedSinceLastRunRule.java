@@ -57,7 +57,8 @@ public final class ChangedSinceLastRunRule implements Rule {
         }
         byHost.forEach((host, changes) -> {
             List<String> lines = changes.stream().map(c -> describe(ctx, c)).toList();
-            String notWritten = notWritten(host, changes, prev);
+            AttributeChange unwritten = notWritten(changes, prev);
+            String notWritten = unwritten == null ? "" : notWrittenNote(host, unwritten.attribute(), prev.startedAt());
             LastFound since = lastFound(changes, prev);
             // the id names the changes, so a host that changes again in the next run has a new finding, not a
             // recurring one (its fourth part is read as an SPN, up to a second '/': none is left in)
@@ -68,7 +69,10 @@ public final class ChangedSinceLastRunRule implements Rule {
                             .entriesAdded(values(changes, Drift.Kind.ENTRY_ADDED))
                             .entriesRemoved(values(changes, Drift.Kind.ENTRY_REMOVED))
                             .lastFoundRunId(since == null ? null : since.runId())
-                            .lastFoundRunAt(since == null ? null : since.finishedAt()).build())
+                            .lastFoundRunAt(since == null ? null : since.finishedAt())
+                            // the note the message ends with, as data: what the runbook words it from
+                            .attribute(unwritten == null ? null : unwritten.attribute()).lastChange(unwritten)
+                            .mayBeUnreadable(unwritten == null ? null : Boolean.TRUE).build())
                     .message(String.join("; ", lines) + "." + notWritten)
                     // the entries may still be there: the findings of their pairs may be the bind account's blindness
                     .action(new Action.Manual(notWritten.isEmpty()
@@ -119,22 +123,32 @@ public final class ChangedSinceLastRunRule implements Rule {
      * as removal is an account that may no longer read them (a deny ACE: AD leaves an attribute out of the answer as
      * if it were not set), or a DC read that replication had not yet reached (this run's lacking what the previous run
      * read elsewhere, or the previous run's still holding what a write made elsewhere before it started had removed).
-     * Empty otherwise.
+     * The attribute's last write, before that run started; null otherwise.
      */
-    private static String notWritten(String host, List<Drift.Change> changes, PreviousRun prev) {
+    private static AttributeChange notWritten(List<Drift.Change> changes, PreviousRun prev) {
         // the DC records a write's time in whole seconds: one in the second the previous run started may follow it
         Instant started = prev.startedAt().truncatedTo(ChronoUnit.SECONDS);
         for (Drift.Change c : changes) {
             AttributeChange last = c.lastChange();
             if (c.kind() == Drift.Kind.ENTRY_REMOVED && last != null && last.time() != null
                     && last.time().isBefore(started)) {
-                return " The directory records no write of " + last.attribute() + " on " + host + " since the"
-                        + " previous run (started " + UtcTime.of(prev.startedAt()) + "): the entries may still be there"
-                        + " and the bind account no longer allowed to read them (docs/install.md, \"The service"
-                        + " account\"), or one of the two runs read a domain controller that replication had not yet"
-                        + " reached.";
+                return last;
             }
         }
-        return "";
+        return null;
+    }
+
+    /**
+     * What the message of a host's changes adds where its entries are gone and {@code attribute} was not written since
+     * the previous run ({@code mayBeUnreadable} in its evidence): " The directory records no write of … since the
+     * previous run (started …): the entries may still be there …". {@code started} null leaves the start out (the
+     * runbook, which reads the evidence, has the previous run's end beside it).
+     */
+    public static String notWrittenNote(String host, String attribute, Instant started) {
+        return " The directory records no write of " + attribute + " on " + host + " since the previous run"
+                + (started == null ? "" : " (started " + UtcTime.of(started) + ")") + ": the entries may still be"
+                + " there and the bind account no longer allowed to read them (docs/install.md, \"The service"
+                + " account\"), or one of the two runs read a domain controller that replication had not yet"
+                + " reached.";
     }
 }

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Small helpers shared by rules. */
-final class Rules {
+/** Small helpers shared by rules (and, for {@link #hostOf}, by the reports that read the rules' evidence). */
+public final class Rules {
     private Rules() {
     }
 
@@ -22,8 +22,11 @@ final class Rules {
         return c == null ? "" : " " + c.attribute() + " " + c.describe() + ".";
     }
 
-    /** The host part of an SPN as written (for the finding's peer), or null. */
-    static String hostOf(String spn) {
+    /**
+     * The host an SPN names, as a finding's peer: its host part without port, without the rest of a DNS name (a
+     * trailing dot included), upper case; null for a value with no {@code service/host} shape.
+     */
+    public static String hostOf(String spn) {
         Spn s = Spn.parse(spn);
         if (s == null) {
             return null;

@@ -362,7 +362,7 @@ class RunbookTest {
         changed.add(TestFindings.of("CHANGED_SINCE_LAST_RUN", Severity.INFO, "HVC1", "HV00010", null, null,
                 String.join("; ", lines) + ". The directory records no write of msDS-AllowedToDelegateTo on HV00010.",
                 Evidence.builder().previousRunId("e13d1b55").previousRunAt(before).changes(lines)
-                        .entriesRemoved(removed).build()));
+                        .entriesRemoved(removed).attribute("msDS-AllowedToDelegateTo").mayBeUnreadable(true).build()));
         for (int h = 1; h <= 7; h++) {
             String host = "HV9" + h;
             String line = host + ": delegation entry added: cifs/HV0" + h;
@@ -377,7 +377,7 @@ class RunbookTest {
         assertTrue(context.contains("- Changed since the previous run (2026-12-06 06:00:01 UTC): HV00010: 254 delegation"
                 + " entries removed (towards 64 peers), none added, 1 other change; every change in the Timeline"
                 + " sheet of audit.xlsx and findings.json. The directory records no write of msDS-AllowedToDelegateTo"
-                + " on HV00010.\n"), context);
+                + " on HV00010 since the previous run: the entries may still be there"), context);
         assertFalse(context.contains("delegation entry removed: cifs/HV00001"), context);
         // a host with one change reads as it is; five hosts are named, the rest counted
         assertTrue(context.contains("- Changed since the previous run: HV91: delegation entry added: cifs/HV01.\n"),
@@ -389,6 +389,34 @@ class RunbookTest {
         String htmlContext = html.substring(html.indexOf("History context"), html.indexOf("<h2 id=\"step-1\">"));
         assertTrue(htmlContext.contains("HV00010: 254 delegation entries removed (towards 64 peers)"), htmlContext);
         assertTrue(htmlContext.length() < 3000, htmlContext.length() + ": " + htmlContext);
+    }
+
+    /**
+     * The counted line reads the finding's typed evidence, not its words: the note that the directory records no write
+     * of the attribute comes from {@code mayBeUnreadable}, however the message is worded (here it does not start with
+     * the changes), and a peer is the host part of an entry as the rules take it ({@code Rules.hostOf}: port, trailing
+     * dot and the rest of the DNS name dropped, case folded as the KDC does), so the KELVIN SIGN look-alike of
+     * {@code kv1}, a name the KDC keeps apart, is a peer of its own.
+     */
+    @Test
+    void aCountedHostsLineReadsTheTypedEvidenceNotTheMessage() throws Exception {
+        java.time.Instant before = java.time.Instant.parse("2026-12-06T06:00:01Z");
+        List<String> removed = List.of("cifs/kv1", "cifs/KV1.contoso.com:445",
+                "Microsoft Virtual System Migration Service/kv1.", "cifs/\u212Av1");
+        List<String> lines = removed.stream().map(v -> "HV7: delegation entry removed: " + v).toList();
+        Finding f = TestFindings.of("CHANGED_SINCE_LAST_RUN", Severity.INFO, "HVC1", "HV7", null, null,
+                "Four entries of HV7 are gone.", Evidence.builder().previousRunId("e13d1b55").previousRunAt(before)
+                        .changes(lines).entriesRemoved(removed).attribute("msDS-AllowedToDelegateTo")
+                        .mayBeUnreadable(true).build());
+        String md = RunbookWriter.markdown(new TemplateRenderer(TEMPLATES))
+                .render(ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(f))));
+        String context = md.substring(0, md.indexOf("## 1. Before you start"));
+        assertTrue(context.contains("- Changed since the previous run (2026-12-06 06:00:01 UTC): HV7: 4 delegation"
+                + " entries removed (towards 2 peers), none added; every change in the Timeline sheet of audit.xlsx and"
+                + " findings.json. The directory records no write of msDS-AllowedToDelegateTo on HV7 since the previous"
+                + " run: the entries may still be there and the bind account no longer allowed to read them"
+                + " (docs/install.md, \"The service account\"), or one of the two runs read a domain controller that"
+                + " replication had not yet reached.\n"), context);
     }
 
     @Test

@@ -248,6 +248,12 @@ class HistoryRulesTest {
                     + " to read them (docs/install.md, \"The service account\"), or one of the two runs read a domain"
                     + " controller that replication had not yet reached.";
             assertEquals(written.isBefore(previous.startedAt()), m.endsWith(hint), m);
+            // and as data, which the runbook reads: the attribute and its last write, before the previous run
+            Evidence e = hv03Finding(previous, written).evidence();
+            assertEquals(written.isBefore(previous.startedAt()) ? Boolean.TRUE : null, e.mayBeUnreadable(), m);
+            assertEquals(written.isBefore(previous.startedAt()) ? "msDS-AllowedToDelegateTo" : null, e.attribute(), m);
+            assertEquals(written.isBefore(previous.startedAt()) ? written : null,
+                    e.lastChange() == null ? null : e.lastChange().time(), m);
             // what to do: not "no action" while the entries may be there and the audit blind to them
             String what = ((Action.Manual) hv03Finding(previous, written).actions().get(0)).what();
             assertEquals(written.isBefore(previous.startedAt()) ? "Before acting on a MISSING_DELEGATION finding of"

@@ -10,6 +10,8 @@ import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.rules.Category;
+import org.kcdauditor.rules.ChangedSinceLastRunRule;
+import org.kcdauditor.rules.Rules;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,9 +109,9 @@ final class HistoryContext {
         List<String> added = e.entriesAdded() == null ? List.of() : e.entriesAdded();
         int others = changes.size() - removed.size() - added.size();
         String since = e.previousRunAt() == null ? "" : " (" + Words.time(e.previousRunAt()) + ")";
-        // what the finding says after its changes (that the directory records no write of them) stays in full
-        String listed = String.join("; ", changes) + ".";
-        String note = f.message().startsWith(listed) ? f.message().substring(listed.length()) : "";
+        // what the finding says after its changes (that the directory records no write of them), from its evidence
+        String note = Boolean.TRUE.equals(e.mayBeUnreadable()) && e.attribute() != null
+                ? ChangedSinceLastRunRule.notWrittenNote(Values.visibleAccount(f.host()), e.attribute(), null) : "";
         String entries = removed.isEmpty() && added.isEmpty() ? Words.plural(changes.size(), "change")
                 : entriesInWords(removed, "removed") + ", " + (added.isEmpty() ? "none added"
                 : entriesInWords(added, "added")) + (others == 0 ? "" : ", " + Words.plural(others, "other change"));
@@ -122,13 +124,12 @@ final class HistoryContext {
         if (entries.isEmpty()) {
             return "no delegation entry " + how;
         }
-        // a peer is the host an entry names, in any of its name forms and services
+        // a peer is the host an entry names, in any of its name forms and services, as the rules name a finding's peer
+        // (an entry with no service/host shape counts as its own)
         Set<String> peers = new HashSet<>();
         for (String entry : entries) {
-            Spn spn = Spn.parse(entry);
-            String host = spn == null ? entry : spn.hostName();
-            int dot = host.indexOf('.');
-            peers.add(dot > 0 ? host.substring(0, dot) : host);
+            String host = Rules.hostOf(entry);
+            peers.add(host == null ? Spn.fold(entry) : host);
         }
         return entries.size() + (entries.size() == 1 ? " delegation entry " : " delegation entries ") + how + " (towards "
                 + Words.plural(peers.size(), "peer") + ")";
