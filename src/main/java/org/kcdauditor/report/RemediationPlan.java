@@ -533,9 +533,10 @@ public final class RemediationPlan {
     }
 
     /**
-     * The findings whose delegation the plan does not add although they ask for it, by id, each with the advice every
+     * The findings whose change the plan does not make although they ask for it, by id, each with the advice every
      * report gives in place of its own: it names a refused host ({@link #refused()}), to or from which no delegation is
-     * added at all. These findings stay open.
+     * added at all (an entry, or a resource-based delegation list naming it as a principal), and which no command
+     * changes (its flags, encryption types, SPNs, a step on the machine, a decision's yes). These findings stay open.
      */
     public Map<String, String> withheld() {
         return withheld;
@@ -800,16 +801,22 @@ public final class RemediationPlan {
                 if (!(a instanceof Action.Manual)) {
                     rules.computeIfAbsent(ruleKey(a), k -> new LinkedHashSet<>()).add(f.rule());
                 }
-                // delegation granted to or from a refused host is added by no one
-                String refusedEnd = grantEnds(a).stream().filter(n -> refusal.of(n) != null).findFirst().orElse(null);
-                // a refused host's other changes are left out too, its findings keeping their own advice for an
-                // administrator (its removals are listed); the steps on the machine stay
+                // no command names a refused host: delegation granted to or from it (an entry, a resource-based
+                // list naming it) is added by no one, and where a command could name it (its dNSHostName alone is
+                // invalid) its other changes (its flags, its encryption types, a step on the machine, a decision's
+                // yes) are left out too, the finding saying why
+                String refusedEnd = refusal.held(a, hostDocs.keySet());
                 if (refusedEnd != null) {
                     refusedNames.putIfAbsent(key(refusedEnd), refusedEnd);
-                    withheld.put(f.id(), "Not scripted: " + Values.visibleAccount(refusedEnd) + " is refused, as "
-                            + refusal.of(refusedEnd) + ". No delegation is added to or from it, neither by the script"
-                            + " nor by hand: check the object in ADUC (who created or renamed it, and why), fix or"
-                            + " remove it, then audit again.");
+                    withheld.putIfAbsent(f.id(), "Not scripted: " + Values.visibleAccount(refusedEnd) + " is refused,"
+                            + " as " + refusal.of(refusedEnd) + ". " + (grants(a)
+                            ? "No delegation is added to or from it, neither by the script nor by hand"
+                            : "No command changes it") + ": check the object in ADUC (who created or renamed it, and"
+                            + " why), fix or remove it, then audit again.");
+                    // its own entries to lose are listed for an administrator once the object is checked
+                    if (a instanceof Action.RemoveDelegation && refusal.of(a.subject()) != null) {
+                        apply(building.computeIfAbsent(buildingKey(a), k -> new Building(a.subject())), a);
+                    }
                     continue;
                 }
                 if (a instanceof Action.Manual) {
@@ -1061,17 +1068,85 @@ public final class RemediationPlan {
             return dnsInvalid.contains(key(name)) ? "its dNSHostName is not a valid DNS name (DNS_HOST_NAME_INVALID)"
                     : null;
         }
+
+        /**
+         * The refused host for whose sake {@code a} is held back, or null: an end of a grant (an entry added, its host
+         * or peer; a resource-based delegation list set, its target, and a principal it names, also in a decision's
+         * proposed list); a host any other change names ({@link #hostsNamed}) where a command could name it, its name
+         * and account name being typeable (its dNSHostName is not). A change on a host no command can name keeps its
+         * step, which says why it has no command.
+         */
+        String held(Action a, Set<String> hosts) {
+            List<String> ends = new ArrayList<>();
+            if (a instanceof Action.AddDelegation d) {
+                ends.add(d.host());
+                if (d.peer() != null && !d.peer().isEmpty()) {
+                    ends.add(d.peer());
+                }
+            } else if (a instanceof Action.AddRbcd r) {
+                ends.add(r.host());
+            }
+            ends.addAll(principals(a));
+            for (String n : ends) {
+                if (of(n) != null) {
+                    return n;
+                }
+            }
+            for (String n : hostsNamed(a, hosts)) {
+                if (of(n) != null && Values.validHostName(n) && Commands.accountTypeable(n, samOf.get(key(n)))) {
+                    return n;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The principals a resource-based delegation list names, {@code a}'s or a decision's proposed one's. */
+    private static List<String> principals(Action a) {
+        if (a instanceof Action.Manual m) {
+            return m.proposed().stream().flatMap(p -> principals(p).stream()).toList();
+        }
+        return a instanceof Action.AddRbcd r ? r.principals().stream().map(Action.Principal::name)
+                .filter(Objects::nonNull).toList() : List.of();
     }
 
     /**
-     * The hosts a grant of delegation joins: an entry added (the host delegating and the peer it names) or a resource-
-     * based delegation list set (its target); none for any other action.
+     * The computers {@code a} names, which a refusal holds back: an entry added (the host delegating and the peer it
+     * names), a resource-based delegation list set (its target and every principal it names), a decision's proposed
+     * changes, a file server rekeyed; the object any other change is made on, but an SPN's holder only where it is one
+     * of the document's hosts ({@code hosts}, by {@link #key}: the holder may be a user account, whose name is no
+     * host name) and no domain controller a replication names.
      */
-    private static List<String> grantEnds(Action a) {
-        if (a instanceof Action.AddDelegation d) {
-            return d.peer() == null || d.peer().isEmpty() ? List.of(d.subject()) : List.of(d.subject(), d.peer());
+    private static List<String> hostsNamed(Action a, Set<String> hosts) {
+        List<String> out = new ArrayList<>();
+        if (a instanceof Action.Manual m) {
+            m.proposed().forEach(p -> out.addAll(hostsNamed(p, hosts)));
+        } else if (a instanceof Action.AddDelegation d) {
+            out.add(d.host());
+            if (d.peer() != null && !d.peer().isEmpty()) {
+                out.add(d.peer());
+            }
+        } else if (a instanceof Action.AddRbcd r) {
+            out.add(r.host());
+            r.principals().stream().map(Action.Principal::name).filter(Objects::nonNull).forEach(out::add);
+        } else if (a instanceof Action.UnregisterSpn u) {
+            if (u.holder() != null && hosts.contains(key(u.holder()))) {
+                out.add(u.holder());
+            }
+        } else if (a instanceof Action.RekeyServiceAccount r) {
+            if (r.fileServer() != null) {
+                out.add(r.fileServer());
+            }
+        } else if (!(a instanceof Action.Replicate) && a.subject() != null) {
+            out.add(a.subject());
         }
-        return a instanceof Action.AddRbcd r ? List.of(r.host()) : List.of();
+        return out;
+    }
+
+    /** Whether {@code a} (or a decision's proposed change) grants delegation: an entry added or a list set. */
+    private static boolean grants(Action a) {
+        return a instanceof Action.AddDelegation || a instanceof Action.AddRbcd
+                || a instanceof Action.Manual m && m.proposed().stream().anyMatch(RemediationPlan::grants);
     }
 
     /**

@@ -82,6 +82,91 @@ class UntrustedNodesTest {
     }
 
     /**
+     * A refused host named as a principal of another host's resource-based delegation list is held back as it is from
+     * constrained delegation: the list would let it act as any user towards that host. No list naming it is set, by
+     * the change or by a decision, and the finding says why.
+     */
+    @Test
+    void aRefusedHostIsNotAddedToAnotherHostsResourceBasedDelegation() throws Exception {
+        Finding rbcd = Finding.of("CROSS_DOMAIN_NEEDS_RBCD", Severity.HIGH, "HVC2", "HV14", "HV02", null, null,
+                "HV02 -> HV14 needs resource-based delegation on HV14.", Evidence.builder().build(),
+                List.of(new Action.AddRbcd("HV14", List.of(new Action.Principal("HV02", "contoso.com",
+                        "S-1-5-21-1-2-3-1102", false)))));
+        Finding anyAccount = Finding.of("RBCD_ALLOWS_ANY_ACCOUNT", Severity.HIGH, "HVC2", "HV12", null, null, null,
+                "HV12's resource-based delegation allows Everyone.", Evidence.builder().build(),
+                List.of(new Action.Manual("Replace the list with the accounts that need it:", List.of(
+                        new Action.AddRbcd("HV12", List.of(new Action.Principal("HV02", "contoso.com",
+                                "S-1-5-21-1-2-3-1102", true)))))));
+        FindingsDocument doc = Fixtures.withFindings(tamperedHv02(), List.of(rbcd, anyAccount));
+        ReportView view = ReportView.of(doc);
+        RemediationPlan plan = view.plan();
+        assertTrue(plan.hosts().stream().allMatch(h -> h.rbcd().stream().noneMatch(p -> "HV02".equals(p.name()))),
+                plan.hosts().toString());
+        assertTrue(plan.decisions().stream().noneMatch(d -> d.finding().id().equals(anyAccount.id())),
+                plan.decisions().toString());
+        for (Finding f : List.of(rbcd, anyAccount)) {
+            assertTrue(plan.staysOpen(f.id()), f.toString());
+            assertTrue(view.findings().stream().filter(v -> v.finding().id().equals(f.id())).allMatch(v -> v
+                    .remediation().startsWith("Not scripted: HV02 is refused, as its dNSHostName is not a valid DNS"
+                            + " name (DNS_HOST_NAME_INVALID). No delegation is added to or from it, neither by the"
+                            + " script nor by hand")), view.findings().toString());
+        }
+        String ps1 = RunbookTest.render(RunbookWriter.powershell(new TemplateRenderer(RunbookTest.TEMPLATES)), doc);
+        assertFalse(ps1.contains("'HV02$'") || ps1.contains("S-1-5-21-1-2-3-1102"), ps1);
+        String md = RunbookTest.markdown(doc);
+        assertFalse(md.contains("'HV02$'") || md.contains("S-1-5-21-1-2-3-1102"), md);
+    }
+
+    /**
+     * A refused host's own findings that are no delegation (its encryption types, its flags, a step on the machine)
+     * carried the command their rule wrote ({@code Set-ADComputer -Identity 'HV02$' …}) in every report and in
+     * findings.json, and the machine's step stayed in the plan: no command names a refused host; each such finding says
+     * why and what to do by hand. Its own DNS_HOST_NAME_INVALID keeps its advice.
+     */
+    @Test
+    void aRefusedHostsOtherFindingsCarryNoCommandNamingIt() throws Exception {
+        Finding aes = Finding.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV02", null, null, null,
+                "HV02 allows RC4 only.", Evidence.builder().encryptionTypes(4).build(),
+                List.of(new Action.SetEncryptionTypes("HV02", 28, false, 4)));
+        Finding flags = Finding.of("PROTOCOL_TRANSITION_MISMATCH", Severity.MEDIUM, "HVC1", "HV02", null, null, null,
+                "HV02 uses Kerberos only.", Evidence.builder().build(), List.of(new Action.Manual(
+                        "Consider protocol transition:", List.of(new Action.SetProtocolTransition("HV02", true)))));
+        Finding keys = Finding.of("AES_KEYS_MISSING", Severity.HIGH, "HVC1", "HV02", null, null, null,
+                "HV02's password predates the domain's AES keys.", Evidence.builder().build(),
+                List.of(new Action.ResetMachinePassword("HV02")));
+        for (Finding f : List.of(aes, flags, keys)) {
+            assertTrue(f.remediation().contains("HV02"), "the rule's own words name it: " + f.remediation());
+        }
+        FindingsDocument doc = Fixtures.withFindings(tamperedHv02(), List.of(aes, flags, keys));
+        ReportView view = ReportView.of(doc);
+        RemediationPlan plan = view.plan();
+        assertTrue(plan.onHosts().stream().noneMatch(a -> a.subject().equals("HV02")), plan.onHosts().toString());
+        assertTrue(plan.decisions().stream().noneMatch(d -> "HV02".equals(d.finding().host())
+                && !d.finding().rule().equals("DNS_HOST_NAME_INVALID")), plan.decisions().toString());
+        for (Finding f : List.of(aes, flags, keys)) {
+            assertTrue(plan.staysOpen(f.id()), f.toString());
+            String remedy = view.findings().stream().filter(v -> v.finding().id().equals(f.id())).findFirst()
+                    .orElseThrow().remediation();
+            assertTrue(remedy.startsWith("Not scripted: HV02 is refused, as its dNSHostName is not a valid DNS name"
+                    + " (DNS_HOST_NAME_INVALID). No command changes it: check the object in ADUC (who created or"
+                    + " renamed it, and why), fix or remove it, then audit again."), remedy);
+            // findings.json says the same
+            assertEquals(remedy, view.doc().findings().stream().filter(x -> x.id().equals(f.id())).findFirst()
+                    .orElseThrow().remediation());
+        }
+        String invalid = view.findings().stream().filter(v -> v.finding().rule().equals("DNS_HOST_NAME_INVALID"))
+                .findFirst().orElseThrow().remediation();
+        assertTrue(invalid.startsWith("Invalid value: fix it by hand in ADSI Edit."), invalid);
+        String ps1 = RunbookTest.render(RunbookWriter.powershell(new TemplateRenderer(RunbookTest.TEMPLATES)), doc);
+        String md = RunbookTest.markdown(doc);
+        String html = RunbookTest.html(doc);
+        for (String out : List.of(ps1, md, html)) {
+            assertFalse(out.contains("'HV02$'") || out.contains("&#39;HV02$&#39;"), out);
+            assertFalse(out.contains("Reset-ComputerMachinePassword") && out.contains("On HV02"), out);
+        }
+    }
+
+    /**
      * A node the baseline does not document is no refused host: the configuration names it (or its cluster's OU holds
      * it), and a baseline that documents only waivers or some hosts makes every other node BASELINE_HOST_NEW, so the
      * change still adds its delegation; the LOW drift finding asks for a new baseline.
