@@ -44,6 +44,36 @@ class PdfReportWriterTest {
         }
     }
 
+    /**
+     * A directory value full of control and bidi characters is shown with each as its code ({@code \\u202E}); a
+     * long one wraps, and the line broke inside a code ("\\u20" at a line's end, "2E" at the next one's start), which
+     * reads as two other characters. No line break falls inside a code, in a table cell or a sentence.
+     */
+    @Test
+    void aLongValueFullOfCodesNeverWrapsInsideOne() throws Exception {
+        StringBuilder v = new StringBuilder("cifs/hv");
+        for (int i = 0; i < 60; i++) {
+            v.append(i % 3 == 0 ? "\u202E" : i % 3 == 1 ? "\u0007x" : "\u200F");
+        }
+        String value = v.toString();
+        Finding f = Finding.of("MALFORMED_DELEGATION_ENTRY", Severity.HIGH, "HVC1", "HV01", null, value, null,
+                "HV01's msDS-AllowedToDelegateTo holds " + value + ", which is no SPN.",
+                Evidence.builder().spn(value).build(), List.of(new Action.RemoveDelegation("HV01", null,
+                        List.of(value))));
+        String text;
+        try (PDDocument d = Loader.loadPDF(render(Fixtures.withFindings(Fixtures.demo(), List.of(f)), 16))) {
+            text = new PDFTextStripper().getText(d);
+        }
+        assertTrue(text.contains("\\u202E\\u0007x\\u200F"), text);
+        // no code is cut by a line break: none ends a line before its fourth digit
+        java.util.regex.Matcher cut = java.util.regex.Pattern.compile("\\\\(?:u[0-9A-F]{0,3})?\\R").matcher(text);
+        List<String> broken = new ArrayList<>();
+        while (cut.find()) {
+            broken.add(text.substring(Math.max(0, cut.start() - 20), Math.min(text.length(), cut.start() + 20)));
+        }
+        assertTrue(broken.isEmpty(), broken.size() + " codes cut: " + broken);
+    }
+
     @Test
     void stepsOnTheHostsAreListedWithTheChangesPerObjectAndPageOneSaysTheScriptDoesNotRunThem() throws Exception {
         FindingsDocument doc = Fixtures.generateDemo();

@@ -198,13 +198,13 @@ final class DecisionPage {
         int all = view.clusters().size();
         PdfPTable box = new PdfPTable(1);
         box.setWidthPercentage(100);
-        PdfPCell st = new PdfPCell(new Phrase(PdfReportWriter.shown(view.decision()), f.h2black));
+        PdfPCell st = new PdfPCell(PdfReportWriter.wholeCodes(new Phrase(PdfReportWriter.shown(view.decision()), f.h2black)));
         st.setBackgroundColor(noGo == 0 && all > 0 ? GO : NO_GO);
         st.setPadding(5);
         st.setPaddingBottom(7);
         st.setBorderColor(PdfReportWriter.LINE);
         box.addCell(st);
-        PdfPCell line = new PdfPCell(PdfReportWriter.words(view.headline(), f.small));
+        PdfPCell line = new PdfPCell(PdfReportWriter.wholeCodes(PdfReportWriter.words(view.headline(), f.small)));
         line.setPadding(4);
         line.setBorderColor(PdfReportWriter.LINE);
         box.addCell(line);

@@ -74,20 +74,99 @@ public final class PdfReportWriter implements ReportWriter {
     static final Color MUTED = color(Palette.MUTED);
     /** Text of waived findings: readable, but clearly not counted. */
     static final Color WAIVED = color(Palette.WAIVED);
-    /** Rule ids (UPPER_SNAKE_CASE) wrap after an underscore, never inside a word. */
-    static final SplitCharacter AFTER_UNDERSCORE = new DefaultSplitCharacter() {
+    /**
+     * Where text wraps (OpenPDF's default: after a space or a hyphen), and never inside a character's code
+     * ({@code \\u202E}, as {@link Values#visible} and {@link #drawable} show a control, bidi or undrawable character):
+     * a long value made of codes wraps before a code. Without a place to wrap on a line OpenPDF breaks it anywhere,
+     * and "\\u20" at a line's end, "2E" at the next one's start, read as other characters.
+     */
+    static final SplitCharacter WHOLE_CODES = new WholeCodes() {
         @Override
-        public boolean isSplitCharacter(int start, int current, int end, char[] cc, PdfChunk[] ck) {
-            return getCurrentCharacter(current, cc, ck) == '_' || super.isSplitCharacter(start, current, end, cc, ck);
+        boolean wraps(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+            return DefaultSplitCharacter.DEFAULT.isSplitCharacter(start, current, end, cc, ck);
         }
     };
-    /** Commands wrap only at a space, never after the hyphen of a cmdlet or parameter. */
-    static final SplitCharacter AT_SPACE = new DefaultSplitCharacter() {
+    /** Rule ids (UPPER_SNAKE_CASE) wrap after an underscore, never inside a word. */
+    static final SplitCharacter AFTER_UNDERSCORE = new WholeCodes() {
         @Override
-        public boolean isSplitCharacter(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+        boolean wraps(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+            return getCurrentCharacter(current, cc, ck) == '_'
+                    || DefaultSplitCharacter.DEFAULT.isSplitCharacter(start, current, end, cc, ck);
+        }
+    };
+    /** Commands wrap only at a space, never after the hyphen of a cmdlet or parameter (nor inside a code). */
+    static final SplitCharacter AT_SPACE = new WholeCodes() {
+        @Override
+        boolean wraps(int start, int current, int end, char[] cc, PdfChunk[] ck) {
             return getCurrentCharacter(current, cc, ck) == ' ';
         }
     };
+
+    /**
+     * A way of wrapping ({@link #wraps}) that never breaks a line inside a code {@code \\uXXXX} and may break one
+     * before a code: OpenPDF breaks after the last place to wrap that fits, and anywhere only where a line holds none,
+     * which a line holding the start of a code (but at its own start) does not.
+     */
+    abstract static class WholeCodes extends DefaultSplitCharacter {
+        abstract boolean wraps(int start, int current, int end, char[] cc, PdfChunk[] ck);
+
+        @Override
+        public boolean isSplitCharacter(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+            for (int j = Math.max(start, current - 4); j <= current; j++) {
+                if (codeAt(j, start, end, cc, ck)) {
+                    return false; // a break after current would cut the code that starts at j
+                }
+            }
+            // before a code, never right after one but before another: a line starting with what follows a code
+            // would read as a value of its own ("HV04\\u000A" / "DECISION: GO")
+            return wraps(start, current, end, cc, ck) || codeAt(current + 1, start, end, cc, ck);
+        }
+
+        /** Whether a code {@code \\uXXXX} (upper-case hex, as written) starts at {@code i}. */
+        private boolean codeAt(int i, int start, int end, char[] cc, PdfChunk[] ck) {
+            if (i < start || i + 5 >= end || getCurrentCharacter(i, cc, ck) != '\\'
+                    || getCurrentCharacter(i + 1, cc, ck) != 'u') {
+                return false;
+            }
+            for (int k = i + 2; k <= i + 5; k++) {
+                char c = getCurrentCharacter(k, cc, ck);
+                if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'F')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * {@code e} with each chunk of its text that has no way of wrapping of its own wrapping as {@link #WHOLE_CODES}:
+     * its phrases, lists and tables' cells, and a table's nested tables. A cell made from a phrase takes its chunks'
+     * way of wrapping when it is made ({@link #cell(Phrase, Color, int)} and the cells made directly call this); the
+     * rest is set as the document adds it.
+     */
+    static <T extends Element> T wholeCodes(T e) {
+        if (e instanceof Chunk c) {
+            if (c.getChunkAttributes() == null || !c.getChunkAttributes().containsKey(Chunk.SPLITCHARACTER)) {
+                c.setSplitCharacter(WHOLE_CODES);
+            }
+        } else if (e instanceof Phrase p) {
+            p.forEach(PdfReportWriter::wholeCodes);
+        } else if (e instanceof com.lowagie.text.List l) {
+            l.getItems().forEach(PdfReportWriter::wholeCodes);
+        } else if (e instanceof com.lowagie.text.pdf.PdfPTable t) {
+            for (com.lowagie.text.pdf.PdfPRow r : t.getRows()) {
+                for (PdfPCell c : r == null ? new PdfPCell[0] : r.getCells()) {
+                    if (c != null && c.getCompositeElements() != null) {
+                        c.getCompositeElements().forEach(x -> wholeCodes((Element) x));
+                    }
+                    if (c != null && c.getTable() != null) {
+                        wholeCodes(c.getTable());
+                    }
+                }
+            }
+        }
+        return e;
+    }
     /** Destination columns per matrix table; wider clusters continue in further tables. */
     static final int MATRIX_COLUMNS = 14;
     private static final int FLUSH_ROWS = 200;
@@ -194,7 +273,12 @@ public final class PdfReportWriter implements ReportWriter {
     private void layOut(ReportView view, OutputStream out) throws IOException {
         FindingsDocument doc = view.doc();
         Fonts f = new Fonts();
-        Document d = new Document(PageSize.A4, 40, 40, 48, 52);
+        Document d = new Document(PageSize.A4, 40, 40, 48, 52) {
+            @Override
+            public boolean add(Element element) throws DocumentException {
+                return super.add(wholeCodes(element));
+            }
+        };
         try {
             PdfWriter w = PdfWriter.getInstance(d, out);
             w.setFullCompression();
@@ -378,7 +462,7 @@ public final class PdfReportWriter implements ReportWriter {
         // the severities and their counts are one tile each: never the names at a page's foot, the counts on the next
         t.setKeepTogether(true);
         for (Severity sev : Severity.values()) {
-            PdfPCell cell = new PdfPCell(new Phrase(sev.name(), f.smallBold));
+            PdfPCell cell = new PdfPCell(wholeCodes(new Phrase(sev.name(), f.smallBold)));
             cell.setBackgroundColor(sevColor(sev));
             cell.setHorizontalAlignment(Element.ALIGN_CENTER);
             cell.setBorderColor(LINE);
@@ -390,7 +474,7 @@ public final class PdfReportWriter implements ReportWriter {
             if (c.waived(sev) > 0) {
                 count.add(new Chunk("\n+" + c.waived(sev) + " waived", f.waived));
             }
-            PdfPCell cell = new PdfPCell(count);
+            PdfPCell cell = new PdfPCell(wholeCodes(count));
             cell.setHorizontalAlignment(Element.ALIGN_CENTER);
             cell.setBorderColor(LINE);
             cell.setPadding(4);
@@ -568,7 +652,7 @@ public final class PdfReportWriter implements ReportWriter {
                 corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
                 t.addCell(corner);
                 for (String to : part) {
-                    PdfPCell h = new PdfPCell(new Phrase(name(to), f.tinyBold));
+                    PdfPCell h = new PdfPCell(wholeCodes(new Phrase(name(to), f.tinyBold)));
                     h.setRotation(90);
                     h.setBackgroundColor(LIGHT);
                     h.setBorderColor(LINE);
@@ -668,7 +752,7 @@ public final class PdfReportWriter implements ReportWriter {
                     first.setWidthPercentage(100);
                     first.addCell(why);
                     blockRow(first, x, rule, f, text);
-                    PdfPCell both = new PdfPCell(first);
+                    PdfPCell both = new PdfPCell(wholeCodes(first));
                     both.setColspan(4);
                     both.setPadding(0);
                     both.setBorder(Rectangle.NO_BORDER);
@@ -1120,7 +1204,7 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     static PdfPCell header(String text, Fonts f) {
-        PdfPCell c = new PdfPCell(new Phrase(text, f.white));
+        PdfPCell c = new PdfPCell(wholeCodes(new Phrase(text, f.white)));
         c.setBackgroundColor(NAVY);
         c.setBorderColor(LINE);
         c.setPadding(4);
@@ -1141,7 +1225,7 @@ public final class PdfReportWriter implements ReportWriter {
     static final float CELL_PADDING = 3;
 
     static PdfPCell cell(Phrase text, Color bg, int align) {
-        PdfPCell c = new PdfPCell(text);
+        PdfPCell c = new PdfPCell(wholeCodes(text));
         if (bg != null) {
             c.setBackgroundColor(bg);
         }
