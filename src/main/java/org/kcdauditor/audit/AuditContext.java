@@ -123,6 +123,12 @@ public final class AuditContext implements Drift.Nodes {
      * host name ({@link #VALID_NETBIOS}): tested once, read per pair's target and by a rule.
      */
     private final Map<AdObject, Integer> validNames;
+    /**
+     * For each node and file server without a dNSHostName, the FQDNs its own SPNs name it by (host parts {@code
+     * <its name>.<domain>} that are DNS names, lower case, each once, in the order registered): exactly one is the FQDN
+     * form checked for it ({@link #fqdnOf}); none or several, and the audit does not guess (DNS_HOST_NAME_MISSING).
+     */
+    private final Map<AdObject, List<String>> spnFqdns;
     private static final int VALID_DNS = 1;
     private static final int VALID_NETBIOS = 2;
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
@@ -171,6 +177,7 @@ public final class AuditContext implements Drift.Nodes {
         unexpected = new IdentityHashMap<>();
         dcEntries = new IdentityHashMap<>();
         validNames = new IdentityHashMap<>();
+        spnFqdns = new IdentityHashMap<>();
         directoryOf = new IdentityHashMap<>();
         byNameIn = new HashMap<>();
         indexDirectories();
@@ -223,6 +230,7 @@ public final class AuditContext implements Drift.Nodes {
         unexpected = c.unexpected;
         dcEntries = c.dcEntries;
         validNames = c.validNames;
+        spnFqdns = c.spnFqdns;
         nodes = c.nodes;
         nodesAndFileServers = c.nodesAndFileServers;
         directoryOf = c.directoryOf;
@@ -378,7 +386,29 @@ public final class AuditContext implements Drift.Nodes {
             hostWholeKeys.put(n, whole);
             validNames.put(n, (n.dnsHostName() != null && validDnsHostName(n.dnsHostName()) ? VALID_DNS : 0)
                     | (Values.validHostName(netbiosName(n)) ? VALID_NETBIOS : 0));
+            if (!hasDnsHostName(n)) {
+                spnFqdns.put(n, fqdnsNamedBySpns(n));
+            }
         }
+    }
+
+    /**
+     * The FQDNs {@code o}'s own SPNs name it by: host parts whose first label is its NetBIOS name or cn and that are DNS
+     * names ({@code HOST/h21b.contoso.com}), lower case, each once.
+     */
+    private static List<String> fqdnsNamedBySpns(AdObject o) {
+        List<String> out = new ArrayList<>(1);
+        for (String value : o.spns()) {
+            Spn spn = Spn.parse(value);
+            String host = spn == null ? null : spn.hostName();
+            int dot = host == null ? -1 : host.indexOf('.');
+            if (dot > 0 && (host.substring(0, dot).equalsIgnoreCase(netbiosName(o))
+                    || host.substring(0, dot).equalsIgnoreCase(o.name())) && validDnsHostName(host)
+                    && !out.contains(host)) {
+                out.add(host);
+            }
+        }
+        return out;
     }
 
     /**
@@ -499,7 +529,7 @@ public final class AuditContext implements Drift.Nodes {
                     blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, p.target().name(), null, spn));
                 }
             }
-            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.missing(), unregistered,
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), p.missing(), unregistered,
                     p.rbcd(), p.entriesCover(), p.fileServer(), blockers));
         }
         return out;
@@ -558,7 +588,7 @@ public final class AuditContext implements Drift.Nodes {
             // pair is classic delegation, which under policy any needs protocol transition (PROTOCOL_TRANSITION_MISMATCH)
             boolean rbcd = p.rbcd() && !p.required().stream().allMatch(spn -> held.containsKey(spn)
                     && !snapshot.rbcdAllows(held.get(spn), p.source()));
-            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), missing, unregistered, rbcd,
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), missing, unregistered, rbcd,
                     p.entriesCover(), p.fileServer(), blockers));
         }
         return out;
@@ -1371,7 +1401,8 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /** What every source must delegate to for one target, computed once per target, not once per pair. */
-    private record Target(AdObject object, List<String> required, int[] keyIds, List<String> unregistered) {
+    private record Target(AdObject object, List<String> required, int unnamed, int[] keyIds,
+                          List<String> unregistered) {
     }
 
     private Target target(AdObject target, List<String> services, Numbering numbers) {
@@ -1397,7 +1428,9 @@ public final class AuditContext implements Drift.Nodes {
                 unregistered.add(spn);
             }
         }
-        return new Target(target, List.copyOf(required), ids, List.copyOf(unregistered));
+        // the FQDN form the policy asks for, of a target without a name in it: counted, never named
+        int unnamed = fqdnUnnamed(target) ? services.size() : 0;
+        return new Target(target, List.copyOf(required), unnamed, ids, List.copyOf(unregistered));
     }
 
     private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Marks have, boolean fileServer) {
@@ -1421,13 +1454,20 @@ public final class AuditContext implements Drift.Nodes {
         // no form of the target's name makes a delegation entry (its name and dNSHostName are not host names):
         // nothing can be checked or added, so the pair is blocked until the name is fixed (DNS_HOST_NAME_INVALID)
         boolean nameless = t.required().isEmpty();
-        if (!crossDomain && !nameless && missing.isEmpty() && t.unregistered().isEmpty()) {
-            return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd,
-                    entriesCover, fileServer, List.of());
+        // the FQDN form the policy asks for has no name (no dNSHostName, no single FQDN in the target's SPNs): its
+        // entries cannot be checked, so the pair is not OK until the target has one (DNS_HOST_NAME_MISSING); RBCD
+        // allows the source whatever name it asks for, and across domains RBCD is the only fix anyway
+        boolean unnamed = t.unnamed() > 0 && !rbcd && !across && !nameless;
+        if (!crossDomain && !nameless && !unnamed && missing.isEmpty() && t.unregistered().isEmpty()) {
+            return new PairStatus(c.name(), source, t.object(), t.required(), t.unnamed(), missing, t.unregistered(),
+                    rbcd, entriesCover, fileServer, List.of());
         }
         List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size() + 1);
         if (nameless) {
             blockers.add(Blocker.of(Blocker.DNS_HOST_NAME_INVALID, t.object().name(), null, null));
+        }
+        if (unnamed) {
+            blockers.add(Blocker.of(Blocker.DNS_HOST_NAME_MISSING, t.object().name(), null, null));
         }
         if (crossDomain) {
             blockers.add(Blocker.of(Blocker.CROSS_DOMAIN_NEEDS_RBCD, source.name(), t.object().name(), null));
@@ -1439,8 +1479,8 @@ public final class AuditContext implements Drift.Nodes {
         for (String spn : t.unregistered()) {
             blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, t.object().name(), null, spn));
         }
-        return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, entriesCover,
-                fileServer, blockers);
+        return new PairStatus(c.name(), source, t.object(), t.required(), t.unnamed(), missing, t.unregistered(), rbcd,
+                entriesCover, fileServer, blockers);
     }
 
     /**
@@ -1491,12 +1531,13 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * The SPNs a source must delegate to for {@code target}: each service in each configured name form known.
-     * A dNSHostName that is not a DNS name gives no FQDN form (DNS_HOST_NAME_INVALID says so).
+     * A dNSHostName that is not a DNS name gives no FQDN form (DNS_HOST_NAME_INVALID says so); without a dNSHostName,
+     * the FQDN the target's own SPNs name is the form ({@link #fqdnOf}), and without one the form is counted but not
+     * named ({@link PairStatus#unnamed}).
      */
     public List<String> requiredSpns(AdObject target, List<String> services) {
         List<String> out = new ArrayList<>();
-        String fqdn = policy.fqdnForm() && hasValidDnsHostName(target)
-                ? DnsNames.withoutTrailingDots(target.dnsHostName()) : null;
+        String fqdn = policy.fqdnForm() ? fqdnOf(target) : null;
         boolean netbios = policy.netbiosForm() && hasValidName(target);
         for (String service : services) {
             if (netbios) {
@@ -2282,9 +2323,49 @@ public final class AuditContext implements Drift.Nodes {
         return sam != null && !sam.isBlank() ? sam : o.name();
     }
 
-    /** Whether a delegation entry names {@code o} in some form the policy asks for (a valid name or dNSHostName). */
+    /**
+     * Whether a delegation entry names {@code o} in some form the policy asks for (a valid name, a valid dNSHostName, or
+     * without a dNSHostName the one FQDN its SPNs name).
+     */
     public boolean hasUsableName(AdObject o) {
-        return policy.netbiosForm() && hasValidName(o) || policy.fqdnForm() && hasValidDnsHostName(o);
+        return policy.netbiosForm() && hasValidName(o) || policy.fqdnForm() && fqdnOf(o) != null;
+    }
+
+    /** Whether {@code o} has a dNSHostName at all (valid or not). */
+    public static boolean hasDnsHostName(AdObject o) {
+        return o.dnsHostName() != null && !o.dnsHostName().isBlank();
+    }
+
+    /**
+     * The FQDN delegation to {@code o} is checked in: its dNSHostName (without a trailing dot) if that is a DNS name;
+     * without a dNSHostName the one FQDN its own SPNs name ({@link #fqdnsInSpns}); else null (an invalid
+     * dNSHostName gives none, and no FQDN is guessed).
+     */
+    public String fqdnOf(AdObject o) {
+        if (hasValidDnsHostName(o)) {
+            return DnsNames.withoutTrailingDots(o.dnsHostName());
+        }
+        return hasDnsHostName(o) ? null : derivedFqdn(o);
+    }
+
+    /** The one FQDN the SPNs of node or file server {@code o}, which has no dNSHostName, name it by; else null. */
+    public String derivedFqdn(AdObject o) {
+        List<String> named = spnFqdns.get(o);
+        return named != null && named.size() == 1 ? named.get(0) : null;
+    }
+
+    /** The FQDNs the SPNs of node or file server {@code o}, which has no dNSHostName, name it by (empty otherwise). */
+    public List<String> fqdnsInSpns(AdObject o) {
+        return spnFqdns.getOrDefault(o, List.of());
+    }
+
+    /**
+     * Whether the policy asks for the FQDN form of delegation to {@code o} and {@code o} gives no name in it: no
+     * dNSHostName, and its SPNs name no single FQDN. Its pairs then count those entries as required and not present,
+     * and are blocked by DNS_HOST_NAME_MISSING unless RBCD covers them.
+     */
+    public boolean fqdnUnnamed(AdObject o) {
+        return policy.fqdnForm() && !hasDnsHostName(o) && derivedFqdn(o) == null;
     }
 
     /** A dNSHostName that is a DNS name (a trailing dot allowed). */

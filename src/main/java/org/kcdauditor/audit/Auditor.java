@@ -96,10 +96,10 @@ public final class Auditor {
             }
             counts[0]++;
             counts[1] += p.ok() ? 1 : 0;
-            counts[2] += p.required().size();
+            counts[2] += p.requiredCount();
             counts[3] += p.present();
             pairs++;
-            required += p.required().size();
+            required += p.requiredCount();
             present += p.present();
         }
         Map<String, List<Finding>> findingsByCluster = new HashMap<>();

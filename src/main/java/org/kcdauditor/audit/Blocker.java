@@ -21,14 +21,19 @@ public record Blocker(String rule, String findingId) {
     public static final String MIGRATION_DISABLED = "MIGRATION_DISABLED";
     /** The target has no name a delegation entry can be made of (its name and dNSHostName are not host names). */
     public static final String DNS_HOST_NAME_INVALID = "DNS_HOST_NAME_INVALID";
+    /** The policy asks for the FQDN form, and the target has no dNSHostName and its SPNs name no single FQDN: the
+     *  entries in that form cannot be checked, so the pair is not OK until its dNSHostName is set. */
+    public static final String DNS_HOST_NAME_MISSING = "DNS_HOST_NAME_MISSING";
     /** Policy {@code any} and the source has no protocol transition: the KDC refuses S4U2proxy on a non-forwardable
      *  S4U2self ticket (pairs the target's RBCD covers excepted). */
     public static final String PROTOCOL_TRANSITION_MISMATCH = "PROTOCOL_TRANSITION_MISMATCH";
 
     /** The blockers that leave a pair's delegation itself incomplete: an entry missing or unusable, a target SPN
-     *  not registered or held twice, a target without a host name (HARDENING_PATCH_WITHOUT_DELEGATION reads these). */
+     *  not registered or held twice, a target without a host name, or without one in the FQDN form
+     *  (HARDENING_PATCH_WITHOUT_DELEGATION reads these). */
     private static final java.util.Set<String> DELEGATION = java.util.Set.of(MISSING_DELEGATION,
-            TARGET_SPN_NOT_REGISTERED, DUPLICATE_SPN, CROSS_DOMAIN_NEEDS_RBCD, DNS_HOST_NAME_INVALID);
+            TARGET_SPN_NOT_REGISTERED, DUPLICATE_SPN, CROSS_DOMAIN_NEEDS_RBCD, DNS_HOST_NAME_INVALID,
+            DNS_HOST_NAME_MISSING);
 
     /** Whether this blocker leaves the pair's delegation incomplete (not an account, encryption or host setting). */
     public boolean delegation() {

@@ -140,7 +140,7 @@ public final class FindingsJson {
         Map<String, List<FindingsDocument.PairDoc>> matrix = new HashMap<>();
         for (PairStatus pair : ctx.pairs()) {
             matrix.computeIfAbsent(pair.cluster(), k -> new ArrayList<>()).add(new FindingsDocument.PairDoc(
-                    pair.source().name(), pair.target().name(), pair.required().size(), pair.present(), pair.ok(),
+                    pair.source().name(), pair.target().name(), pair.requiredCount(), pair.present(), pair.ok(),
                     // no list per blocker-free pair: at 20,000 hosts that is 360,000 lists kept through the writers
                     pair.blockers().isEmpty() ? List.of() : pair.blockers().stream()
                             .map(b -> new FindingsDocument.BlockerDoc(b.rule(), b.findingId())).toList(),

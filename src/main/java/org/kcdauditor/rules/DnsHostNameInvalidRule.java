@@ -27,7 +27,7 @@ public final class DnsHostNameInvalidRule implements Rule {
             "a node's or file server's `dNSHostName` is not a DNS name, or its account name or cn is not a host"
                     + " name (quotes, `$(`, spaces, control or bidirectional characters): no entry or command is derived from it; HIGH"
                     + " when no form of its name the policy asks for is left (also a missing dNSHostName under an"
-                    + " FQDN-only policy), which blocks every pair into it",
+                    + " FQDN-only policy, when its SPNs name no single FQDN), which blocks every pair into it",
             "A dNSHostName that is not a DNS name cannot be what clients connect to, and putting it (or such an"
                     + " account name) into delegation entries or commands would carry whatever it holds into scripts."
                     + " The form of delegation to the host that uses it stays unchecked until it is fixed.",
@@ -80,7 +80,8 @@ public final class DnsHostNameInvalidRule implements Rule {
                     what.add("dNSHostName '" + Values.visibleSpn(dns) + "' is not a valid DNS name");
                 }
                 if (what.isEmpty()) {
-                    what.add("dNSHostName is not set, and the policy names peers by FQDN only (policy.nameForms)");
+                    what.add("dNSHostName is not set (nor do its SPNs name a single FQDN), and the policy names peers by"
+                            + " FQDN only (policy.nameForms)");
                 }
                 String shown = Values.visibleAccount(h.name());
                 boolean onlyCn = badCn && !badName && !badDns;

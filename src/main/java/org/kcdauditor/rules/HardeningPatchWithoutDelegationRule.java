@@ -129,6 +129,7 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
             case Blocker.DUPLICATE_SPN -> n == 1 ? "duplicate SPN" : n + " duplicate SPNs";
             case Blocker.CROSS_DOMAIN_NEEDS_RBCD -> "needs resource-based delegation (another domain)";
             case Blocker.DNS_HOST_NAME_INVALID -> "no usable host name";
+            case Blocker.DNS_HOST_NAME_MISSING -> "FQDN form not checkable (no dNSHostName)";
             case Blocker.AES_NOT_ENABLED -> "AES not enabled";
             case Blocker.AES_KEYS_MISSING -> "AES keys missing";
             case Blocker.MIGRATION_AUTH_NOT_KERBEROS -> "CredSSP migration authentication";

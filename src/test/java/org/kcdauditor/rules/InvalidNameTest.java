@@ -70,15 +70,27 @@ class InvalidNameTest {
 
     @Test
     void aHostWithNoDnsHostNameUnderAnFqdnOnlyPolicyBlocksItsPairsByAFindingThatExists() {
+        // HV02's SPNs name no FQDN either (with HOST/hv02.contoso.com registered, that FQDN would be the form checked)
         AuditResult r = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null)),
                 new PolicyConfig(null, List.of("fqdn"), null, null),
-                host("HV01").delegatesTo("HV02").build(), host("HV02").noDns().delegatesTo("HV01").build());
+                host("HV01").delegatesTo("HV02").build(), host("HV02").noDns().withoutSpn("HOST/hv02.contoso.com")
+                        .withoutSpn(org.kcdauditor.support.Hosts.MIG + "/hv02.contoso.com").delegatesTo("HV01")
+                        .build());
         Finding invalid = rule(r, "DNS_HOST_NAME_INVALID").get(0);
         assertEquals("HV02", invalid.host());
         assertEquals(Severity.HIGH, invalid.severity());
         PairStatus into = r.context().pairs().stream().filter(p -> p.target().name().equals("HV02")).findFirst()
                 .orElseThrow();
         assertEquals(List.of(new Blocker(Blocker.DNS_HOST_NAME_INVALID, invalid.id())), into.blockers());
+        assertEquals(2, into.requiredCount(), "its FQDN entries are required, though no name makes them");
+        assertEquals(0, into.present());
+
+        // the FQDN its own SPNs name is the form checked: HV01 holds its entries, so the pair is OK
+        AuditResult named = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null)),
+                new PolicyConfig(null, List.of("fqdn"), null, null),
+                host("HV01").delegatesTo("HV02").build(), host("HV02").noDns().delegatesTo("HV01").build());
+        assertTrue(rule(named, "DNS_HOST_NAME_INVALID").isEmpty(), named.findings().toString());
+        assertTrue(named.context().pairs().stream().allMatch(PairStatus::ok), named.findings().toString());
     }
 
     @Test

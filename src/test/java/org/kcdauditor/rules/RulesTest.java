@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
@@ -493,15 +494,36 @@ class RulesTest {
 
     @Test
     void missingDnsHostNameIsReportedAndNeverGuessed() {
+        // HV03 registers HOST/ and the migration service as hv03.contoso.com: that FQDN is the form checked
         AdObject[] c = healthyCluster();
         c[2] = host("HV03").delegatesTo("HV01", "HV02").noDns().build();
         AuditResult r = audit(c);
         List<Finding> f = of(r, "DNS_HOST_NAME_MISSING");
         assertEquals(1, f.size());
         assertEquals("HV03", f.get(0).host());
-        // Only the NetBIOS forms are required towards HV03: 2 pairs x 2 services x 1 form.
-        assertEquals(4 * 4 + 2 * 2, r.requiredEntries());
+        assertEquals(List.of("hv03.contoso.com"), f.get(0).evidence().expected());
+        // both forms are required towards HV03, as towards the others: 6 pairs x 2 services x 2 forms
+        assertEquals(6 * 4, r.requiredEntries());
+        assertEquals(6 * 4, r.presentEntries());
         assertTrue(of(r, "MISSING_DELEGATION").isEmpty());
+
+        // its SPNs name no FQDN: none is guessed (hv03.contoso.com, which HV01 and HV02 list, is not taken for it),
+        // the FQDN entries into it count as required and not present, and its pairs are blocked by the finding
+        c[2] = host("HV03").delegatesTo("HV01", "HV02").noDns().withoutSpn("HOST/" + Hosts.fqdn("HV03"))
+                .withoutSpn(MIG + "/" + Hosts.fqdn("HV03")).build();
+        r = audit(c);
+        f = of(r, "DNS_HOST_NAME_MISSING");
+        assertEquals(1, f.size());
+        assertEquals(6 * 4, r.requiredEntries());
+        assertEquals(6 * 4 - 2 * 2, r.presentEntries());
+        assertTrue(of(r, "MISSING_DELEGATION").isEmpty(), "no entry is made of a guessed FQDN");
+        List<PairStatus> into = r.context().pairs().stream().filter(p -> p.target().name().equals("HV03")).toList();
+        assertEquals(2, into.size());
+        for (PairStatus p : into) {
+            assertEquals(List.of(org.kcdauditor.audit.Blocker.of("DNS_HOST_NAME_MISSING", "HV03", null, null)),
+                    p.blockers());
+            assertEquals(f.get(0).id(), p.blockers().get(0).findingId(), "the blocker is the finding");
+        }
     }
 
     @Test
