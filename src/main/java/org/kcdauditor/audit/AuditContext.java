@@ -529,8 +529,8 @@ public final class AuditContext implements Drift.Nodes {
                     blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, p.target().name(), null, spn));
                 }
             }
-            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), p.missing(), unregistered,
-                    p.rbcd(), p.entriesCover(), p.fileServer(), blockers));
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), p.missing(),
+                    unregistered, p.rbcd(), p.entriesCover(), p.fileServer(), blockers));
         }
         return out;
     }
@@ -588,8 +588,8 @@ public final class AuditContext implements Drift.Nodes {
             // pair is classic delegation, which under policy any needs protocol transition (PROTOCOL_TRANSITION_MISMATCH)
             boolean rbcd = p.rbcd() && !p.required().stream().allMatch(spn -> held.containsKey(spn)
                     && !snapshot.rbcdAllows(held.get(spn), p.source()));
-            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), missing, unregistered, rbcd,
-                    p.entriesCover(), p.fileServer(), blockers));
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), missing,
+                    unregistered, rbcd, p.entriesCover(), p.fileServer(), blockers));
         }
         return out;
     }

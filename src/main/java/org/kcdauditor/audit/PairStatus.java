@@ -55,7 +55,7 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
         }
         List<Blocker> all = new java.util.ArrayList<>(blockers);
         all.addAll(more);
-        return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover, fileServer,
-                all);
+        return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover,
+                fileServer, all);
     }
 }
