@@ -12,7 +12,6 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SASLQualityOfProtection;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
@@ -140,7 +139,7 @@ public final class LdapConnector {
         // one connection, one outstanding request: read responses on the calling thread (no reader-thread hand-off);
         // pipelined connections keep a reader thread so that many requests can be outstanding
         options.setUseSynchronousMode(synchronous);
-        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        options.setSSLSocketVerifier(new CertificateNameVerifier());
         String where = d.url();
         LDAPConnection connection = null;
         try {

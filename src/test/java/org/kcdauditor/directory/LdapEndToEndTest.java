@@ -274,12 +274,50 @@ class LdapEndToEndTest {
         TestDirectory.Tls other = TestDirectory.generateTls(tmp.resolve("other"), "dns:dc9.contoso.test");
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, other, 0);
         try {
-            // By name: UnboundID's host-name check accepts any certificate for a numeric loopback address.
-            Path cfg = TestDirectory.config(tmp, "ldaps://localhost:" + ds.getListenPort(), NODES,
+            // by name, which UnboundID checks (the loopback address: the test below)
+            String url = "ldaps://localhost:" + ds.getListenPort();
+            Path cfg = TestDirectory.config(tmp, url, NODES,
                     "trustStore: " + other.trustStore(), "trustStorePasswordEnv: TRUST_PW");
             CliRun r = run(cfg);
             assertEquals(1, r.exitCode(), r.toString());
-            assertTrue(r.err().contains("TLS failed") && r.err().contains("localhost"), r.err());
+            assertEquals("kcd-audit: " + url + ": TLS failed: Hostname verification failed because the expected"
+                    + " hostname 'localhost' was not found in peer certificate 'subject='CN=dc1.contoso.test'"
+                    + " dnsName='dc9.contoso.test'' — put a name the certificate lists into directory.url",
+                    r.err().strip());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * A numeric loopback URL (ldaps through stunnel or ssh -L) is checked against the certificate as any other host:
+     * UnboundID's host-name check accepts any certificate for 127.0.0.1, so a trusted certificate issued to another
+     * host was taken and the bind DN and password were sent to whatever answered on the forwarded port.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aCertificateIssuedToAnotherHostIsRefusedAtALoopbackAddressBeforeTheBind(boolean startTls) throws Exception {
+        TestDirectory.Tls other = TestDirectory.generateTls(tmp.resolve("other"), "dns:dc9.contoso.test");
+        java.util.concurrent.atomic.AtomicInteger binds = new java.util.concurrent.atomic.AtomicInteger();
+        InMemoryOperationInterceptor counter = new InMemoryOperationInterceptor() {
+            @Override
+            public void processSimpleBindRequest(
+                    com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindRequest request) {
+                binds.incrementAndGet();
+            }
+        };
+        InMemoryDirectoryServer ds = TestDirectory.start(startTls ? Mode.STARTTLS : Mode.LDAPS, other, 0, counter);
+        try {
+            String url = (startTls ? "ldap" : "ldaps") + "://127.0.0.1:" + ds.getListenPort();
+            Path cfg = TestDirectory.config(tmp, url, NODES, "trustStore: " + other.trustStore(),
+                    "trustStorePasswordEnv: TRUST_PW", "startTls: " + startTls);
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals("kcd-audit: " + url + ": TLS failed: Hostname verification failed because the expected"
+                    + " hostname '127.0.0.1' was not found in peer certificate 'subject='CN=dc1.contoso.test'"
+                    + " dnsName='dc9.contoso.test'' — put a name the certificate lists into directory.url",
+                    r.err().strip());
+            assertEquals(0, binds.get());
         } finally {
             ds.shutDown(true);
         }

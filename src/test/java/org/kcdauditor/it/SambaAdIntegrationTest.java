@@ -1033,8 +1033,8 @@ class SambaAdIntegrationTest {
 
     /**
      * Host-name checking against the DC's certificate (SAN IP:127.0.0.1, localhost, dc1.contoso.test), over LDAPS and
-     * StartTLS. UnboundID does not check the name of a numeric loopback address, which the other tests connect to, so
-     * this connects by name: dc1.contoso.test, which the certificate lists, works (over LDAPS; StartTLS works in
+     * StartTLS. The other tests connect to the numeric loopback address, which the certificate lists as IP:127.0.0.1
+     * (LdapEndToEndTest refuses one that does not), so this connects by name: dc1.contoso.test, which the certificate lists, works (over LDAPS; StartTLS works in
      * startTlsWorks); not-dc1.contoso.test, the same DC by a name the certificate lacks, fails with one line. Both
      * resolve to 127.0.0.1 through the audit JVM's hosts file.
      */
