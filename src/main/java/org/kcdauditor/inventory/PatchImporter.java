@@ -26,6 +26,8 @@ public final class PatchImporter {
     public static final List<String> COMPUTER_COLUMNS = List.of("PSComputerName", "CSName", "Source", "ComputerName");
     private static final Pattern KB = Pattern.compile("(?i)\\bKB\\s?(\\d{5,8})\\b");
     private static final Pattern DIGITS = Pattern.compile("\\d{5,8}");
+    /** A whole HotFixID: KB5019966 (Get-HotFix, wmic qfe), also as "KB 5019966" or the digits alone. */
+    private static final Pattern HOT_FIX_ID = Pattern.compile("(?i)(?:KB\\s?)?(\\d{5,8})");
 
     private final List<PatchMapping> mappings;
 
@@ -94,8 +96,9 @@ public final class PatchImporter {
         return new ImportResult(name, "patches", format, counts[0], counts[1], null, kept);
     }
 
+    /** @param titles whether the KB id may stand in a title ("… (KB5019081)"): a mapping's column, not a HotFixID */
     private record Columns(String label, List<String> computer, String hotFix, String installedOn, String status,
-                           List<String> installedValues, String description) {
+                           List<String> installedValues, String description, boolean titles) {
     }
 
     /**
@@ -149,13 +152,13 @@ public final class PatchImporter {
         }
         if (hotFix != null && !computer.isEmpty()) {
             return new Columns("Get-HotFix", computer, hotFix, csv.column("InstalledOn"), null, List.of(),
-                    csv.column("Description"));
+                    csv.column("Description"), false);
         }
         for (PatchMapping m : mappings) {
             if (csv.column(m.computer()) != null && csv.column(m.hotFixId()) != null) {
                 return new Columns("mapping '" + m.name() + "'", List.of(csv.column(m.computer())),
                         csv.column(m.hotFixId()), m.installedOn() == null ? null : csv.column(m.installedOn()),
-                        m.status() == null ? null : csv.column(m.status()), m.installedValues(), null);
+                        m.status() == null ? null : csv.column(m.status()), m.installedValues(), null, true);
             }
         }
         return null;
@@ -192,7 +195,7 @@ public final class PatchImporter {
                 return null;
             }
         }
-        String kb = kb(raw);
+        String kb = c.titles() ? kb(raw) : hotFixId(raw);
         if (kb == null) {
             report.accept(new ImportProblem(file, line, c.hotFix() + " '" + CsvInput.shown(raw) + "' is not a KB number", true));
             return null;
@@ -206,6 +209,15 @@ public final class PatchImporter {
         }
         return new PatchRecord(host, kb, installed, c.description() == null ? null : CsvInput.value(r, c.description()),
                 file + ":" + line);
+    }
+
+    /**
+     * {@code KB5019966} from a HotFixID that is that id and nothing else, trimmed: "KB5019966", "kb5019966",
+     * "KB 5019966" or "5019966"; null for anything more or else ("KB5019966<script>", "File 1", "=1+1").
+     */
+    static String hotFixId(String raw) {
+        Matcher m = HOT_FIX_ID.matcher(raw.trim());
+        return m.matches() ? "KB" + m.group(1) : null;
     }
 
     /** {@code KB5019966} from "KB5019966", "5019966" or a title containing "(KB5019966)"; null otherwise. */

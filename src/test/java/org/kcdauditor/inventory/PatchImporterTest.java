@@ -43,6 +43,25 @@ class PatchImporterTest {
         return new PatchImporter(MAPPINGS).read(file, records::add, problems::add);
     }
 
+    /**
+     * Get-HotFix and wmic qfe write a HotFixID as KB and digits ("KB5011503"), some rows "File 1" or nothing: only a
+     * whole id is one. "KB5011503<script>…" was read as KB5011503 (a garbage field credited as an installed, maybe
+     * hardening, update) while "=1+1" was refused: both are refused now, with their line.
+     */
+    @Test
+    void aHotFixIdWithMoreThanTheKbIdIsNotAKbNumber() throws Exception {
+        Path f = tmp.resolve("hotfix-trailing.csv");
+        Files.writeString(f, "Source,HotFixID,InstalledOn\nHV01, KB5019966 ,2022-11-09\nHV01,kb5019967,2022-11-09\n"
+                + "HV01,KB5011503<script>alert(1)</script>,2022-11-09\nHV01,=1+1,2022-11-09\nHV01,File 1,\n"
+                + "HV01,KB5011504 KB5011505,2022-11-09\nHV01,5019968,2022-11-09\n");
+        ImportResult r = read(f);
+        assertEquals(List.of("KB5019966", "KB5019967", "KB5019968"), records.stream().map(PatchRecord::kb).toList());
+        assertEquals(4, r.skipped());
+        assertEquals(List.of("HotFixID 'KB5011503<script>alert(1)</script>' is not a KB number",
+                "HotFixID '=1+1' is not a KB number", "HotFixID 'File 1' is not a KB number",
+                "HotFixID 'KB5011504 KB5011505' is not a KB number"), problems.stream().map(ImportProblem::reason).toList());
+    }
+
     @Test
     void aTabSeparatedExportSaysSoInItsFormat() throws Exception {
         Path f = tmp.resolve("hotfix-tab.csv");
