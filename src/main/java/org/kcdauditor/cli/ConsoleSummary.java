@@ -162,11 +162,23 @@ final class ConsoleSummary {
         if (d.imports() != null) {
             List<ImportResult> failed = d.imports().stream().filter(ImportResult::failed).toList();
             long skipped = d.imports().stream().mapToLong(i -> i.skipped()).sum();
-            if (!failed.isEmpty() || skipped > 0) {
+            long notAudited = d.imports().stream().mapToLong(i -> i.notAudited()).sum();
+            if (!failed.isEmpty() || skipped > 0 || notAudited > 0) {
                 out.println();
                 int read = d.imports().size() - failed.size();
-                out.printf("Imports: %d of %d file%s read, %d line%s skipped (see Imports in the reports).%n",
-                        read, d.imports().size(), d.imports().size() == 1 ? "" : "s", skipped, skipped == 1 ? "" : "s");
+                out.printf("Imports: %d of %d file%s read, %d line%s skipped%s (see Imports in the reports).%n",
+                        read, d.imports().size(), d.imports().size() == 1 ? "" : "s", skipped, skipped == 1 ? "" : "s",
+                        notAudited == 0 ? "" : ", " + notAudited + " row" + (notAudited == 1 ? "" : "s")
+                                + " for hosts not audited");
+                if (notAudited > 0) {
+                    // each host once over the files, as the first file writes it
+                    java.util.Map<String, String> hosts = new java.util.LinkedHashMap<>();
+                    d.imports().forEach(i -> i.notAuditedHosts().forEach(h -> hosts.putIfAbsent(
+                            h.toLowerCase(java.util.Locale.ROOT), h.isEmpty() ? "(no name)" : h)));
+                    List<String> named = hosts.values().stream().limit(TOP).toList();
+                    out.println(oneLine("Not audited (no node of a configured cluster): " + String.join(", ", named)
+                            + (hosts.size() > named.size() ? " … and " + (hosts.size() - named.size()) + " more" : "")));
+                }
                 if (!failed.isEmpty()) {
                     out.println("Not usable:");
                 }

@@ -16,8 +16,9 @@ import java.util.function.Predicate;
 
 /**
  * Imports the patch, event and host-settings exports a config names. Records of hosts that {@code node}
- * does not name (not a cluster node) are counted and dropped while streaming, so memory stays bounded by the
- * nodes. KDCSVC events of domain controllers are kept when {@code keepKdc} accepts the account or the
+ * does not name (not a cluster node) are counted per file as {@link ImportResult#notAudited}, their hosts named once
+ * each (at most {@link ImportResult#MAX_PROBLEMS} per file), and dropped while streaming, so memory stays bounded by
+ * the nodes. KDCSVC events of domain controllers are kept when {@code keepKdc} accepts the account or the
  * service they name. A file that fails is reported in its {@link ImportResult}; the others are still read.
  */
 public final class Inventory {
@@ -49,17 +50,20 @@ public final class Inventory {
         ps.problems().forEach(p -> results.add(new ImportResult(p.pattern(), "patches", null, 0, 0, p.reason(), List.of())));
         PatchImporter pi = new PatchImporter(config.patches().mappings());
         for (Path f : ps.files()) {
-            results.add(pi.read(f, r -> {
+            NotAudited other = new NotAudited();
+            results.add(other.into(pi.read(f, r -> {
                 // one node's updates exported under its NetBIOS name and its FQDN are counted once
                 String host = node.apply(r.host());
-                if (host != null) {
+                if (host == null) {
+                    other.add(r.host(), r.origin());
+                } else {
                     String key = host + "|" + r.kb();
                     PatchRecord prev = patches.get(key);
                     if (prev == null || (prev.installedOn() == null && r.installedOn() != null)) {
                         patches.put(key, r);
                     }
                 }
-            }, p -> { }));
+            }, p -> { })));
         }
         List<EventRecord> events = new ArrayList<>();
         // one event exported twice (overlapping exports, a file copied) is one event: counted once, the first kept
@@ -68,16 +72,20 @@ public final class Inventory {
         es.problems().forEach(p -> results.add(new ImportResult(p.pattern(), "events", null, 0, 0, p.reason(), List.of())));
         EventImporter ei = new EventImporter(config.events().ids(), config.events().zone());
         for (Path f : es.files()) {
-            results.add(ei.read(f, e -> {
+            NotAudited other = new NotAudited();
+            results.add(other.into(ei.read(f, e -> {
                 boolean wanted = e.kdc()
                         ? (e.accountName() != null && keepKdc.test(e.accountName()))
                         || (e.serviceName() != null && keepKdc.test(e.serviceName()))
                         : keep.test(e.host()) || (e.sourceHost() != null && keep.test(e.sourceHost()));
-                if (wanted && seen.add((e.host() == null ? "" : e.host().toLowerCase(Locale.ROOT)) + "|" + e.eventId()
+                if (!wanted) {
+                    other.add(e.kdc() ? (e.accountName() != null ? e.accountName() : e.serviceName()) : e.host(),
+                            e.origin());
+                } else if (seen.add((e.host() == null ? "" : e.host().toLowerCase(Locale.ROOT)) + "|" + e.eventId()
                         + "|" + e.timeCreated() + "|" + e.message())) {
                     events.add(e);
                 }
-            }, p -> { }));
+            }, p -> { })));
         }
         // one record per node (hv01 and hv01.contoso.com alike): the first file in glob order that names it, unless a
         // later one blocks the node where it does not (CredSSP, migration disabled): exports of different days may
@@ -88,13 +96,67 @@ public final class Inventory {
                 List.of())));
         HostSettingsImporter hi = new HostSettingsImporter();
         for (Path f : hs.files()) {
-            results.add(hi.read(f, r -> {
+            NotAudited other = new NotAudited();
+            results.add(other.into(hi.read(f, r -> {
                 String host = node.apply(r.computer());
-                if (host != null) {
+                if (host == null) {
+                    other.add(r.computer(), r.origin());
+                } else {
                     settings.merge(host, r, (kept, later) -> later.blocks() > kept.blocks() ? later : kept);
                 }
-            }, p -> { }));
+            }, p -> { })));
         }
         return new Imported(new ArrayList<>(patches.values()), events, new ArrayList<>(settings.values()), results);
+    }
+
+    /**
+     * One file's records for hosts not audited: how many, and each host (the first {@link ImportResult#MAX_PROBLEMS},
+     * by name as written, case-insensitively) with its first line and its number of records.
+     */
+    private static final class NotAudited {
+        private record Host(String name, long line, long[] rows) {
+        }
+
+        private final Map<String, Host> hosts = new LinkedHashMap<>();
+        private long count;
+
+        void add(String name, String origin) {
+            count++;
+            String shown = name == null ? "" : name;
+            Host h = hosts.get(shown.toLowerCase(Locale.ROOT));
+            if (h != null) {
+                h.rows()[0]++;
+            } else if (hosts.size() < ImportResult.MAX_PROBLEMS) {
+                hosts.put(shown.toLowerCase(Locale.ROOT), new Host(shown, line(origin), new long[]{1}));
+            }
+        }
+
+        /** {@code r} with these records moved from {@code records} to {@code notAudited}, each host a problem. */
+        ImportResult into(ImportResult r) {
+            if (count == 0) {
+                return r;
+            }
+            List<ImportProblem> problems = new ArrayList<>(r.problems());
+            for (Host h : hosts.values()) {
+                if (problems.size() < ImportResult.MAX_PROBLEMS) {
+                    problems.add(new ImportProblem(r.file(), h.line(), (h.name().isEmpty() ? "no host named"
+                            : "host '" + CsvInput.shown(h.name()) + "'") + " is not audited (no node of a configured"
+                            + " cluster): " + (h.rows()[0] == 1 ? "its record was" : "its " + h.rows()[0]
+                            + " records were") + " read, not used", false, true));
+                }
+            }
+            problems.sort(java.util.Comparator.comparingLong(ImportProblem::line));
+            return new ImportResult(r.file(), r.kind(), r.format(), r.records() - count, r.skipped(), r.error(),
+                    problems, count, hosts.values().stream().map(Host::name).toList());
+        }
+
+        /** The line of an origin {@code file:line}; 0 when it names none. */
+        private static long line(String origin) {
+            try {
+                return origin == null ? 0 : Long.parseLong(origin.substring(origin.lastIndexOf(':') + 1));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
     }
 }

@@ -774,6 +774,14 @@ public final class ReportView {
     }
 
     /**
+     * The files with rows for hosts that no configured cluster has as a node (read, not used), in findings.json's
+     * order: its {@code imports} whose {@code notAudited} is above 0.
+     */
+    public List<ImportResult> importsNotAudited() {
+        return doc.imports() == null ? List.of() : doc.imports().stream().filter(i -> i.notAudited() > 0).toList();
+    }
+
+    /**
      * The inputs not used that every output names (preflight, the PDF, the runbooks, the mail notice): the first
      * {@link #INPUTS_NOT_USED_NAMED} of {@link #inputsNotUsed}; the others they count ("… and 2 more").
      */

@@ -83,4 +83,13 @@ class ConsoleSummaryAtScaleTest {
                 out);
         assertTrue(out.contains("  events-9.csv: unreadable\n  … and 2 more (see Imports in the reports)\n"), out);
     }
+
+    /** Rows for hosts not audited are counted on the imports line and their hosts named on the next. */
+    @Test
+    void rowsForHostsNotAuditedAreCountedAndNamed() {
+        String out = print(org.kcdauditor.report.Fixtures.withHostsNotAudited(NoticeAtScaleTest.big(1, 0)));
+        assertTrue(out.contains("Imports: 3 of 3 files read, 1 line skipped, 4 rows for hosts not audited (see Imports"
+                + " in the reports).\nNot audited (no node of a configured cluster): =HYPERLINK(\"http://evil\"), HV99,"
+                + " =1+1\n"), out);
+    }
 }

@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.support.TestFindings;
 import org.kcdauditor.model.Finding;
@@ -149,6 +150,29 @@ public final class Fixtures {
             imports.add(new ImportResult("patches/old-" + i + ".csv", "patches", null, 0, 0,
                     "empty file: no header line", List.of()));
         }
+        return d.withHistory(new HistorySections.Sections(null, null, null, null, imports));
+    }
+
+    /**
+     * {@code d} whose imports read rows for hosts not audited: HV14-hostile.csv's row of {@code =HYPERLINK(…)} and
+     * two of HV99, an event of {@code =1+1}, beside a line skipped and a file read in full.
+     */
+    public static FindingsDocument withHostsNotAudited(FindingsDocument d) {
+        String hostile = "=HYPERLINK(\"http://evil\")";
+        List<ImportResult> imports = List.of(
+                new ImportResult("patches/HV01-hotfix.csv", "patches", "Get-HotFix CSV (UTF-8, ','-separated)", 3, 0,
+                        null, List.of()),
+                new ImportResult("patches/HV14-hostile.csv", "patches", "Get-HotFix CSV (UTF-8, ','-separated)", 1, 1,
+                        null, List.of(
+                        new ImportProblem("patches/HV14-hostile.csv", 3, "host '" + hostile + "' is not audited (no"
+                                + " node of a configured cluster): its record was read, not used", false, true),
+                        new ImportProblem("patches/HV14-hostile.csv", 4, "HotFixID '=1+1' is not a KB number", true),
+                        new ImportProblem("patches/HV14-hostile.csv", 5, "host 'HV99' is not audited (no node of a"
+                                + " configured cluster): its 2 records were read, not used", false, true)),
+                        3, List.of(hostile, "HV99")),
+                new ImportResult("events/HV14.xml", "events", "wevtutil XML (UTF-8)", 0, 0, null, List.of(
+                        new ImportProblem("events/HV14.xml", 1, "host '=1+1' is not audited (no node of a configured"
+                                + " cluster): its record was read, not used", false, true)), 1, List.of("=1+1")));
         return d.withHistory(new HistorySections.Sections(null, null, null, null, imports));
     }
 

@@ -147,6 +147,21 @@ class PdfReportWriterTest {
                 perObject);
     }
 
+    /** Rows for hosts not audited are said with the imports, each file with its hosts' names as written. */
+    @Test
+    void rowsForHostsNotAuditedAreNamedWithTheHistory() throws Exception {
+        String all = text(render(Fixtures.withHostsNotAudited(Fixtures.demo()), 16), 2, 99).replaceAll(" *\n", "\n")
+                .replace("imports name\neach", "imports name each"); // the PDF wraps the long sentence there
+        int at = all.indexOf("Rows for hosts not audited");
+        assertTrue(at > 0 && all.lastIndexOf("Drift, patches and events", at) >= 0, "in the history section: " + all);
+        assertTrue(all.substring(at).startsWith("Rows for hosts not audited\n4 rows named no node of a configured"
+                + " cluster: read, not used (the Imports sheet of audit.xlsx and findings.json's imports name each host"
+                + " at its first line):\npatches/HV14-hostile.csv (patches): 3 rows of =HYPERLINK(\"http://evil\"),"
+                + " HV99\nevents/HV14.xml (events): 1 row of =1+1\n"), all.substring(at));
+        assertFalse(text(render(Fixtures.withHistory(Fixtures.demo()), 16), 1, 99).contains("Rows for hosts not audited"),
+                "every row of an audited host: nothing said");
+    }
+
     @Test
     void inputsNotUsedAreNamedWithTheHistoryNotOnPageOne() throws Exception {
         // a run whose only history data is its import report: the section is there for the files it could not use

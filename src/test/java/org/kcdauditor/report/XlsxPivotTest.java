@@ -249,6 +249,22 @@ class XlsxPivotTest {
         assertTrue(DateUtil.isCellDateFormatted(started.getCell(1)));
     }
 
+    /** A file's rows for hosts not audited are a count of their own, each host a line under it with its reason. */
+    @Test
+    void rowsForHostsNotAuditedAreCountedPerFileAndNamedAtTheirLine() throws Exception {
+        try (XSSFWorkbook book = XlsxReportWriterTest.render(Fixtures.withHostsNotAudited(Fixtures.demo()))) {
+            XSSFSheet i = book.getSheet("Imports");
+            assertEquals("patches/HV14-hostile.csv", cell(i, 2, "File").getStringCellValue());
+            assertEquals(List.of(1.0, 1.0, 3.0), List.of(cell(i, 2, "Records").getNumericCellValue(),
+                    cell(i, 2, "Lines skipped").getNumericCellValue(), cell(i, 2, "Rows not audited").getNumericCellValue()));
+            assertEquals(3, cell(i, 3, "Line").getNumericCellValue());
+            assertEquals("host '=HYPERLINK(\"http://evil\")' is not audited (no node of a configured cluster): its"
+                    + " record was read, not used", cell(i, 3, "Error / skipped line").getStringCellValue());
+            assertEquals(CellType.STRING, cell(i, 3, "Error / skipped line").getCellType());
+            assertBlank(cell(i, 3, "Rows not audited"));
+        }
+    }
+
     @Test
     void aMissingDateOrNumberIsABlankCellNeverAnEmptyText() throws Exception {
         FindingsDocument base = Fixtures.withHistory(Fixtures.demo());

@@ -34,6 +34,8 @@ final class HistorySection {
     private static final String INDENT = "\u00A0".repeat(4);
     /** Room a section's heading takes: its spacing (10 + 6), a line of 12 points (18) and the table's spacing (4). */
     private static final float HEADING = 42;
+    /** Files, and hosts of each, named under "Rows for hosts not audited"; the others are counted. */
+    private static final int NAMED = 5;
 
     private HistorySection() {
     }
@@ -42,8 +44,9 @@ final class HistorySection {
         FindingsDocument doc = view.doc();
         List<ReportView.FindingView> drift = view.findings(Category.DRIFT);
         List<ImportResult> unused = view.inputsNotUsed();
+        List<ImportResult> otherHosts = view.importsNotAudited();
         boolean any = doc.baseline() != null || doc.history() != null || doc.patches() != null
-                || doc.events() != null || !drift.isEmpty() || !unused.isEmpty();
+                || doc.events() != null || !drift.isEmpty() || !unused.isEmpty() || !otherHosts.isEmpty();
         if (!any) {
             return;
         }
@@ -51,7 +54,8 @@ final class HistorySection {
         boolean timeline = doc.history() != null && doc.history().timeline() != null
                 && !doc.history().timeline().isEmpty();
         // only the sentence naming the baseline and the previous run: no page of its own
-        PdfReportWriter.section(d, writer, "Drift, patches and events", !unused.isEmpty() || !drift.isEmpty()
+        PdfReportWriter.section(d, writer, "Drift, patches and events", !unused.isEmpty() || !otherHosts.isEmpty()
+                || !drift.isEmpty()
                 || timeline || b != null && !nn(b.waivers()).isEmpty() || doc.patches() != null
                 || doc.events() != null, f);
         // the previous run is named with or without a baseline, as the console names it
@@ -68,6 +72,10 @@ final class HistorySection {
         if (!unused.isEmpty()) {
             d.add(heading("Inputs not used", f.h2, 10));
             d.add(new Paragraph(notUsed(view), f.small));
+        }
+        if (!otherHosts.isEmpty()) {
+            d.add(heading("Rows for hosts not audited", f.h2, 10));
+            d.add(new Paragraph(notAudited(otherHosts), f.small));
         }
         if (!drift.isEmpty()) {
             // a host's findings on its entries to its peers are listed under Findings, a row per peer: counted here
@@ -170,6 +178,29 @@ final class HistorySection {
         }
         if (unused.size() > named.size()) {
             lines.add("… and " + (unused.size() - named.size()) + " more");
+        }
+        return String.join("\n", lines);
+    }
+
+    /**
+     * The files with rows for hosts no configured cluster has as a node, one line each ("file (kind): 3 rows of HV99,
+     * …"), the first {@link #NAMED} files and hosts of each named, the others counted.
+     */
+    static String notAudited(List<ImportResult> files) {
+        long rows = files.stream().mapToLong(ImportResult::notAudited).sum();
+        List<String> lines = new ArrayList<>();
+        lines.add(Words.plural(rows, "row") + " named no node of a configured cluster: read, not used (the Imports"
+                + " sheet of audit.xlsx and findings.json's imports name each host at its first line):");
+        for (ImportResult i : files.subList(0, Math.min(NAMED, files.size()))) {
+            List<String> hosts = i.notAuditedHosts();
+            String named = String.join(", ", hosts.subList(0, Math.min(NAMED, hosts.size())).stream()
+                    .map(h -> h.isEmpty() ? "(no name)" : PdfReportWriter.visible(h)).toList());
+            lines.add(PdfReportWriter.visible(i.file()) + " (" + PdfReportWriter.visible(i.kind()) + "): "
+                    + Words.plural(i.notAudited(), "row") + " of " + named
+                    + (hosts.size() > NAMED || i.notAudited() > 0 && hosts.isEmpty() ? " …" : ""));
+        }
+        if (files.size() > NAMED) {
+            lines.add("… and " + (files.size() - NAMED) + " more");
         }
         return String.join("\n", lines);
     }

@@ -374,19 +374,23 @@ final class HistorySheets {
                 ? account.substring(0, account.length() - 1) : account;
     }
 
-    /** One row per file, then one per skipped or noted line, each naming its file so a filter keeps them together. */
+    /**
+     * One row per file, then one per skipped or noted line (a host not audited at its first line), each naming its
+     * file so a filter keeps them together.
+     */
     private static void imports(SXSSFSheet sh, List<ImportResult> imports, XlsxReportWriter.Styles st) {
-        String[] cols = {"File", "Kind", "Read as", "Records", "Lines skipped", "Line", "Error / skipped line"};
+        String[] cols = {"File", "Kind", "Read as", "Records", "Lines skipped", "Rows not audited", "Line",
+                "Error / skipped line"};
         List<Object[]> rows = new ArrayList<>();
         for (ImportResult i : imports) {
-            rows.add(new Object[]{i.file(), i.kind(), i.format(), i.records(), i.skipped(), null,
+            rows.add(new Object[]{i.file(), i.kind(), i.format(), i.records(), i.skipped(), i.notAudited(), null,
                     i.error() == null ? "" : i.error()});
             for (ImportProblem p : nn(i.problems())) {
-                rows.add(new Object[]{i.file(), i.kind(), null, null, null, p.line() > 0 ? p.line() : null,
+                rows.add(new Object[]{i.file(), i.kind(), null, null, null, null, p.line() > 0 ? p.line() : null,
                         p.reason() + (p.kept() ? " (kept)" : "")});
             }
         }
-        table(sh, "Imports", cols, rows, st, new int[]{80, 10, 60, 10, 14, 8, 110}, false, i -> false);
+        table(sh, "Imports", cols, rows, st, new int[]{80, 10, 60, 10, 14, 16, 8, 110}, false, i -> false);
     }
 
     /**

@@ -1,0 +1,92 @@
+package org.kcdauditor.inventory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.ConfigLoader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Rows of the exports for hosts no configured cluster has as a node are their own count, not records: "3 records, 1
+ * skipped" said nothing of a row whose Source was {@code =HYPERLINK("http://evil")}, nor of an event whose Computer
+ * was {@code =1+1} or a Get-VMHost row of a machine not audited.
+ */
+class InventoryTest {
+    @TempDir
+    Path tmp;
+
+    private static final String EVENT = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+            + "<Provider Name='Microsoft-Windows-Hyper-V-High-Availability'/><EventID>21502</EventID><Level>2</Level>"
+            + "<TimeCreated SystemTime='2026-11-18T02:14:09.5512000Z'/><Computer>%s</Computer></System><EventData>"
+            + "<Data Name='VmName'>SQL01</Data><Data Name='ErrorMessage'>Live migration of &apos;SQL01&apos; failed."
+            + "</Data></EventData></Event>\n";
+
+    @Test
+    void rowsForHostsNotAuditedAreCountedNamedAndAddUpWithTheOthers() throws Exception {
+        Files.createDirectories(tmp.resolve("exports"));
+        Files.writeString(tmp.resolve("exports/hotfix.csv"), "Source,HotFixID,InstalledOn\n"
+                + "HV14,KB5019081,2022-11-09\n"
+                + "\"=HYPERLINK(\"\"http://evil\"\")\",KB5019082,2022-11-09\n"
+                + "HV14,=1+1,2022-11-09\n"
+                + "HV99,KB5019083,2022-11-09\n"
+                + "hv99,KB5019084,2022-11-09\n");
+        Files.writeString(tmp.resolve("exports/events.xml"), EVENT.formatted("hv14.contoso.com") + EVENT.formatted("=1+1"));
+        Files.writeString(tmp.resolve("exports/vmhost.csv"), "\"ComputerName\",\"VirtualMachineMigrationEnabled\","
+                + "\"VirtualMachineMigrationAuthenticationType\"\n\"HV14\",\"True\",\"Kerberos\"\n"
+                + "\"=HYPERLINK(\"\"http://evil\"\")\",\"True\",\"CredSSP\"\n");
+        Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), """
+                directory:
+                  url: ldaps://dc1.contoso.com
+                  bindDn: CN=svc,DC=contoso,DC=com
+                  passwordEnv: KCD_PW
+                  baseDn: DC=contoso,DC=com
+                clusters:
+                  - name: HVC1
+                    nodes: [HV14]
+                patches:
+                  sources: [exports/hotfix.csv]
+                events:
+                  sources: [exports/events.xml]
+                hostSettings:
+                  sources: [exports/vmhost.csv]
+                """);
+        Function<String, String> node = n -> n != null && n.toLowerCase(Locale.ROOT).matches("hv14(\\.contoso\\.com)?")
+                ? "hv14" : null;
+        Inventory.Imported imported = Inventory.load(ConfigLoader.load(cfg), node, n -> false);
+        Map<String, ImportResult> byKind = imported.results().stream()
+                .collect(Collectors.toMap(ImportResult::kind, r -> r));
+
+        ImportResult patches = byKind.get("patches");
+        assertEquals(List.of(1L, 1L, 3L), List.of(patches.records(), patches.skipped(), patches.notAudited()),
+                "5 rows: HV14's update, =1+1 not a KB number, 3 rows of 2 hosts not audited");
+        assertEquals(List.of("=HYPERLINK(\"http://evil\")", "HV99"), patches.notAuditedHosts());
+        String file = tmp.resolve("exports/hotfix.csv").toString();
+        assertEquals(List.of(
+                file + ":3: host '=HYPERLINK(\"http://evil\")' is not audited (no node of a configured cluster): its"
+                        + " record was read, not used",
+                file + ":4: HotFixID '=1+1' is not a KB number",
+                file + ":5: host 'HV99' is not audited (no node of a configured cluster): its 2 records were read, not"
+                        + " used"), patches.problems().stream().map(ImportProblem::toString).toList());
+        assertEquals(List.of(false, true, false), patches.problems().stream().map(ImportProblem::skipped).toList());
+        assertEquals(List.of(true, false, true), patches.problems().stream().map(ImportProblem::notAudited).toList());
+        assertEquals(1, imported.patches().size());
+
+        ImportResult events = byKind.get("events");
+        assertEquals(List.of(1L, 0L, 1L, List.of("=1+1")), List.of(events.records(), events.skipped(),
+                events.notAudited(), events.notAuditedHosts()));
+        assertEquals(1, imported.events().size());
+
+        ImportResult settings = byKind.get("hostSettings");
+        assertEquals(List.of(1L, 0L, 1L, List.of("=HYPERLINK(\"http://evil\")")), List.of(settings.records(),
+                settings.skipped(), settings.notAudited(), settings.notAuditedHosts()));
+        assertEquals(1, imported.hostSettings().size());
+    }
+}
