@@ -39,12 +39,14 @@ import java.util.function.UnaryOperator;
  * @param nodeNames         by name, the sAMAccountName and dNSHostName of that run's nodes (empty: not read): a
  *                          configured node this run does not find is matched against them as against a computer
  *                          ({@link AuditContext#lastFoundSid}), however the configuration names it
+ * @param trigger           what started that run (run, schedule…; {@link #withTrigger}), as the reports name the run
+ *                          compared with; null when not known
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                           Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants,
                           Map<String, LastFound> lastFound, Map<String, LastFoundSid> notFound,
-                          Map<String, NodeNames> nodeNames) {
+                          Map<String, NodeNames> nodeNames, String trigger) {
     public PreviousRun {
         nodeNames = nodeNames == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(nodeNames));
         notFound = notFound == null ? Map.of() : Map.copyOf(notFound);
@@ -69,25 +71,31 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
         Map<String, List<String>> servers = renamed(fileServerGrants, names, asStored);
         return renamed == hosts && servers == fileServerGrants ? this : new PreviousRun(runId, finishedAt, renamed,
                 findingIds, findings, explainedFailures, unaudited, startedAt, servers, lastFound, notFound,
-                renamed(nodeNames, names, asStored));
+                renamed(nodeNames, names, asStored), trigger);
     }
 
     /** The same with {@link #lastFound}. */
     public PreviousRun withLastFound(Map<String, LastFound> found) {
         return found.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames);
+                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames, trigger);
     }
 
     /** The same with {@link #notFound}. */
     public PreviousRun withNotFound(Map<String, LastFoundSid> nodes) {
         return nodes.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames, trigger);
     }
 
     /** The same with {@link #nodeNames}. */
     public PreviousRun withNodeNames(Map<String, NodeNames> names) {
         return names.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names, trigger);
+    }
+
+    /** The same with {@link #trigger}. */
+    public PreviousRun withTrigger(String t) {
+        return new PreviousRun(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt,
+                fileServerGrants, lastFound, notFound, nodeNames, t);
     }
 
     /** Nothing found by objectSid in earlier runs, no configured node not found carried, no node names read. */
@@ -95,7 +103,7 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
                        Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                        Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
         this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt, fileServerGrants,
-                Map.of(), Map.of(), Map.of());
+                Map.of(), Map.of(), Map.of(), null);
     }
 
     /** {@code byName} with each of {@code names} stored under another name found under its own; itself when none is. */

@@ -238,8 +238,8 @@ final class ConsoleSummary {
         }
         org.kcdauditor.report.HistorySections.HistoryDoc h = d.history();
         if (h != null && h.previousRunId() != null && h.newFindings() != null && h.resolvedFindings() != null) {
-            parts.add("against run " + oneLine(h.previousRunId().substring(0, Math.min(8, h.previousRunId().length())))
-                    + ": " + h.newFindings().size() + " new, " + h.resolvedFindings().size() + " resolved findings");
+            parts.add("against run " + oneLine(h.previousRunNamed(h.previousRunId().substring(0,
+                    Math.min(8, h.previousRunId().length())))) + ": " + h.counted());
         }
         if (parts.isEmpty()) {
             return "";

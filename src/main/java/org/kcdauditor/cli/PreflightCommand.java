@@ -80,7 +80,7 @@ final class PreflightCommand implements Callable<Integer> {
         // a config error is said before the store is opened or created (no data/ folder, no FAILED run for it)
         cli.secrets().requireDirectorySecrets(cfg);
         cli.out().println(org.kcdauditor.store.StoreUrls.where(cfg));
-        AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger("preflight");
+        AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger(org.kcdauditor.store.RunSummary.PREFLIGHT);
         AuditRun audit = everyDc ? run.withDcCheck(target.name()) : run;
         AuditRun.Outcome o = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg, "preflight",
                 () -> audit.execute(out, Set.of(Format.JSON), new Timings(), n -> { }, control)));

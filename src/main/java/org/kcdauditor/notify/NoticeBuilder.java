@@ -658,16 +658,20 @@ public final class NoticeBuilder {
         }
         int reportsNew = doc.history().newFindings().size();
         int reportsResolved = doc.history().resolvedFindings().size();
-        if (reportsNew == c.added().size() && reportsResolved == c.resolved().size()) {
+        int reportsUnwaived = doc.history().unwaived().size();
+        if (reportsNew == c.added().size() && reportsResolved == c.resolved().size()
+                && reportsUnwaived == c.unwaived().size()) {
             return "";
         }
+        String counted = reportsNew + " new" + (reportsUnwaived == 0 ? " and " : ", " + reportsUnwaived
+                + " no longer waived and ") + reportsResolved + " resolved";
         String reportsBase = doc.history().previousRunId();
         if (noticeBase != null && reportsBase != null && !noticeBase.equals(reportsBase)) {
-            return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against run "
-                    + reportsBase + ", the audit just before this one; this notice counts against run " + noticeBase
-                    + ", " + baseWords + ", and leaves out waived findings and CHANGED_SINCE_LAST_RUN.";
+            return "The reports count " + counted + " against run " + reportsBase + ", the last audit before this one"
+                    + " that filed reports (a preflight or baseline capture is none); this notice counts against run "
+                    + noticeBase + ", " + baseWords + ", and leaves out waived findings and CHANGED_SINCE_LAST_RUN.";
         }
-        return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against the previous run:"
+        return "The reports count " + counted + " against the previous run:"
                 + " they include waived findings and CHANGED_SINCE_LAST_RUN (each run has its own), which this notice"
                 + " leaves out.";
     }

@@ -41,13 +41,21 @@ public final class HistorySections {
     }
 
     /**
-     * {@code history}: the previous successful run, which finding ids are new or resolved since, and
-     * the timeline: the CHANGED_SINCE_LAST_RUN records of this and earlier runs of the same config, newest first.
+     * {@code history}: the run this one compares with (the previous successful run that filed reports: trigger run or
+     * schedule, not a preflight or a baseline capture, {@code RunStore#previousRun}), which finding ids are new or
+     * resolved since, and the timeline: the CHANGED_SINCE_LAST_RUN records of this and earlier such runs of the same
+     * config, newest first.
+     *
+     * @param previousTrigger  what started the run compared with (run, schedule, demo-seed…); null in a findings.json
+     *                         written before it was recorded
+     * @param unwaivedFindings the ids of the findings open in this run that the run compared with found waived (their
+     *                         waiver expired or was taken out of the baseline since): neither new nor resolved, they
+     *                         count again; null in a findings.json written before it was recorded
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
                              List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend,
-                             List<ResolvedDoc> resolved) {
+                             List<ResolvedDoc> resolved, String previousTrigger, List<String> unwaivedFindings) {
         public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
                           List<String> resolvedFindings, List<ChangeDoc> timeline) {
             this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, null, null);
@@ -58,13 +66,45 @@ public final class HistorySections {
             this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, trend, null);
         }
 
+        public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
+                          List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend,
+                          List<ResolvedDoc> resolved) {
+            this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, trend, resolved, null,
+                    null);
+        }
+
         public HistoryDoc withTimeline(List<ChangeDoc> t) {
-            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t, trend, resolved);
+            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t, trend, resolved,
+                    previousTrigger, unwaivedFindings);
         }
 
         public HistoryDoc withTrend(List<TrendPoint> t) {
             return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, t,
-                    resolved);
+                    resolved, previousTrigger, unwaivedFindings);
+        }
+
+        /** {@link #unwaivedFindings}, empty where findings.json does not carry it. */
+        @JsonIgnore
+        public List<String> unwaived() {
+            return unwaivedFindings == null ? List.of() : unwaivedFindings;
+        }
+
+        /**
+         * The run compared with as the console, the PDF and the workbook name it: {@code id} (the id, or as much of it as
+         * the output shows), then what started it where known, as {@code history} lists it: "706a2a8a (trigger run)".
+         */
+        public String previousRunNamed(String id) {
+            return id + (previousTrigger == null ? "" : " (trigger " + previousTrigger + ")");
+        }
+
+        /**
+         * The comparison as every output says it: "1 new, 0 resolved findings", then ", 4 no longer waived" where
+         * findings that run found waived are open now (a waiver expired or was taken out of the baseline): recurring,
+         * but counted again.
+         */
+        public String counted() {
+            return newFindings.size() + " new, " + resolvedFindings.size() + " resolved findings"
+                    + (unwaived().isEmpty() ? "" : ", " + unwaived().size() + " no longer waived");
         }
     }
 
@@ -271,8 +311,15 @@ public final class HistorySections {
                             ReportView.spnOf(f), ReportView.kbOf(f), f.message()));
                 }
             }
+            // open now, waived there (its waiver expired or was taken out since): neither new nor resolved, but it
+            // counts again, which the counts of the two runs say only together
+            List<String> unwaived = result.findings().stream().filter(f -> !f.isWaived() && notCompared.compared(f))
+                    .map(Finding::id).distinct().filter(id -> {
+                        Finding before = inputs.previous().findings().get(id);
+                        return before != null && before.isWaived();
+                    }).toList();
             history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved, null,
-                    null, was.isEmpty() ? null : List.copyOf(was));
+                    null, was.isEmpty() ? null : List.copyOf(was), inputs.previous().trigger(), unwaived);
         }
         BaselineDoc baseline = null;
         Baseline b = inputs.baseline();

@@ -327,6 +327,8 @@ public final class ReportView {
     private final String changeTicket;
     private final List<ObjectChange> objectChanges;
     private final List<TrendPoint> trend;
+    /** {@code history.unwaivedFindings}: waived in the run compared with, open now. */
+    private final Set<String> unwaived;
     /** The matrices' cells counted once ({@link #storagePaths}): a 20k directory's 362,992 were walked four times. */
     private final PathCounts paths;
 
@@ -438,6 +440,7 @@ public final class ReportView {
         this.objectChanges = ObjectChange.of(plan, doc);
         this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
                 : List.copyOf(doc.history().trend());
+        this.unwaived = doc.history() == null ? Set.of() : Set.copyOf(doc.history().unwaived());
     }
 
     /**
@@ -662,6 +665,30 @@ public final class ReportView {
     /** Each directory object the change touches with what it gains and loses, in the plan's order. */
     public List<ObjectChange> objectChanges() {
         return objectChanges;
+    }
+
+    /**
+     * For a finding open now that the run compared with found waived ({@code history.unwaivedFindings}), what the
+     * workbook's Status note says: "No longer waived: waived in run 706a2a8a, waiver expired 2026-10-31" (the last
+     * ended waiver of the baseline that matches it; without the date where none does: taken out of the baseline, or a
+     * drift finding that was waived with its twin); else null. Its status stays recurring: it was found there.
+     */
+    public String unwaivedNote(Finding f) {
+        if (!unwaived.contains(f.id()) || f.isWaived()) {
+            return null;
+        }
+        String run = doc.history().previousRunId().substring(0, Math.min(8, doc.history().previousRunId().length()));
+        java.time.LocalDate ended = null;
+        if (doc.baseline() != null && doc.baseline().waivers() != null) {
+            for (HistorySections.WaiverDoc w : doc.baseline().waivers()) {
+                if (!w.active() && w.expires() != null && new org.kcdauditor.baseline.Waiver(w.rule(), w.host(),
+                        w.peer(), w.spn(), w.justification(), w.expires()).matches(f)
+                        && (ended == null || w.expires().isAfter(ended))) {
+                    ended = w.expires();
+                }
+            }
+        }
+        return "No longer waived: waived in run " + run + (ended != null ? ", waiver expired " + ended : "");
     }
 
     /** The last runs of this configuration, oldest first, this run last; empty when the run has no history. */

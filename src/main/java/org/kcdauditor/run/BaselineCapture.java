@@ -96,7 +96,7 @@ public final class BaselineCapture {
         Baseline[] captured = new Baseline[1];
         Path[] backup = new Path[1];
         // written before the run counts as SUCCEEDED: a capture that writes no baseline is a failed run in history
-        AuditRun.Outcome o = capture.withTrigger("baseline-capture").withoutReports()
+        AuditRun.Outcome o = capture.withTrigger(org.kcdauditor.store.RunSummary.BASELINE_CAPTURE).withoutReports()
                 .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control, (runId, result) -> {
                     captured[0] = baseline(result.context(), file, runId, approvedBy, waivers, clock);
                     backup[0] = BaselineFile.write(target, captured[0], force, clock.instant());

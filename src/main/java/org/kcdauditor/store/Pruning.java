@@ -14,8 +14,9 @@ import java.util.Set;
  * Deletes the runs of one configuration that retention no longer keeps, each in a transaction of its own, oldest
  * first; the runs of other configurations sharing the store are left to theirs (only they know their baselines and
  * waivers). The newest are counted among the configuration's finished runs. Never deleted: a run that is not finished
- * (RUNNING), a pinned run (a baseline was captured from it), the configuration's last successful run, its newest run,
- * and the runs the caller names.
+ * (RUNNING), a pinned run (a baseline was captured from it), the configuration's last successful run, the last that is
+ * not a check (what its next run compares with, {@link RunStore#previousRun(String)}: a preflight or a baseline capture
+ * may have begun after it), its newest run, and the runs the caller names.
  */
 final class Pruning {
     private static final List<String> TABLES = List.of("run_finding", "run_host_attr", "run_host", "run_patch",
@@ -30,7 +31,7 @@ final class Pruning {
     }
 
     /** A run as pruning sees it. */
-    private record Row(String id, String status, Instant startedAt, String pinned) {
+    private record Row(String id, String status, Instant startedAt, String pinned, String trigger) {
     }
 
     /**
@@ -43,24 +44,29 @@ final class Pruning {
     List<RunSummary> prune(String historyKey, int keepNewest, Instant before, Set<String> keep, boolean dryRun,
                            RunStore store) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, status, started_at, config_path, pinned"
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, status, started_at, config_path, pinned, trigger_name"
                 + " FROM audit_run ORDER BY run_no DESC")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (!RunStore.sameHistory(rs.getString(4), historyKey)) {
                         continue;
                     }
-                    rows.add(new Row(rs.getString(1), rs.getString(2), RunStore.instant(rs, 3), rs.getString(5)));
+                    rows.add(new Row(rs.getString(1), rs.getString(2), RunStore.instant(rs, 3), rs.getString(5),
+                            rs.getString(6)));
                 }
             }
         }
         Set<String> protectedIds = new HashSet<>(keep);
         boolean lastSuccessfulSeen = false;
+        boolean lastComparedSeen = false;
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             boolean lastSuccessful = !lastSuccessfulSeen && RunSummary.SUCCEEDED.equals(r.status());
             lastSuccessfulSeen |= lastSuccessful;
-            if (i == 0 || lastSuccessful || r.pinned() != null) {
+            boolean lastCompared = !lastComparedSeen && RunSummary.SUCCEEDED.equals(r.status())
+                    && !RunSummary.CHECKS.contains(r.trigger());
+            lastComparedSeen |= lastCompared;
+            if (i == 0 || lastSuccessful || lastCompared || r.pinned() != null) {
                 protectedIds.add(r.id());
             }
         }

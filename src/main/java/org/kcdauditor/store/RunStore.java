@@ -967,14 +967,40 @@ public final class RunStore implements AutoCloseable {
                 Integer.MAX_VALUE, params.toArray());
     }
 
-    /** The previous successful run as the audit needs it: node states and finding ids. */
-    public Optional<PreviousRun> previousRun() {
-        return lastSuccessful().map(this::previous);
+    /** " AND trigger_name NOT IN (?, ?)": a run that is not a check ({@link RunSummary#CHECKS}), with its parameters. */
+    private static final String NOT_A_CHECK = " AND trigger_name NOT IN (" + String.join(", ",
+            java.util.Collections.nCopies(RunSummary.CHECKS.size(), "?")) + ")";
+
+    /**
+     * The SUCCEEDED run that began last and is not a check ({@link RunSummary#CHECKS}: a preflight, a baseline
+     * capture), of one configuration file; of any when {@code anyConfig}. What every run compares with.
+     */
+    private Optional<RunSummary> lastCompared(String configPath, boolean anyConfig) {
+        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED));
+        params.addAll(RunSummary.CHECKS);
+        String config = "";
+        if (!anyConfig) {
+            config = configPath == null ? " AND config_path IS NULL" : " AND config_path = ?";
+            if (configPath != null) {
+                params.add(cut(configPath, 1000));
+            }
+        }
+        return query("find the last run to compare with", SELECT_RUN + " WHERE status = ?" + NOT_A_CHECK + config
+                + " ORDER BY run_no DESC", 1, params.toArray()).stream().findFirst();
     }
 
-    /** The previous successful run of one configuration file (what {@code AuditRun} compares against). */
+    /** The run a run compares with ({@link #previousRun(String)}), of any configuration. */
+    public Optional<PreviousRun> previousRun() {
+        return lastCompared(null, true).map(this::previous);
+    }
+
+    /**
+     * The run a run of one configuration file compares with (what {@code AuditRun} reads): its last successful run
+     * that is not a check ({@link RunSummary#CHECKS}). A preflight or a baseline capture compares with it too, and is
+     * never what a later run compares with: a monthly run's reports tell what changed since the last reports.
+     */
     public Optional<PreviousRun> previousRun(String configPath) {
-        return lastSuccessful(configPath).map(this::previous);
+        return lastCompared(configPath, false).map(this::previous);
     }
 
     private PreviousRun previous(RunSummary r) {
@@ -983,7 +1009,8 @@ public final class RunStore implements AutoCloseable {
             Map<String, NodeNames> names = new HashMap<>();
             return new PreviousRun(r.id(), r.finishedAt(), snapshots.hostStates(r.id(), null, names), findings.keySet(),
                     findings, explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt(),
-                    snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id())).withNodeNames(names);
+                    snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id())).withNodeNames(names)
+                    .withTrigger(r.trigger());
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + r.id(), e);
         }
@@ -1089,7 +1116,8 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * The runs the last successful run of {@code historyKey} names as the last that found a configured node it did not
+     * The runs the run the next run of {@code historyKey} compares with ({@link #previousRun(String)}) names as the
+     * last that found a configured node it did not
      * find (V118) whose objectSid a computer held there under another name (V119): retention keeps them, so the run
      * that finds the node again under its new name (the configuration following a rename) compares it with its state
      * there ({@link #lastFound}), not as a new node. A node deleted or decommissioned (no computer holds its objectSid)
@@ -1097,7 +1125,7 @@ public final class RunStore implements AutoCloseable {
      * keeps that run again, if it is still there.
      */
     public Set<String> runsLastFindingMissingNodes(String historyKey) {
-        Optional<RunSummary> last = lastSuccessful(historyKey);
+        Optional<RunSummary> last = lastCompared(historyKey, false);
         if (last.isEmpty()) {
             return Set.of();
         }
@@ -1178,15 +1206,17 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * The timeline of one configuration: the CHANGED_SINCE_LAST_RUN findings of its successful runs,
-     * newest run first, at most {@code limit}.
+     * The timeline of one configuration: the CHANGED_SINCE_LAST_RUN findings of its successful runs that are not
+     * checks ({@link RunSummary#CHECKS}: each change as the run that reported it saw it, once), newest run first, at
+     * most {@code limit}.
      */
     public List<Change> timeline(String configPath, int limit) {
         List<Change> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, f.host_name, f.message"
                 + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = 'CHANGED_SINCE_LAST_RUN'"
-                + " AND r.status = ? AND r.config_path = ? ORDER BY r.run_no DESC, f.seq")) {
-            bind(ps, RunSummary.SUCCEEDED, cut(configPath, 1000));
+                + " AND r.status = ? AND r.config_path = ?" + NOT_A_CHECK.replace("trigger_name", "r.trigger_name")
+                + " ORDER BY r.run_no DESC, f.seq")) {
+            bind(ps, checks(RunSummary.SUCCEEDED, cut(configPath, 1000)));
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -1200,15 +1230,17 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * The trend of one configuration: its last {@code limit} successful runs, newest first, each with its finish
+     * The trend of one configuration: its last {@code limit} successful runs that are not checks ({@link
+     * RunSummary#CHECKS}: no point that no report backs), newest first, each with its finish
      * time, open HIGH findings and, where stored (runs since V110), pairs, pairs OK and new/resolved counts.
      */
     public List<TrendPoint> trend(String configPath, int limit) {
         List<TrendPoint> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, r.high, t.pairs,"
                 + " t.pairs_ok, t.new_findings, t.resolved_findings FROM audit_run r LEFT JOIN run_trend t"
-                + " ON t.run_id = r.id WHERE r.status = ? AND r.config_path = ? ORDER BY r.run_no DESC")) {
-            bind(ps, RunSummary.SUCCEEDED, cut(configPath, 1000));
+                + " ON t.run_id = r.id WHERE r.status = ? AND r.config_path = ?"
+                + NOT_A_CHECK.replace("trigger_name", "r.trigger_name") + " ORDER BY r.run_no DESC")) {
+            bind(ps, checks(RunSummary.SUCCEEDED, cut(configPath, 1000)));
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -1220,6 +1252,13 @@ public final class RunStore implements AutoCloseable {
         } catch (SQLException e) {
             throw readFailed("read the trend of " + configPath, e);
         }
+    }
+
+    /** {@code first} and {@code second}, then the parameters of {@link #NOT_A_CHECK}. */
+    private static Object[] checks(Object first, Object second) {
+        List<Object> out = new ArrayList<>(List.of(first, second));
+        out.addAll(RunSummary.CHECKS);
+        return out.toArray();
     }
 
     private void writeTrend(String runId, TrendPoint t) throws SQLException {
@@ -1235,18 +1274,22 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * The findings of a previous run by id, as a resolved one is shown: what it was about and its message (not its
-     * remediation text, which a run reads for every stored finding and never shows for a resolved one).
+     * remediation text, which a run reads for every stored finding and never shows for a resolved one), and whether a
+     * waiver waived it there (with its justification; the store keeps no expiry), which a finding open now it waived
+     * is counted by ({@code history.unwaivedFindings}).
      */
     private Map<String, Finding> previousFindings(String runId) {
         Map<String, Finding> out = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT finding_id, rule_id, severity, cluster_name,"
-                + " host_name, peer, spn, message FROM run_finding WHERE run_id = ? ORDER BY seq")) {
+                + " host_name, peer, spn, message, waived, justification FROM run_finding WHERE run_id = ? ORDER BY seq")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    boolean waived = rs.getBoolean(9);
                     out.putIfAbsent(rs.getString(1), new Finding(rs.getString(1), rs.getString(2),
                             Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getString(8), null, null, List.of(), null, null));
+                            rs.getString(7), rs.getString(8), null, null, List.of(), waived ? Boolean.TRUE : null,
+                            waived ? new Finding.Waiver(rs.getString(10), null) : null));
                 }
             }
             return out;

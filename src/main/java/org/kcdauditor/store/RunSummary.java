@@ -13,4 +13,16 @@ public record RunSummary(String id, Instant startedAt, Instant finishedAt, Strin
     public static final String FAILED = "FAILED";
     /** Its process stopped before the run finished: killed, crashed, or a daemon stopped past its stop timeout. */
     public static final String INTERRUPTED = "INTERRUPTED";
+
+    /** The trigger of {@code kcd-audit preflight}: a GO/NO-GO check of one cluster. */
+    public static final String PREFLIGHT = "preflight";
+    /** The trigger of {@code kcd-audit baseline capture}: the run a baseline is captured from, no reports. */
+    public static final String BASELINE_CAPTURE = "baseline-capture";
+    /**
+     * The triggers of the runs that check rather than report ({@link #PREFLIGHT}, {@link #BASELINE_CAPTURE}): a run
+     * that files reports (run, schedule) is compared with the last run that did, never with one of these, and the
+     * trend and the timeline leave them out. So a check between two monthly runs neither takes the month's changes as
+     * its own (its findings new there, recurring in the next report) nor makes a fix resolved in no report.
+     */
+    public static final java.util.List<String> CHECKS = java.util.List.of(PREFLIGHT, BASELINE_CAPTURE);
 }

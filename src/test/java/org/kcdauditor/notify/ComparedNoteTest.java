@@ -40,8 +40,8 @@ class ComparedNoteTest {
     void theTeamNoticeSaysWhenItComparesWithAnotherRunThanTheReports() {
         FindingsDocument doc = withResolved(List.of("a1"));
         NoticeBuilder.Change c = NoticeBuilder.change("all clusters", doc.findings(), doc.findings(), null);
-        assertEquals("The reports count 0 new and 1 resolved against run prev, the audit just before this one; this"
-                + " notice counts against run told, the last scheduled audit of this configuration that finished and"
+        assertEquals("The reports count 0 new and 1 resolved against run prev, the last audit before this one that"
+                + " filed reports (a preflight or baseline capture is none); this notice counts against run told, the last scheduled audit of this configuration that finished and"
                 + " queued its notices (none when it had nothing to tell), and leaves out waived findings and"
                 + " CHANGED_SINCE_LAST_RUN.",
                 NoticeBuilder.comparedNote(doc, c, null, "told", NoticeBuilder.baseWords(true)));

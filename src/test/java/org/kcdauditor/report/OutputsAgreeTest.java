@@ -203,11 +203,12 @@ class OutputsAgreeTest {
     void theConsoleNamesTheWaivedAndTheNewAndResolvedFindingsAsTheReportsDo() throws Exception {
         assertTrue(jsonWaived() > 0 && doc.history() != null && !doc.history().newFindings().isEmpty(), "the demo");
         String line = jsonWaived() + " waived findings not counted above; against run "
-                + doc.history().previousRunId().substring(0, 8) + ": " + doc.history().newFindings().size() + " new, "
-                + doc.history().resolvedFindings().size() + " resolved findings.";
+                + doc.history().previousRunId().substring(0, 8) + " (trigger " + doc.history().previousTrigger() + "): "
+                + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
+                + " resolved findings.";
         assertTrue(console.contains("\n" + line + "\n"), line + " in " + console);
-        assertTrue(pdf.replaceAll("\\s+", " ").contains("(" + doc.history().newFindings().size() + " new, "
-                + doc.history().resolvedFindings().size() + " resolved findings)"), "the PDF says the same");
+        assertTrue(pdf.replaceAll("\\s+", " ").contains(": " + doc.history().newFindings().size() + " new, "
+                + doc.history().resolvedFindings().size() + " resolved findings."), "the PDF says the same");
         assertTrue(rowStartingWith(xlsx.getSheet("Summary"), "Previous run").getCell(1).getStringCellValue()
                 .endsWith(": " + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
                         + " resolved findings"), "the workbook says the same");

@@ -555,7 +555,7 @@ class PdfReportWriterTest {
                 h.imports()));
         String all = text(render(doc, 16), 1, 99).replace("\n", " ");
         assertTrue(all.contains("No documented baseline: capture one with 'kcd-audit baseline capture'. Compared with"
-                + " run 6e454dae (0 new, 0 resolved findings)."), all);
+                + " run 6e454dae: 0 new, 0 resolved findings."), all);
     }
 
     /** A clean run: every cluster GO, no finding, a previous run but no baseline, no change. */

@@ -895,7 +895,7 @@ class ScenarioOutputsAgreeTest {
             assertEquals(first.doc().runId(), h.previousRunId());
             String counted = h.newFindings().size() + " new, " + h.resolvedFindings().size() + " resolved findings";
             assertTrue(o.console().contains(": " + counted + "."), o.console());
-            assertTrue(o.pdf().contains("(" + counted + ")"), o.pdf());
+            assertTrue(o.pdf().contains(": " + counted + "."), o.pdf());
             assertTrue(row(o.xlsx().getSheet("Summary"), "Previous run").getCell(1).getStringCellValue()
                     .endsWith(": " + counted), "the workbook says the same");
             assertTrue(o.mail().contains("RESOLVED (1)"), o.mail());

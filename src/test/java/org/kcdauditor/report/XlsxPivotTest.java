@@ -160,7 +160,7 @@ class XlsxPivotTest {
         XSSFSheet sh = wb.getSheet("Findings");
         assertEquals(List.of("Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
                 "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification",
-                "Consequence of", "Severity rank"), headers(sh));
+                "Consequence of", "Severity rank", "Status note"), headers(sh));
         LocalDateTime finished = LocalDateTime.ofInstant(doc.finishedAt(), ZoneOffset.UTC).withNano(0);
         int waived = 0;
         int fresh = 0;

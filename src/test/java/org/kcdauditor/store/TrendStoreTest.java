@@ -33,7 +33,11 @@ class TrendStoreTest {
     }
 
     private static void store(RunStore s, String id, String config, int day, TrendPoint t) {
-        s.begin(id, T0.plusSeconds(86_400L * day), "run", config, "ldaps://dc1", "DC=contoso,DC=com");
+        store(s, id, "run", config, day, t);
+    }
+
+    private static void store(RunStore s, String id, String trigger, String config, int day, TrendPoint t) {
+        s.begin(id, T0.plusSeconds(86_400L * day), trigger, config, "ldaps://dc1", "DC=contoso,DC=com");
         s.complete(id, T0.plusSeconds(86_400L * day + 5), new CompletedRun(audit(), 2, null, List.of(), List.of(), t));
     }
 
@@ -61,6 +65,31 @@ class TrendStoreTest {
             assertNull(four.pairs(), "a run stored without its figures has none (runs before V110)");
             assertNull(four.pairsOkPercent());
             assertEquals(2, s.trend("a.yaml", 2).size(), "at most the limit");
+        }
+    }
+
+    /**
+     * A preflight and a baseline capture are checks, not reports: the trend leaves them out, and retention keeps the
+     * run the next monthly run compares with, although a check began after it.
+     */
+    @Test
+    void checksAreLeftOutOfTheTrendAndTheRunComparedWithIsKept() {
+        try (RunStore s = RunStore.open("jdbc:h2:file:" + dir.resolve("history"), null, null)) {
+            store(s, "run-1", "a.yaml", 0, new TrendPoint("run-1", null, 2, 2, 0, null, null));
+            store(s, "run-2", "a.yaml", 1, new TrendPoint("run-2", null, 2, 1, 3, 1, 0));
+            store(s, "check-1", RunSummary.PREFLIGHT, "a.yaml", 2, new TrendPoint("check-1", null, 2, 2, 0, 0, 1));
+            store(s, "check-2", RunSummary.BASELINE_CAPTURE, "a.yaml", 3, new TrendPoint("check-2", null, 2, 2, 0, 0,
+                    0));
+            store(s, "run-3", "schedule", "a.yaml", 4, new TrendPoint("run-3", null, 2, 2, 0, 0, 1));
+            assertEquals(List.of("run-3", "run-2", "run-1"), s.trend("a.yaml", 12).stream().map(TrendPoint::runId)
+                    .toList());
+            store(s, "check-3", RunSummary.PREFLIGHT, "a.yaml", 5, null);
+            assertEquals("run-3", s.previousRun("a.yaml").orElseThrow().runId(), "the last run that is no check");
+            assertEquals("schedule", s.previousRun("a.yaml").orElseThrow().trigger());
+            List<String> pruned = s.prune("a.yaml", 1, null, java.util.Set.of(), false).stream()
+                    .map(RunSummary::id).toList();
+            assertEquals(List.of("run-1", "run-2", "check-1", "check-2"), pruned, "the newest and run-3 kept");
+            assertEquals("run-3", s.previousRun("a.yaml").orElseThrow().runId());
         }
     }
 }

@@ -59,9 +59,8 @@ final class HistorySection {
                 || timeline || b != null && !nn(b.waivers()).isEmpty() || doc.patches() != null
                 || doc.events() != null, f);
         // the previous run is named with or without a baseline, as the console names it
-        String previous = doc.history() == null ? null : "run " + doc.history().previousRunId().substring(0, 8) + " ("
-                + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
-                + " resolved findings).";
+        String previous = doc.history() == null ? null : "run " + PdfReportWriter.visible(doc.history()
+                .previousRunNamed(doc.history().previousRunId().substring(0, 8))) + ": " + doc.history().counted() + ".";
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
                 + (previous == null ? "" : " Compared with " + previous)
                 : (b.approvedBy() == null || b.approvedBy().isBlank()

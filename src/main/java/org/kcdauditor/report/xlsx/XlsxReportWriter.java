@@ -215,9 +215,8 @@ public final class XlsxReportWriter implements ReportWriter {
                     + Words.plural(b.hosts(), "host"), st.wrap, st);
         }
         if (doc.history() != null) {
-            r = kv(sh, r, "Previous run", doc.history().previousRunId() + " finished "
-                    + Words.time(doc.history().previousFinishedAt()) + ": " + doc.history().newFindings().size()
-                    + " new, " + doc.history().resolvedFindings().size() + " resolved findings", st.wrap, st);
+            r = kv(sh, r, "Previous run", doc.history().previousRunNamed(doc.history().previousRunId()) + " finished "
+                    + Words.time(doc.history().previousFinishedAt()) + ": " + doc.history().counted(), st.wrap, st);
         } else {
             // why a first run has no Trend sheet and every finding is "new", as page 1's trend and the mail say it
             r = kv(sh, r, "Previous run", "None: no earlier successful run of this configuration in the history"
@@ -451,16 +450,17 @@ public final class XlsxReportWriter implements ReportWriter {
 
     /**
      * One row per finding, then one per finding resolved since the previous run (what it was there, when known), each
-     * with the run's id and date and its status against the previous run (new, recurring, resolved), so that
+     * with the run's id and date and its status against the previous run (new, recurring, resolved; a recurring one
+     * that run found waived says so in Status note: "No longer waived: …"), so that
      * month after month can be appended and pivoted. An Excel table covers every row.
      */
     private void findings(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
                 "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification",
-                "Consequence of", "Severity rank"};
+                "Consequence of", "Severity rank", "Status note"};
         // Capped so that one page wide (landscape, every column printed) stays readable; longer text wraps. Rule
         // titles and reasons are on the Rules sheet.
-        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 30, 30, 10};
+        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 30, 30, 10, 30};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -495,6 +495,14 @@ public final class XlsxReportWriter implements ReportWriter {
             w.see(16, consequence);
             lines = Math.max(lines, lines(consequence, max[16]));
             number(row, 17, rank(f.severity()), st.number);
+            // a recurring finding its waiver no longer covers: its status stays what pipelines read, the note says why
+            // it counts again (history.unwaivedFindings)
+            String note = view.unwaivedNote(f);
+            if (note != null) {
+                text(row, 18, note, st.wrap);
+                w.see(18, note);
+                lines = Math.max(lines, lines(note, max[18]));
+            }
             height(row, lines);
         }
         if (doc.history() != null) {
