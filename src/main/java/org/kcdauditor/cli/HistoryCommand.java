@@ -96,7 +96,7 @@ final class HistoryCommand implements Callable<Integer> {
                 }
                 row.addAll(List.of(n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")),
                         n(b.get("INFO")), n(r.waived()), r.failureReason() != null ? r.failureReason()
-                                : r.reportDir() == null ? "" : r.reportDir()));
+                                : scope(r) + (r.reportDir() == null ? "" : r.reportDir())));
                 cli.out().printf(format, row.toArray());
             }
             return ExitCodes.OK;
@@ -107,6 +107,15 @@ final class HistoryCommand implements Callable<Integer> {
     private static String fire(FireLog.Fire f) {
         String how = f.how().isEmpty() ? "" : " " + f.how();
         return Ps.oneLine(f.jobName()) + " " + UtcTime.inColumn(f.fireTime()) + how;
+    }
+
+    /**
+     * Before a preflight's reports: the cluster it was asked about, and that its counts are of every cluster it
+     * audited (a preflight audits them all, as a run does): "for HVC1 (counts: every cluster); ". Empty for other runs.
+     */
+    static String scope(RunSummary r) {
+        return r.preflightCluster() == null ? "" : "for " + Ps.oneLine(r.preflightCluster())
+                + " (counts: every cluster); ";
     }
 
     static String n(Integer i) {
@@ -143,7 +152,9 @@ final class HistoryCommand implements Callable<Integer> {
                 }
                 cli.out().println("Run       " + r.id());
                 cli.out().println("Status    " + r.status() + (r.failureReason() == null ? "" : ": " + r.failureReason()));
-                cli.out().println("Trigger   " + r.trigger());
+                cli.out().println("Trigger   " + r.trigger() + (r.preflightCluster() == null ? ""
+                        : " of cluster " + Ps.oneLine(r.preflightCluster()) + " (its GO/NO-GO; the counts and findings"
+                        + " below are of every cluster the run audited)"));
                 FireLog fireLog = new FireLog(Database.open(cfg, cli.env()));
                 FireLog.Fire fire = fireLog.ofRuns(List.of(r.id())).get(r.id());
                 if (fire != null) {

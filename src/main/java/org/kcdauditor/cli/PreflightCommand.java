@@ -17,6 +17,8 @@ import org.kcdauditor.report.Format;
 import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.remedy.Values;
 import picocli.CommandLine.Command;
@@ -79,11 +81,18 @@ final class PreflightCommand implements Callable<Integer> {
         boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
         // a config error is said before the store is opened or created (no data/ folder, no FAILED run for it)
         cli.secrets().requireDirectorySecrets(cfg);
-        cli.out().println(org.kcdauditor.store.StoreUrls.where(cfg));
+        cli.out().println(StoreUrls.where(cfg));
         AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger(org.kcdauditor.store.RunSummary.PREFLIGHT);
         AuditRun audit = everyDc ? run.withDcCheck(target.name()) : run;
         AuditRun.Outcome o = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg, "preflight",
-                () -> audit.execute(out, Set.of(Format.JSON), new Timings(), n -> { }, control)));
+                () -> {
+                    AuditRun.Outcome done = audit.execute(out, Set.of(Format.JSON), new Timings(), n -> { }, control);
+                    // its counts are of every cluster it audited: history names the one it was asked about beside them
+                    try (RunStore store = StoreUrls.open(cfg, cli.env())) {
+                        store.preflightOf(done.runId(), target.name());
+                    }
+                    return done;
+                }));
         String name = target.name();
         ReportView view = o.view();
         ReportView.ClusterView c = view.clusters().stream().filter(x -> x.name().equals(name)).findFirst()

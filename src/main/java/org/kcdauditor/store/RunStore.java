@@ -70,7 +70,7 @@ public final class RunStore implements AutoCloseable {
 
     private static final String SELECT_RUN = "SELECT id, started_at, finished_at, status, trigger_name, config_path,"
             + " directory_url, failure_reason, report_dir, objects_read, hosts, findings, high, medium, low, info,"
-            + " waived, compliance FROM audit_run";
+            + " waived, compliance, preflight_cluster FROM audit_run";
 
     private final Connection connection;
     private final String display;
@@ -324,7 +324,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115", "116", "117", "118", "119");
+            "113", "114", "115", "116", "117", "118", "119", "120");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -1363,6 +1363,15 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Records the cluster preflight {@code runId} was asked about ({@code preflight --cluster}, V120): history names it
+     * beside the run's counts, which are of every cluster the run audited.
+     */
+    public void preflightOf(String runId, String cluster) {
+        update("record the cluster of preflight " + runId, "UPDATE audit_run SET preflight_cluster = ? WHERE id = ?",
+                cut(cluster, 255), runId);
+    }
+
     /** Marks a run as one retention must keep, with the reason (e.g. the baseline captured from it). */
     public void pin(String runId, String reason) {
         update("pin run " + runId, "UPDATE audit_run SET pinned = ? WHERE id = ?", cut(reason, 200), runId);
@@ -1443,7 +1452,7 @@ public final class RunStore implements AutoCloseable {
                     out.add(new RunSummary(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                             integer(rs, 10), integer(rs, 11), integer(rs, 12), by, integer(rs, 17),
-                            decimal(rs, 18)));
+                            decimal(rs, 18), rs.getString(19)));
                 }
             }
             return out;

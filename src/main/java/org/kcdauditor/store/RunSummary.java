@@ -3,11 +3,16 @@ package org.kcdauditor.store;
 import java.time.Instant;
 import java.util.Map;
 
-/** One row of {@code kcd-audit history}: a run, its status and its counts (null while running or failed). */
+/**
+ * One row of {@code kcd-audit history}: a run, its status and its counts (null while running or failed).
+ *
+ * @param preflightCluster the cluster a preflight was asked about ({@code --cluster}); null for any other run, and for a
+ *                         preflight stored before V120. Its counts are of every cluster it audited, as a run's.
+ */
 public record RunSummary(String id, Instant startedAt, Instant finishedAt, String status, String trigger,
                          String configPath, String directoryUrl, String failureReason, String reportDir,
                          Integer objectsRead, Integer hosts, Integer findings, Map<String, Integer> bySeverity,
-                         Integer waived, Double compliance) {
+                         Integer waived, Double compliance, String preflightCluster) {
     public static final String RUNNING = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";

@@ -148,11 +148,16 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()));
         assertEquals(4, out.lines().count(), out);
         assertTrue(out.lines().skip(1).allMatch(l -> l.contains("SUCCEEDED") && l.contains("preflight")), out);
+        // a preflight audits every cluster: its counts are not the asked cluster's alone, and history says so
+        assertEquals(List.of("SOLO", "PAIR", "HVC1"), out.lines().skip(1).map(l -> l.replaceAll(
+                ".*  for (\\S+) \\(counts: every cluster\\); .*", "$1")).toList(), out);
         // times to the second as the other outputs write them, the zone once: the column's "(UTC)", no "Z" after each
         assertTrue(out.lines().skip(1).allMatch(l -> l.substring(10).matches(TIME + " {3}SUCCEEDED .*")), out);
         String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString(), "show", id));
         assertTrue(out.contains("Status    SUCCEEDED") && out.contains("GO") || out.contains("Counts"), out);
+        assertTrue(out.contains("\nTrigger   preflight of cluster SOLO (its GO/NO-GO; the counts and findings below are"
+                + " of every cluster the run audited)\n"), out);
         assertEquals(ExitCodes.USAGE, run("history", "--config", cfg.toString(), "show", "ffffffff"));
         assertEquals(ExitCodes.OK, run("history", "show", id, "--config", cfg.toString()), err);
         assertTrue(out.contains("Status    SUCCEEDED"), out);
