@@ -898,22 +898,6 @@ public final class RunStore implements AutoCloseable {
         return hits.stream().findFirst();
     }
 
-    /** The SUCCEEDED run that began last. */
-    public Optional<RunSummary> lastSuccessful() {
-        return query("find the last successful run", SELECT_RUN + " WHERE status = ? ORDER BY run_no DESC",
-                1, RunSummary.SUCCEEDED).stream().findFirst();
-    }
-
-    /** The SUCCEEDED run of one configuration file that began last (a store may serve several configs). */
-    public Optional<RunSummary> lastSuccessful(String configPath) {
-        if (configPath == null) {
-            return query("find the last successful run", SELECT_RUN + " WHERE status = ? AND config_path IS NULL"
-                    + " ORDER BY run_no DESC", 1, RunSummary.SUCCEEDED).stream().findFirst();
-        }
-        return query("find the last successful run", SELECT_RUN + " WHERE status = ? AND config_path = ?"
-                + " ORDER BY run_no DESC", 1, RunSummary.SUCCEEDED, cut(configPath, 1000)).stream().findFirst();
-    }
-
     /**
      * The SUCCEEDED scheduled run ({@code trigger} "schedule") of one configuration that began last, other than
      * {@code runId}, whose fire ended SUCCEEDED in {@code schedule_fire} (the daemon records that only once the run's
