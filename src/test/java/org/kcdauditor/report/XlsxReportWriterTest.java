@@ -504,8 +504,9 @@ class XlsxReportWriterTest {
         for (int i = 0; i < h.size(); i++) {
             total += sh.getColumnWidth(i) / 256;
         }
-        // 18 columns one page wide: capped widths, long text wrapped (it was 220 for the 11 columns up to Id)
-        assertTrue(total <= 350, "one page wide stays readable: " + total + " characters");
+        // 19 columns one page wide: capped widths, long text wrapped (it was 220 for the 11 columns up to Id; 350 for
+        // 18, before Status note, which is its header's width where no finding is no longer waived)
+        assertTrue(total <= 365, "one page wide stays readable: " + total + " characters");
         assertTrue(sh.getRow(1).getCell(h.indexOf("Message")).getCellStyle().getWrapText());
         assertTrue(sh.getRow(1).getHeightInPoints() > sh.getDefaultRowHeightInPoints(), "a long message gets lines");
     }
