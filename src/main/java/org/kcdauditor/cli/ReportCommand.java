@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
                 "Use it after editing templates/*.ftl, or to produce a format the run did not write. The formats"
                         + " replace the folder's files together or, on any failure, none does."},
         footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
-                "Examples:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1",
-                "kcd-audit report --from 1a2b3c4d --config config/kcd-audit.yaml --out C:\\CAB\\2026-11"})
+                "A run id as history lists it also names the run: --from 1a2b3c4d --config config/kcd-audit.yaml.",
+                "Example:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
 final class ReportCommand implements Callable<Integer> {
     /** The hidden folder inside DIR the reports are written to before they are moved into DIR. */
     private static final String STAGING_PREFIX = ".kcd-report-";

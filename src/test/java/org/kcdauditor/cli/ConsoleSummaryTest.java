@@ -161,8 +161,10 @@ class ConsoleSummaryTest {
                 List.of("HV16", hostile)));
         String out = ConsoleSummaryAtScaleTest.print(new org.kcdauditor.report.FindingsDocument(d.schemaVersion(),
                 d.runId(), d.startedAt(), d.finishedAt(), d.directory(), d.summary(), d.policy(), clusters, d.hosts(),
-                d.findings(), d.rules(), d.history(), d.baseline(), d.patches(), d.events(), d.imports(),
-                d.directories()));
+                d.findings(), d.rules(), d.history(), d.baseline(), d.patches(), d.events(),
+                // an export was read (hostSettings.sources configured): the line names the nodes it did not cover
+                List.of(new org.kcdauditor.inventory.ImportResult("vmhost.csv", "hostSettings", "csv", 5, 0, null,
+                        List.of())), d.directories()));
         assertTrue(out.contains("Migration authentication was not checked for HV16, HV17\\u2019$(calc)\\u202E: "),
                 out);
         assertFalse(out.contains("\u2019"), out);
