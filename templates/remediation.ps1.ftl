@@ -669,7 +669,7 @@ if (-not $Rollback) {
 </#if>
 </#list>
 <#if credSspFixes?has_content>
-    Write-Host '  <#if hostSteps?has_content>each other host<#else>each host</#if> whose check in runbook.md step ${phase.before.number} showed CredSSP (each line checks first):'
+    Write-Host '  <#if hostSteps?has_content>each other host<#else>each host</#if> whose check in runbook.md step ${phase.before.number} showed CredSSP (the loop checks each host first):'
 <#list credSspFixes as c>
     Write-Host '    ${c}'
 </#list>

@@ -434,14 +434,8 @@ if (-not $Rollback) {
     # runbook.md: these write to the directory too, so they come before replication and the ticket purge
     Write-Host 'First, on the hosts (this script does not run these; runbook.md step 3), before replication:'
     Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
-    Write-Host '  each other host whose check in runbook.md step 1 showed CredSSP (each line checks first):'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV01'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV01'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV02'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV02'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV03'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV03'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV11'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV11'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV12'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV12'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV13'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV13'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-    Write-Host '    if ((Get-VMHost -ComputerName ''HV14'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV14'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '  each other host whose check in runbook.md step 1 showed CredSSP (the loop checks each host first):'
+    Write-Host '    foreach ($h in ''HV01'', ''HV02'', ''HV03'', ''HV11'', ''HV12'', ''HV13'', ''HV14'') { if ((Get-VMHost -ComputerName $h).VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName $h -VirtualMachineMigrationAuthenticationType Kerberos } }'
     if ($Server -ne 'dc1.contoso.com') {
         # this run wrote to another DC than the audited one: the host commands write there too, so repadmin pushes them
         Write-Host ('  (this run wrote to {0}: where a command above names -Server ''dc1.contoso.com'', give -Server ''{1}'')' -f $Server, $Server.Replace("'", "''"))

@@ -89,7 +89,16 @@ public final class HostSettingsImporter {
             return new ImportResult(name, "hostSettings", format, counts[0], counts[1], "cannot read: "
                     + org.kcdauditor.io.IoErrors.reason(e), kept);
         }
-        return new ImportResult(name, "hostSettings", format, counts[0], counts[1], null, kept);
+        return new ImportResult(name, "hostSettings", format, counts[0], counts[1], null, kept, modified(file));
+    }
+
+    /** The export's last-modified time, the date its settings are of; null when the file system does not give it. */
+    private static java.time.Instant modified(Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static HostSettings record(String file, long line, String host, CSVRecord r, CsvInput csv,

@@ -1,5 +1,8 @@
 package org.kcdauditor.inventory;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,9 +19,12 @@ import java.util.List;
  * @param notAudited      records read for hosts no configured cluster has as a node (or, for a domain controller's
  *                        KDCSVC event, naming no account or service the audit looks at): read, not used
  * @param notAuditedHosts the first {@link #MAX_PROBLEMS} of those hosts' names, as the file writes them
+ * @param modified        the file's last-modified time, when it was read (a Get-VMHost export: the date its settings
+ *                        are of, which the runbook gives); null for a file not read and for the other kinds
  */
 public record ImportResult(String file, String kind, String format, long records, long skipped, String error,
-                           List<ImportProblem> problems, long notAudited, List<String> notAuditedHosts) {
+                           List<ImportProblem> problems, long notAudited, List<String> notAuditedHosts,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Instant modified) {
     public static final int MAX_PROBLEMS = 50;
 
     public ImportResult {
@@ -26,10 +32,19 @@ public record ImportResult(String file, String kind, String format, long records
         notAuditedHosts = notAuditedHosts == null ? List.of() : List.copyOf(notAuditedHosts);
     }
 
-    /** A file as an importer read it, before its records are matched with the audited hosts. */
+    /**
+     * A file as an importer read it, before its records are matched with the audited hosts, without the file's time
+     * (a file not read, a patches or events file, a findings.json written before it).
+     */
     public ImportResult(String file, String kind, String format, long records, long skipped, String error,
                         List<ImportProblem> problems) {
-        this(file, kind, format, records, skipped, error, problems, 0, List.of());
+        this(file, kind, format, records, skipped, error, problems, 0, List.of(), null);
+    }
+
+    /** A file as an importer read it, with the file's last-modified time. */
+    public ImportResult(String file, String kind, String format, long records, long skipped, String error,
+                        List<ImportProblem> problems, Instant modified) {
+        this(file, kind, format, records, skipped, error, problems, 0, List.of(), modified);
     }
 
     public boolean failed() {

@@ -147,7 +147,7 @@ public final class Inventory {
             }
             problems.sort(java.util.Comparator.comparingLong(ImportProblem::line));
             return new ImportResult(r.file(), r.kind(), r.format(), r.records() - count, r.skipped(), r.error(),
-                    problems, count, hosts.values().stream().map(Host::name).toList());
+                    problems, count, hosts.values().stream().map(Host::name).toList(), r.modified());
         }
 
         /** The line of an origin {@code file:line}; 0 when it names none. */

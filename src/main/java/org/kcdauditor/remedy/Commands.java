@@ -540,13 +540,31 @@ public final class Commands {
     }
 
     /**
-     * Sets {@code host}'s live migration authentication to Kerberos only where it is CredSSP, so that a list of these
-     * for every host tested can be pasted whole and changes only the hosts on CredSSP; null for an unsafe name.
+     * Shows how each of {@code hosts} authenticates live migrations, one loop for all ({@link #migrationAuthCheck} of
+     * each); null when none has a safe name (those are left out).
      */
-    public static String migrationAuthFixIfCredSsp(String host) {
-        return Values.validHostName(host) ? "if ((Get-VMHost -ComputerName " + Ps.quote(host)
-                + ").VirtualMachineMigrationAuthenticationType -eq 'CredSSP') { Set-VMHost -ComputerName "
-                + Ps.quote(host) + " -VirtualMachineMigrationAuthenticationType Kerberos }" : null;
+    public static String migrationAuthCheckLoop(List<String> hosts) {
+        String in = hostList(hosts);
+        return in == null ? null : "foreach ($h in " + in + ") { Get-VMHost -ComputerName $h | Select-Object"
+                + " ComputerName, VirtualMachineMigrationAuthenticationType }";
+    }
+
+    /**
+     * Sets each of {@code hosts}' live migration authentication to Kerberos where it is CredSSP, one loop for all
+     * (so that it can be pasted whole and changes only the hosts on CredSSP); null when none has a safe name (those
+     * are left out).
+     */
+    public static String migrationAuthFixLoop(List<String> hosts) {
+        String in = hostList(hosts);
+        return in == null ? null : "foreach ($h in " + in + ") { if ((Get-VMHost -ComputerName $h)"
+                + ".VirtualMachineMigrationAuthenticationType -eq 'CredSSP') { Set-VMHost -ComputerName $h"
+                + " -VirtualMachineMigrationAuthenticationType Kerberos } }";
+    }
+
+    /** {@code 'HV01', 'HV02'}: the hosts with a safe name, quoted; null when there is none. */
+    private static String hostList(List<String> hosts) {
+        List<String> safe = hosts.stream().filter(Values::validHostName).map(Ps::quote).toList();
+        return safe.isEmpty() ? null : String.join(", ", safe);
     }
 
     /**

@@ -136,10 +136,12 @@ public final class Procedure {
     private final List<String> exportCommands;
     private final List<String> replicateCommands;
     private final String configFile;
+    private final MigrationAuth migrationAuth;
 
     private Procedure(List<PhaseView> phases, String exportCommand, List<String> exportFiles, List<String> exportCommands,
-                      List<String> replicateCommands, String configFile) {
+                      List<String> replicateCommands, String configFile, MigrationAuth migrationAuth) {
         this.phases = phases;
+        this.migrationAuth = migrationAuth;
         this.exportCommand = exportCommand;
         this.exportFiles = exportFiles;
         this.exportCommands = exportCommands;
@@ -155,6 +157,95 @@ public final class Procedure {
      */
     public String configFile() {
         return configFile;
+    }
+
+    /** Step 1's check of the hosts' migration authentication: what the imported exports found, what is checked by hand. */
+    public MigrationAuth migrationAuth() {
+        return migrationAuth;
+    }
+
+    /** A cluster's hosts: "HVC1: HV01, HV03"; hosts of no cluster under "". */
+    public record ClusterHosts(String cluster, List<String> hosts) {
+        @Override
+        public String toString() {
+            return (cluster.isEmpty() ? "" : cluster + ": ") + String.join(", ", hosts);
+        }
+    }
+
+    static String inWords(List<ClusterHosts> hosts) {
+        return String.join("; ", hosts.stream().map(ClusterHosts::toString).toList());
+    }
+
+    /**
+     * The hosts of the directions to test as step 1 checks their migration authentication. Where an imported
+     * Get-VMHost export ({@code hostSettings.sources}; findings.json {@code imports} of kind hostSettings, read with
+     * their {@code modified} time) covers a node, what it found: {@code kerberos} and {@code credSsp} (a
+     * MIGRATION_AUTH_NOT_KERBEROS finding, waived or not), by cluster; {@code byHand}: the hosts to check by hand, in
+     * host order, cluster by cluster: those no export covers with Kerberos or CredSSP ({@code
+     * clusters[].migrationAuthenticationUnchecked}), those found using CredSSP, and every host when no export was read
+     * (or a findings.json written before {@code modified}). {@code exports}: the exports read and their times, in
+     * words; {@code checkCommand}: one loop showing each typed {@code byHand} host's type (null without one).
+     */
+    public record MigrationAuth(String exports, List<ClusterHosts> kerberos, List<ClusterHosts> credSsp,
+                                List<String> byHand, String checkCommand) {
+        static final MigrationAuth NONE = new MigrationAuth("", List.of(), List.of(), List.of(), null);
+
+        static MigrationAuth of(FindingsDocument doc, List<String> hosts,
+                                java.util.function.UnaryOperator<String> machine) {
+            List<org.kcdauditor.inventory.ImportResult> read = doc.imports() == null ? List.of() : doc.imports()
+                    .stream().filter(i -> "hostSettings".equals(i.kind()) && !i.failed() && i.modified() != null)
+                    .toList();
+            if (read.isEmpty()) {
+                return new MigrationAuth("", List.of(), List.of(), hosts, Commands.migrationAuthCheckLoop(hosts.stream()
+                        .map(machine).toList()));
+            }
+            String exports = (read.size() == 1 ? "the Get-VMHost export " : "the Get-VMHost exports ") + String.join(
+                    ", ", read.stream().map(i -> fileName(i.file()) + " (written " + Words.time(i.modified()) + ")")
+                    .toList());
+            Map<String, String> clusterOf = new HashMap<>();
+            Set<String> unchecked = new HashSet<>();
+            for (FindingsDocument.ClusterDoc c : doc.clusters() == null ? List.<FindingsDocument.ClusterDoc>of()
+                    : doc.clusters()) {
+                if (c.wasAudited()) { // a cluster whose directory was not read: nothing known of its nodes
+                    (c.nodes() == null ? List.<String>of() : c.nodes()).forEach(n -> clusterOf.putIfAbsent(
+                            n.toLowerCase(Locale.ROOT), c.name() == null ? "" : c.name()));
+                }
+                (c.migrationAuthenticationUnchecked() == null ? List.<String>of() : c.migrationAuthenticationUnchecked())
+                        .forEach(n -> unchecked.add(n.toLowerCase(Locale.ROOT)));
+            }
+            Set<String> credSspHosts = new HashSet<>();
+            (doc.findings() == null ? List.<Finding>of() : doc.findings()).stream()
+                    .filter(f -> "MIGRATION_AUTH_NOT_KERBEROS".equals(f.rule()) && f.host() != null)
+                    .forEach(f -> credSspHosts.add(f.host().toLowerCase(Locale.ROOT)));
+            Map<String, List<String>> kerberos = new LinkedHashMap<>();
+            Map<String, List<String>> credSsp = new LinkedHashMap<>();
+            List<String> byHand = new ArrayList<>();
+            for (String h : hosts) {
+                String key = h.toLowerCase(Locale.ROOT);
+                String cluster = clusterOf.get(key);
+                if (cluster == null || unchecked.contains(key)) {
+                    byHand.add(h); // no export covers it (a file server is no Hyper-V host of a cluster)
+                } else if (credSspHosts.contains(key)) {
+                    credSsp.computeIfAbsent(cluster, c -> new ArrayList<>()).add(h);
+                    byHand.add(h);
+                } else {
+                    kerberos.computeIfAbsent(cluster, c -> new ArrayList<>()).add(h);
+                }
+            }
+            return new MigrationAuth(exports, grouped(kerberos), grouped(credSsp), List.copyOf(byHand),
+                    Commands.migrationAuthCheckLoop(byHand.stream().map(machine).toList()));
+        }
+
+        private static List<ClusterHosts> grouped(Map<String, List<String>> byCluster) {
+            return byCluster.entrySet().stream().map(e -> new ClusterHosts(e.getKey(), List.copyOf(e.getValue())))
+                    .toList();
+        }
+
+        /** The file's name without its folder, as the runbook names an import ("vmhost.csv"). */
+        private static String fileName(String file) {
+            String f = file == null ? "" : file;
+            return f.substring(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
+        }
     }
 
     /** The exports of the current state, one per directory the change writes to (one for a single domain). */
@@ -383,6 +474,7 @@ public final class Procedure {
         String writes = readOnly.isEmpty() || several ? "every write goes to " + writtenTo
                 + (readOnly.isEmpty() ? "" : "; " + String.join("; ", readOnly)) : readOnly.get(0);
         List<PhaseView> phases = new ArrayList<>();
+        MigrationAuth migrationAuth = MigrationAuth.NONE;
         if (plan.hasChanges()) {
             List<Step> before = new ArrayList<>(List.of(
                     check(Phase.BEFORE, "Domain Admin rights (or delegated write access to the changed objects)"
@@ -396,21 +488,31 @@ public final class Procedure {
             Set<String> switched = new HashSet<>();
             plan.onHosts().stream().filter(a -> a instanceof Action.SetMigrationAuthentication)
                     .forEach(a -> switched.add(a.subject().toLowerCase(Locale.ROOT)));
+            // a host an imported Get-VMHost export found using Kerberos is not checked by hand: the export says so, as
+            // of its date; the others (not covered, found using CredSSP, or no export imported) are
+            migrationAuth = MigrationAuth.of(doc, validatedHosts(plan), plan::machine);
+            if (!migrationAuth.kerberos().isEmpty()) {
+                // a check, as the others of this step: nothing to run
+                before.add(check(Phase.BEFORE, "Live migration authenticates with Kerberos (not checked again by hand),"
+                        + " as of "
+                        + migrationAuth.exports() + ": " + inWords(migrationAuth.kerberos())));
+            }
             List<String> fixes = new ArrayList<>();
-            for (String name : validatedHosts(plan)) {
+            for (String name : migrationAuth.byHand()) {
                 String host = plan.machine(name);
                 String check = Commands.migrationAuthCheck(host);
                 String action = "Live migration authenticates with Kerberos";
-                String detail = "it must show Kerberos: constrained delegation is Kerberos only, and CredSSP fails"
-                        + " under Credential Guard; note a host that shows CredSSP: step " + HOSTS_STEP + " switches"
-                        + " it, before replication";
+                String detail = (migrationAuth.credSsp().stream().anyMatch(c -> c.hosts().contains(name))
+                        ? "the export found CredSSP; " : "") + "it must show Kerberos: constrained delegation is"
+                        + " Kerberos only, and CredSSP fails under Credential Guard; note a host that shows CredSSP:"
+                        + " step " + HOSTS_STEP + " switches it, before replication";
                 before.add(check != null ? new Step(Phase.BEFORE, host, action, detail, List.of(check), List.of())
                         : new Step(Phase.BEFORE, host, action, detail, notAHostName(host, "check in Hyper-V Manager"
                         + " on it (Hyper-V Settings → Live Migrations → Advanced Features) that it uses Kerberos"),
                         List.of(), null));
                 if (check != null && !switched.contains(name.toLowerCase(Locale.ROOT))
                         && !switched.contains(host.toLowerCase(Locale.ROOT))) {
-                    fixes.add(Commands.migrationAuthFixIfCredSsp(host));
+                    fixes.add(host);
                 }
             }
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
@@ -438,9 +540,9 @@ public final class Procedure {
                             onHost(a), detail, notAHostName(a.subject(), byHand(a)), plan.rulesFor(a), a));
                 }
                 if (!fixes.isEmpty()) {
-                    onHosts.add(new Step(Phase.HOSTS, "", CREDSSP_SWITCH, "each line checks the host first, so the"
-                            + " block can be pasted whole; from a management station with the Hyper-V module",
-                            fixes, List.of()));
+                    onHosts.add(new Step(Phase.HOSTS, "", CREDSSP_SWITCH, "one loop over " + Words.plural(
+                            fixes.size(), "host") + ", which checks each host first and changes only one on CredSSP; from a management station with the Hyper-V"
+                            + " module", List.of(Commands.migrationAuthFixLoop(fixes)), List.of()));
                 }
                 String credSsp = "Kerberos for live migration on each " + (plan.onHosts().isEmpty() ? "" : "other ")
                         + "host that step 1's check found using CredSSP";
@@ -568,7 +670,7 @@ public final class Procedure {
                     rollback));
         }
         return new Procedure(List.copyOf(phases), export != null ? export : EXPORT_BY_HAND, List.copyOf(exportFiles),
-                List.copyOf(exports), List.copyOf(replicates), config == null ? null : recorded);
+                List.copyOf(exports), List.copyOf(replicates), config == null ? null : recorded, migrationAuth);
     }
 
     /**

@@ -1089,6 +1089,21 @@ public final class ReportView {
         return paths.cells() != pairs() || paths.failing() != failingPairs() ? 0 : paths.storage();
     }
 
+    /** The directed pairs between nodes (live migration): {@link #pairs} without those to a file server. */
+    public int nodePairs() {
+        return pairs() - storagePaths();
+    }
+
+    /** The node pairs (live migration) OK: {@link #pairsOk} without the paths to a file server OK. */
+    public int nodePairsOk() {
+        return pairsOk() - storagePathsOk();
+    }
+
+    /** The paths to a file server that are OK; 0 where {@link #storagePaths} is 0. */
+    public int storagePathsOk() {
+        return storagePaths() == 0 ? 0 : storagePaths() - failingStoragePaths();
+    }
+
     /** The directed pairs to a file server that fail. */
     public int failingStoragePaths() {
         return paths.failingStorage();
@@ -1096,6 +1111,21 @@ public final class ReportView {
 
     /** The matrices' cells, those that fail, those to a file server, and those of them that fail. */
     private record PathCounts(int cells, int failing, int storage, int failingStorage) {
+    }
+
+    /**
+     * The runbooks' count of what is OK, as page 1 and the mail count: "14 of 18 directed pairs OK" where no path goes
+     * to a file server; else the node pairs (live migration) and the paths to a file server (storage over SMB) apart,
+     * "10 of 12 node pairs (live migration) OK; 4 of 6 paths from a node to a file server (storage over SMB) OK".
+     */
+    public String pairsOkInWords() {
+        int storage = storagePaths();
+        if (storage == 0) {
+            return pairsOk() + " of " + pairs() + " directed pairs OK";
+        }
+        return nodePairsOk() + " of " + nodePairs() + " node pairs (live migration) OK; " + storagePathsOk()
+                + " of " + storage + (storage == 1 ? " path" : " paths") + " from a node to a file server (storage over"
+                + " SMB) OK";
     }
 
     /**

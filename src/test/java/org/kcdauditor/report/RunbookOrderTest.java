@@ -73,12 +73,22 @@ class RunbookOrderTest {
         checks = checks.substring(0, checks.indexOf("\n\n"));
         List<String> hosts = checks.lines().filter(l -> l.startsWith("  - [ ] ")).map(l -> l.substring(8)).toList();
         assertEquals(List.of("HV01", "HV02", "HV03", "HV11", "HV12", "HV13", "HV14"), hosts, checks);
-        List<String> switches = md.lines().filter(l -> l.startsWith("if ((Get-VMHost -ComputerName '"))
-                .map(l -> l.substring(31, l.indexOf('\'', 31))).toList();
-        assertEquals(hosts, switches, md);
+        // one loop each, over the hosts in that order (no export imported: every host is checked by hand)
+        assertEquals(List.of(loopOver(hosts) + "{ Get-VMHost -ComputerName $h | Select-Object ComputerName,"
+                + " VirtualMachineMigrationAuthenticationType }"), md.lines().filter(l -> l.startsWith("foreach ($h in ")
+                && !l.contains("Set-VMHost")).toList(), md);
+        List<String> switches = md.lines().filter(l -> l.startsWith("foreach ($h in ") && l.contains("Set-VMHost"))
+                .toList();
+        assertEquals(1, switches.size(), md);
+        assertTrue(switches.get(0).startsWith(loopOver(hosts) + "{ if ((Get-VMHost -ComputerName $h)"), switches.get(0));
         // natural order: HV2 before HV10
         assertEquals(List.of("HV2", "HV09", "HV10", "hv11", "HV100"), java.util.stream.Stream.of("HV100", "HV10", "hv11",
                 "HV2", "HV09").sorted(Procedure.NATURAL).toList());
+    }
+
+    /** "foreach ($h in 'HV01', 'HV02') ": the start of the loop over {@code hosts}. */
+    private static String loopOver(List<String> hosts) {
+        return "foreach ($h in " + String.join(", ", hosts.stream().map(h -> "'" + h + "'").toList()) + ") ";
     }
 
     static String md(FindingsDocument doc) throws Exception {
@@ -156,17 +166,19 @@ class RunbookOrderTest {
         FindingsDocument doc = scenario();
         String md = md(doc);
         String before = section(md, "Before you start");
-        assertTrue(before.contains("Get-VMHost -ComputerName 'HV01'"), before);
+        String check = before.lines().filter(l -> l.startsWith("foreach ($h in ")).findFirst().orElseThrow();
+        assertTrue(check.contains("'HV01'") && check.endsWith("{ Get-VMHost -ComputerName $h | Select-Object"
+                + " ComputerName, VirtualMachineMigrationAuthenticationType }"), before);
         assertFalse(before.contains("Set-VMHost"), before);
         String hosts = section(md, "On the hosts");
         assertTrue(hosts.contains("Set-VMHost -ComputerName 'HV02' -VirtualMachineMigrationAuthenticationType"
                 + " Kerberos"), hosts);
         // a host the check of step 1 found using CredSSP is switched here too, and only here
-        assertTrue(hosts.contains("if ((Get-VMHost -ComputerName 'HV01').VirtualMachineMigrationAuthenticationType"
-                + " -eq 'CredSSP') { Set-VMHost -ComputerName 'HV01' -VirtualMachineMigrationAuthenticationType"
-                + " Kerberos }"), hosts);
-        assertFalse(hosts.contains("-ComputerName 'HV02').VirtualMachineMigrationAuthenticationType -eq"), "HV02 is"
-                + " switched by its own step");
+        String loop = hosts.lines().filter(l -> l.startsWith("foreach ($h in ")).findFirst().orElseThrow();
+        assertTrue(loop.contains("'HV01'") && loop.endsWith("{ if ((Get-VMHost -ComputerName $h)"
+                + ".VirtualMachineMigrationAuthenticationType -eq 'CredSSP') { Set-VMHost -ComputerName $h"
+                + " -VirtualMachineMigrationAuthenticationType Kerberos } }"), hosts);
+        assertFalse(loop.contains("'HV02'"), "HV02 is switched by its own step");
         assertEquals(md.indexOf("-VirtualMachineMigrationAuthenticationType Kerberos"), md.indexOf(
                 "-VirtualMachineMigrationAuthenticationType Kerberos", heading(md, "On the hosts")), md);
         assertTrue(heading(md, "On the hosts") < heading(md, "Replicate"), md);
@@ -177,7 +189,8 @@ class RunbookOrderTest {
         assertFalse(html(doc).contains("step 1 and step"), "html");
         // the script's "Next" text: host settings, then repadmin, then the purge; no setting after them
         String ps1 = ps1(doc);
-        int first = ps1.indexOf("Set-VMHost -ComputerName ''HV01''");
+        int first = ps1.indexOf("Set-VMHost -ComputerName ''HV02''"); // HV02's own step, then the loop over HV01 …
+        assertTrue(ps1.indexOf("Set-VMHost -ComputerName $h") > first, ps1);
         int repadmin = ps1.indexOf("Write-Host ('Next: repadmin /syncall");
         int purge = ps1.indexOf("klist -li 0x3e7 purge   (type it");
         assertTrue(first > 0 && first < repadmin && repadmin < purge, first + " " + repadmin + " " + purge);
@@ -187,7 +200,7 @@ class RunbookOrderTest {
         assertTrue(view.procedure().steps(Procedure.Phase.BEFORE).stream().flatMap(s -> s.commands().stream())
                 .noneMatch(c -> c.contains("Set-VMHost")));
         assertTrue(view.procedure().steps(Procedure.Phase.HOSTS).stream().flatMap(s -> s.commands().stream())
-                .anyMatch(c -> c.contains("Set-VMHost -ComputerName 'HV01'")));
+                .anyMatch(c -> c.startsWith("foreach ($h in 'HV01'") && c.contains("Set-VMHost -ComputerName $h")));
     }
 
     /** Item 7: how to run the script, where, and what PowerShell's execution policy asks. */

@@ -109,8 +109,8 @@ public final class RunbookModel {
         m.put("context", HistoryContext.lines(view, beside));
         putInputsNotUsed(m, view);
         m.put("aesNotChecked", view.aesNotChecked() == null ? "" : view.aesNotChecked());
-        String auth = view.migrationAuthenticationNotChecked();
-        m.put("migrationAuthenticationNotChecked", auth == null ? "" : auth);
+        String notChecked = view.migrationAuthenticationNotChecked();
+        m.put("migrationAuthenticationNotChecked", notChecked == null ? "" : notChecked);
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());
@@ -134,6 +134,8 @@ public final class RunbookModel {
         summary.put("waived", view.counts().waivedTotal());
         summary.put("pairs", view.pairs());
         summary.put("pairsOk", view.pairsOk());
+        // the node pairs and the paths to a file server apart, as page 1 and the mail count them
+        summary.put("pairsOkText", view.pairsOkInWords());
         summary.put("decisions", view.decisions().size());
         summary.put("decisionCount", plan.decisionCount());
         summary.put("objectsChanged", plan.objectsChanged());
@@ -309,6 +311,15 @@ public final class RunbookModel {
             }
         }
         m.put("preChecks", preChecks);
+        // what the imported Get-VMHost exports found, as of their time: the hosts found using Kerberos are not checked
+        // by hand; those checked by hand are in preChecks, their one check in checkCmd
+        Procedure.MigrationAuth auth = procedure.migrationAuth();
+        Map<String, Object> ma = new LinkedHashMap<>();
+        ma.put("exports", auth.exports());
+        ma.put("kerberos", clusterHosts(auth.kerberos()));
+        ma.put("credSsp", clusterHosts(auth.credSsp()));
+        ma.put("checkCmd", auth.checkCommand() == null ? "" : auth.checkCommand());
+        m.put("migrationAuth", ma);
         // the storage paths (node -> file server) the change fixes, checked after the test moves
         List<Object> storage = new ArrayList<>();
         for (Procedure.Step st : validation.subList(Math.min(plan.validate().size(), validation.size()),
@@ -470,6 +481,12 @@ public final class RunbookModel {
                     "account", named ? commands.account(p.name()) : ""));
         }
         return out;
+    }
+
+    /** Each cluster ({@code cluster}, "" for none) with its hosts ({@code hosts}, as a checklist shows names). */
+    private static List<Object> clusterHosts(List<Procedure.ClusterHosts> list) {
+        return list.stream().<Object>map(c -> Map.of("cluster", c.cluster(), "hosts", c.hosts().stream()
+                .map(h -> Values.visibleAccount(s(h))).toList())).toList();
     }
 
     private static List<String> rulesOf(List<Procedure.Step> steps) {

@@ -194,8 +194,13 @@ public final class XlsxReportWriter implements ReportWriter {
                 r = num(sh, r, "File servers", servers, st);
             }
             r = num(sh, r, "Clusters", view.clusters().size(), st);
-            r = num(sh, r, "Directed host pairs", view.pairs(), st);
-            r = num(sh, r, "Directed host pairs OK", view.pairsOk(), st);
+            // the node pairs (live migration) apart from the paths to a file server (storage over SMB), as page 1
+            r = num(sh, r, "Directed host pairs", view.nodePairs(), st);
+            r = num(sh, r, "Directed host pairs OK", view.nodePairsOk(), st);
+            if (view.storagePaths() > 0) {
+                r = num(sh, r, "Paths from a node to a file server", view.storagePaths(), st);
+                r = num(sh, r, "Paths from a node to a file server OK", view.storagePathsOk(), st);
+            }
             r = num(sh, r, "Delegation entries required", s.requiredEntries(), st);
             r = num(sh, r, "Delegation entries present", s.presentEntries(), st);
             SXSSFRow row = sh.createRow(r++);
