@@ -169,10 +169,10 @@ public final class Fixtures {
                         new ImportProblem("patches/HV14-hostile.csv", 4, "HotFixID '=1+1' is not a KB number", true),
                         new ImportProblem("patches/HV14-hostile.csv", 5, "host 'HV99' is not audited (no node of a"
                                 + " configured cluster): its 2 records were read, not used", false, true)),
-                        3, List.of(hostile, "HV99")),
+                        3, List.of(hostile, "HV99"), null),
                 new ImportResult("events/HV14.xml", "events", "wevtutil XML (UTF-8)", 0, 0, null, List.of(
                         new ImportProblem("events/HV14.xml", 1, "host '=1+1' is not audited (no node of a configured"
-                                + " cluster): its record was read, not used", false, true)), 1, List.of("=1+1")));
+                                + " cluster): its record was read, not used", false, true)), 1, List.of("=1+1"), null));
         return d.withHistory(new HistorySections.Sections(null, null, null, null, imports));
     }
 
