@@ -777,8 +777,7 @@ public final class AuditContext implements Drift.Nodes {
         for (AdObject o : subjects) {
             List<String> rules = new ArrayList<>(0);
             Integer set = o.supportedEncryptionTypes();
-            if (EncryptionTypes.explicit(set) && !EncryptionTypes.hasAes(set)
-                    || Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY)) {
+            if (EncryptionTypes.withoutAes(set) || Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY)) {
                 rules.add(Blocker.AES_NOT_ENABLED);
             }
             if (o.passwordPredatesAes(aesKeysSince(o))) {
@@ -1174,7 +1173,14 @@ public final class AuditContext implements Drift.Nodes {
      * only an unconstrained node without entries is left to UNCONSTRAINED_DELEGATION (its pairs miss every entry).
      */
     public boolean withoutProtocolTransition(AdObject node) {
-        int uac = node.userAccountControl();
+        return withoutProtocolTransition(node, node.userAccountControl());
+    }
+
+    /**
+     * {@link #withoutProtocolTransition(AdObject)} with {@code uac} as {@code node}'s flags: those a DC that has not
+     * replicated them holds ({@link DcDivergence#breaks}).
+     */
+    boolean withoutProtocolTransition(AdObject node, int uac) {
         return policy.protocolTransition() == ProtocolTransition.ANY && !peersOf(node).isEmpty()
                 && !Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION)
                 && (!Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) || !node.delegateTo().isEmpty());
@@ -1194,7 +1200,7 @@ public final class AuditContext implements Drift.Nodes {
         ticketAccounts(p).stream().filter(a -> !ends.contains(a)).forEach(ends::add);
         for (AdObject end : ends) {
             for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
-                if ((d.sources() == null || d.sources().equals(directoryOf.get(p.source()))) && d.breaks(p, snapshot)) {
+                if ((d.sources() == null || d.sources().equals(directoryOf.get(p.source()))) && d.breaks(p, this)) {
                     out.add(d.blocker());
                 }
             }
@@ -1301,6 +1307,14 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
+     * Whether {@code account} with the flags {@code uac} gets no ticket for being disabled (ACCOUNT_DISABLED): a node or
+     * file server, whichever DC holds the flag ({@link DcDivergence#breaks} for another DC's).
+     */
+    boolean disabledBlocks(AdObject account, int uac) {
+        return Uac.has(uac, Uac.ACCOUNTDISABLE) && clusterOfHost(account) != null;
+    }
+
+    /**
      * The blockers of an account, the same in each of its pairs; empty for most: no AES, and a disabled node's or
      * file server's account (ACCOUNT_DISABLED is a finding of both), for which no Kerberos ticket is issued.
      */
@@ -1308,7 +1322,7 @@ public final class AuditContext implements Drift.Nodes {
         List<String> rules = encryption.isEmpty() ? null : encryption.get(account);
         // an expired node (accountExpires passed) gets no TGT either: ACCOUNT_DISABLED says which of the two. A file
         // server is only a target, and the KDC still issues tickets for an expired account's services (seen on Samba)
-        boolean disabled = account.disabled() && clusterOfHost(account) != null
+        boolean disabled = disabledBlocks(account, account.userAccountControl())
                 || account.expiredAt(snapshot.takenAt()) && clusterOf.get(account) != null;
         if (rules == null && !disabled) {
             return List.of();

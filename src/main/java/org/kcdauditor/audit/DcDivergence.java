@@ -4,6 +4,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
@@ -472,20 +473,30 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     }
 
     /**
-     * Whether this divergence breaks {@code p} on {@link #dc}: the DC lacks the source or target object, holds other
-     * flags (NOT_DELEGATED alone excepted, {@link #notDelegatedAlone}) or encryption types for either, lacks an entry
+     * Whether this divergence breaks {@code p} on {@link #dc}: the DC lacks the source or target object, holds flags or
+     * encryption types for either that the audited DC's rules would find blocking there (disabled, USE_DES_KEY_ONLY or
+     * no AES: both directions; no protocol transition where the policy relies on it: the pairs from the host, as
+     * {@link AuditContext#withoutProtocolTransition} says; NOT_DELEGATED, TRUSTED_FOR_DELEGATION or password flags
+     * break none), lacks an entry
      * of the source the pair requires, lacks an SPN of the target the pair requires (or the {@code HOST/X} through
      * which a {@code cifs/X} is served), or lacks the RBCD the pair relies on, or refuses the source with an
-     * access-denied ACE ({@code snapshot}: the groups the descriptors name, read from the audited DC).
+     * access-denied ACE (the groups the descriptors name, read from the audited DC; {@code ctx}: the audit, whose
+     * policy and rules judge the DC's flags).
      */
-    boolean breaks(PairStatus p, Snapshot snapshot) {
+    boolean breaks(PairStatus p, AuditContext ctx) {
+        Snapshot snapshot = ctx.snapshot();
         boolean source = p.source() == host;
         switch (attribute) {
-            case OBJECT, "msDS-SupportedEncryptionTypes" -> {
+            case OBJECT -> {
                 return true;
             }
-            case "userAccountControl" -> {
-                return !notDelegatedAlone();
+            case "msDS-SupportedEncryptionTypes" -> { // as AES_NOT_ENABLED judges the audited DC's value
+                return EncryptionTypes.withoutAes(there.isEmpty() ? null : Integer.valueOf(there.get(0)));
+            }
+            case "userAccountControl" -> { // as ACCOUNT_DISABLED, AES_NOT_ENABLED and protocol transition judge them
+                int uac = uacOf(there.get(0));
+                return ctx.disabledBlocks(host, uac) || Uac.has(uac, Uac.USE_DES_KEY_ONLY)
+                        || source && !p.rbcd() && ctx.withoutProtocolTransition(host, uac);
             }
             case PWD_LAST_SET -> { // one date lies before the domain's AES keys: the older one; broken where it is held
                 return passwordNewerThere() == Boolean.FALSE;

@@ -44,6 +44,14 @@ public final class EncryptionTypes {
         return explicit(value) && (value & TICKET_TYPES) == 0;
     }
 
+    /**
+     * Whether an explicit value leaves out both AES ticket types (which a value naming no ticket type does too): the
+     * account gets none of the AES-only tickets DCs issue since KB5073381 (AES_NOT_ENABLED).
+     */
+    public static boolean withoutAes(Integer value) {
+        return explicit(value) && !hasAes(value);
+    }
+
     /** Whether the value names AES128 or AES256 tickets. */
     public static boolean hasAes(int value) {
         return (value & AES) != 0;

@@ -44,9 +44,12 @@ public final class DcNotConvergedRule implements Rule {
                     + " the host there, it has not replicated to the DC the audit read yet, replicated from there);"
                     + " the same for the user or managed service account a file server's `cifs` SPNs are"
                     + " keyed on (whose keys each DC's KDC issues their tickets in), which blocks the pairs into that"
-                    + " file server; blocks the pairs the difference breaks there; MEDIUM where it blocks none"
-                    + " (NOT_DELEGATED alone, an expiry still ahead, a file server's own account where that service"
-                    + " account's keys encrypt every ticket into it)",
+                    + " file server; blocks the pairs the difference breaks there, the DC's flags and encryption"
+                    + " types judged as the DC the audit read's are (disabled, `USE_DES_KEY_ONLY`, no AES: both"
+                    + " directions; no protocol transition under policy `any`: the pairs from the host); MEDIUM where"
+                    + " it blocks none (NOT_DELEGATED alone, another value those rules let through, an expiry still"
+                    + " ahead, a file server's own account where that service account's keys encrypt every ticket"
+                    + " into it)",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -120,7 +123,8 @@ public final class DcNotConvergedRule implements Rule {
                             + (!d.notDelegatedAlone() ? ""
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
-                            + " no pair fails on " + dc + " for it.") + (unused ? keyedElsewhere(ctx, node, dc) : ""))
+                            + " no pair fails on " + dc + " for it.") + (unused ? keyedElsewhere(ctx, node, dc)
+                            : pairs.isEmpty() && judged(d) ? " No pair fails on " + dc + " for this difference." : ""))
                     .action(keyed != null ? new Action.Manual("If " + node.name() + "'s SMB service is being keyed on "
                             + d.there().get(0) + " (ktpass -mapuser, a NAS's service account setting), keep the SPNs"
                             + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
@@ -148,6 +152,15 @@ public final class DcNotConvergedRule implements Rule {
                             d.audited(), dc, auditedReadOnly(ctx, d)))))
                     .emit();
         }
+    }
+
+    /**
+     * Whether the DC's value is judged by the audited DC's rules and may break no pair: its flags (NOT_DELEGATED alone
+     * said otherwise) or its encryption types.
+     */
+    private static boolean judged(DcDivergence d) {
+        return d.attribute().equals("msDS-SupportedEncryptionTypes")
+                || d.attribute().equals("userAccountControl") && !d.notDelegatedAlone();
     }
 
     /**
@@ -496,8 +509,11 @@ public final class DcNotConvergedRule implements Rule {
             return lead + audited + " holds " + (here.isEmpty() ? "never" : String.join(", ", here)) + ", " + dc + " "
                     + (there.isEmpty() ? "never" : String.join(", ", there)) + ".";
         }
-        if (attribute.equals("userAccountControl") || attribute.equals("msDS-SupportedEncryptionTypes")) {
+        if (attribute.equals("userAccountControl")) {
             return lead + audited + " holds " + shown(here) + ", " + dc + " " + shown(there) + ".";
+        }
+        if (attribute.equals("msDS-SupportedEncryptionTypes")) { // in words, as AES_NOT_ENABLED names them
+            return lead + audited + " holds " + encryptionTypes(here) + ", " + dc + " " + encryptionTypes(there) + ".";
         }
         boolean sids = attribute.equals("msDS-AllowedToActOnBehalfOfOtherIdentity");
         java.util.function.UnaryOperator<String> value = v -> !sids ? v : v.startsWith(DcDivergence.DENIED)
@@ -524,6 +540,10 @@ public final class DcNotConvergedRule implements Rule {
             }
         }
         return out;
+    }
+
+    private static String encryptionTypes(List<String> values) {
+        return values.isEmpty() ? "no value" : org.kcdauditor.model.EncryptionTypes.describe(Integer.valueOf(values.get(0)));
     }
 
     private static String shown(List<String> values) {

@@ -38,11 +38,96 @@ class ReachRulesTest {
     }
 
     private static AuditResult withDcs(List<AdObject> ours, DcRead... dcs) {
+        return withDcs(PolicyConfig.defaults(), ours, dcs);
+    }
+
+    private static AuditResult withDcs(PolicyConfig policy, List<AdObject> ours, DcRead... dcs) {
         DirectoryPart part = new DirectoryPart("default", "ldaps://dc1.contoso.com", "DC=contoso,DC=com",
                 "dc1.contoso.com", null, null, false, null, 0, ours.size(), null, true, List.of(dcs));
         Snapshot s = new Snapshot(Instant.EPOCH, "ldaps://dc1.contoso.com", "DC=contoso,DC=com", ours, "dc1.contoso.com",
                 null, null, List.of(), List.of(part), null);
-        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1), PolicyConfig.defaults());
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1), policy);
+    }
+
+    private static List<String> blockedBy(AuditResult r, Finding f) {
+        return r.context().pairs().stream().filter(p -> p.blockers().stream()
+                .anyMatch(b -> b.findingId().equals(f.id()))).map(p -> p.source().name() + "->" + p.target().name())
+                .toList();
+    }
+
+    private static DcRead dc2(AdObject... objects) {
+        return new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null, List.of(objects),
+                List.of());
+    }
+
+    private static final DcRead DC1 = new DcRead("dc1.contoso.com", null, false, true, null, null, null);
+
+    /**
+     * A lagging DC's flags are judged by the rules that judge the audited DC's: protocol transition missing there
+     * breaks the pairs from the host under policy any only (none under kerberos-only or either); a disabled account or
+     * USE_DES_KEY_ONLY there breaks both directions; a difference that breaks none is MEDIUM. Before, every difference
+     * but NOT_DELEGATED alone blocked both directions, even a DC holding exactly the policy's own value.
+     */
+    @Test
+    void aLaggingDcsFlagsBreakThePairsTheAuditedDcsRulesWouldBreak() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT
+                | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION).build();
+        AdObject hv02Plain = host("HV02").delegatesTo("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        for (org.kcdauditor.config.ProtocolTransition pt : List.of(org.kcdauditor.config.ProtocolTransition.KERBEROS_ONLY,
+                org.kcdauditor.config.ProtocolTransition.EITHER, org.kcdauditor.config.ProtocolTransition.ANY)) {
+            PolicyConfig policy = new PolicyConfig(null, null, pt, null);
+            AuditResult r = withDcs(policy, List.of(hv01, hv02), DC1, dc2(hv01, hv02Plain));
+            Finding f = of(r, "DC_NOT_CONVERGED").get(0);
+            boolean any = pt == org.kcdauditor.config.ProtocolTransition.ANY;
+            assertEquals(any ? List.of("HV02->HV01") : List.of(), blockedBy(r, f), pt.toString());
+            assertEquals(any ? org.kcdauditor.model.Severity.HIGH : org.kcdauditor.model.Severity.MEDIUM,
+                    f.severity(), pt.toString());
+            assertEquals(any ? List.of(new org.kcdauditor.model.Evidence.PairRef("HV02", "HV01")) : List.of(),
+                    f.evidence().pairs(), pt.toString());
+            if (!any) {
+                assertFalse(f.message().contains("cannot migrate"), f.message());
+                assertTrue(f.message().endsWith(" No pair fails on dc2.contoso.com for this difference."),
+                        f.message());
+            }
+        }
+        for (int bit : new int[]{Uac.ACCOUNTDISABLE, Uac.USE_DES_KEY_ONLY}) {
+            AuditResult r = withDcs(List.of(hv01, hv02), DC1, dc2(hv01, host("HV02").delegatesTo("HV01")
+                    .uac(hv02.userAccountControl() | bit).build()));
+            assertEquals(List.of("HV01->HV02", "HV02->HV01"), blockedBy(r, of(r, "DC_NOT_CONVERGED").get(0)),
+                    Uac.flagNames(bit).toString());
+        }
+        // unconstrained delegation or a password flag on dc2 breaks nothing either
+        for (int bit : new int[]{Uac.TRUSTED_FOR_DELEGATION, 0x10000, 0x20}) {
+            AuditResult r = withDcs(new PolicyConfig(null, null, org.kcdauditor.config.ProtocolTransition.ANY, null),
+                    List.of(hv01, hv02), DC1, dc2(hv01, host("HV02").delegatesTo("HV01")
+                    .uac(hv02.userAccountControl() | bit).build()));
+            assertEquals(List.of(), blockedBy(r, of(r, "DC_NOT_CONVERGED").get(0)), Integer.toHexString(bit));
+        }
+    }
+
+    /**
+     * Encryption types on a lagging DC block where that DC's value lacks AES or names no ticket type, as
+     * AES_NOT_ENABLED would on the audited DC; RC4+AES against AES alone breaks nothing. Named in words.
+     */
+    @Test
+    void aLaggingDcsEncryptionTypesBlockOnlyWithoutAes() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").encryptionTypes(0x1C).build();
+        AuditResult r = withDcs(List.of(hv01, hv02), DC1, dc2(hv01, host("HV02").delegatesTo("HV01")
+                .encryptionTypes(0x18).build()));
+        Finding f = of(r, "DC_NOT_CONVERGED").get(0);
+        assertEquals(List.of(), blockedBy(r, f));
+        assertEquals(org.kcdauditor.model.Severity.MEDIUM, f.severity());
+        assertEquals("dc2.contoso.com and dc1.contoso.com (the DC the audit read) disagree on HV02's"
+                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds RC4-HMAC, AES128-CTS-HMAC-SHA1-96,"
+                + " AES256-CTS-HMAC-SHA1-96 (0x1C), dc2.contoso.com AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96"
+                + " (0x18). No pair fails on dc2.contoso.com for this difference.", f.message());
+        assertEquals(List.of("28"), f.evidence().expected(), "findings.json keeps the value");
+        // 0x20 alone names no ticket type: blocked both ways
+        AuditResult none = withDcs(List.of(hv01, hv02), DC1, dc2(hv01, host("HV02").delegatesTo("HV01")
+                .encryptionTypes(0x20).build()));
+        assertEquals(List.of("HV01->HV02", "HV02->HV01"), blockedBy(none, of(none, "DC_NOT_CONVERGED").get(0)));
     }
 
     @Test
@@ -67,7 +152,8 @@ class ReachRulesTest {
         Finding enc = f.stream().filter(x -> x.evidence().attribute().startsWith("msDS-Supported")).findFirst()
                 .orElseThrow();
         assertEquals("dc2.contoso.com and dc1.contoso.com (the DC the audit read) disagree on HV02's"
-                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds 28, dc2.contoso.com 4. On dc2.contoso.com, 2 directed"
+                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds RC4-HMAC, AES128-CTS-HMAC-SHA1-96,"
+                + " AES256-CTS-HMAC-SHA1-96 (0x1C), dc2.contoso.com RC4-HMAC (0x4). On dc2.contoso.com, 2 directed"
                 + " pairs cannot migrate.", enc.message());
         Action.Manual m = (Action.Manual) enc.actions().get(0);
         assertEquals(new Action.Replicate("dc1.contoso.com", "dc2.contoso.com"), m.proposed().get(0));
@@ -131,9 +217,8 @@ class ReachRulesTest {
         // no pair blocked: MEDIUM, as a file server's own difference where no pair uses its keys
         assertEquals(org.kcdauditor.model.Severity.MEDIUM, dc2.severity());
         Finding dc3 = f.stream().filter(x -> "dc3.contoso.com".equals(x.evidence().dc())).findFirst().orElseThrow();
-        assertEquals(2, r.context().pairs().stream().filter(p -> p.blockers().stream()
-                .anyMatch(b -> b.findingId().equals(dc3.id()))).count(), "protocol transition off on dc3: both pairs");
-        assertEquals(org.kcdauditor.model.Severity.HIGH, dc3.severity());
+        assertEquals(List.of(), blockedBy(r, dc3), "protocol transition off on dc3: policy either needs none");
+        assertEquals(org.kcdauditor.model.Severity.MEDIUM, dc3.severity());
     }
 
     /**
