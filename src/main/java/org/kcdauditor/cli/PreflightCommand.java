@@ -64,7 +64,8 @@ final class PreflightCommand implements Callable<Integer> {
             + " controller of their domain (directory.domainControllers, else discovered) and compare them with the"
             + " DC the audit read: a DC that has not replicated what a pair needs yet is a blocker (DC_NOT_CONVERGED;"
             + " MEDIUM, no blocker, where the difference breaks no pair), one"
-            + " that cannot be read is reported (DC_UNREACHABLE). Default: policy.preflightAllDcs (false);"
+            + " that cannot be read is reported (DC_UNREACHABLE) and makes the clusters of its domain NO-GO"
+            + " (DC_NOT_READ). Default: policy.preflightAllDcs (false);"
             + " --no-all-dcs turns it off."})
     Boolean allDcs;
 
@@ -180,7 +181,8 @@ final class PreflightCommand implements Callable<Integer> {
                     + " (DC_UNREACHABLE in findings.json says how).");
         }
         if (go && !unread.isEmpty()) {
-            // the contract keeps an unreachable DC MEDIUM (DC_UNREACHABLE): the GO is said with what it could not see
+            // a DC of the cluster's own domain not read makes it NO-GO (DC_NOT_READ); one of another domain its pairs
+            // reach (policy.migrationGroups) is said with the GO, as what it could not see
             List<String> checks = unread.stream().map(Commands::showRepl).filter(java.util.Objects::nonNull).toList();
             cli.out().println("  GO as far as the domain controllers that answered tell: " + Ps.oneLine(String.join(
                     ", ", unread)) + (unread.size() == 1 ? " was" : " were") + " not read. Before patching, run this"

@@ -29,6 +29,11 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
 
     /** The reason of a cluster whose directory could not be read: it was not audited. */
     public static final String NOT_AUDITED = "DIRECTORY_NOT_READ";
+    /**
+     * The reason of a cluster whose domain has a controller {@code preflight --all-dcs} could not read (DC_UNREACHABLE):
+     * whether that DC has replicated the delegation, which the check was asked to prove, is unknown.
+     */
+    public static final String DC_NOT_READ = "DC_NOT_READ";
     /** Windows Server 2025 nodes named in that reason; the others are counted. */
     static final int WS2025_NAMED = 6;
 
@@ -36,14 +41,14 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
     public static final String WS2025 = "WS2025_NO_CREDSSP_FALLBACK";
 
     /**
-     * One reason for NO-GO: the rule of its findings (or {@link #NOT_AUDITED} / {@link #WS2025}, which are no
+     * One reason for NO-GO: the rule of its findings (or {@link #NOT_AUDITED} / {@link #DC_NOT_READ} / {@link #WS2025}, which are no
      * findings: {@code findings} 0), how many findings, in words.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Reason(String rule, int findings, String text) {
-        /** Whether the reason is a rule's findings (not {@link #NOT_AUDITED} or {@link #WS2025}). */
+        /** Whether the reason is a rule's findings (not {@link #NOT_AUDITED}, {@link #DC_NOT_READ} or {@link #WS2025}). */
         public boolean ofFindings() {
-            return !NOT_AUDITED.equals(rule) && !WS2025.equals(rule);
+            return !NOT_AUDITED.equals(rule) && !WS2025.equals(rule) && !DC_NOT_READ.equals(rule);
         }
     }
 
@@ -58,6 +63,10 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
         private final Map<String, FindingsDocument.HostDoc> byName = new HashMap<>();
         /** Per cluster (folded name): the clusters of its migration groups that were not audited. */
         private final Map<String, Set<FindingsDocument.ClusterDoc>> unreadPeers = new HashMap<>();
+        /** Per directory: the domain controllers {@code --all-dcs} could not read. */
+        private Map<String, List<String>> unreadDcs = Map.of();
+        /** The directory of a cluster whose config names none. */
+        private String defaultDirectory;
 
         public Judge(List<Finding> findings, List<FindingsDocument.HostDoc> hosts) {
             for (Finding f : findings) {
@@ -97,6 +106,16 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             return this;
         }
 
+        /**
+         * Knows the domain controllers {@code preflight --all-dcs} could not read, by directory ({@code defaultDirectory}:
+         * that of a cluster naming none): a cluster of that directory is no GO ({@link #DC_NOT_READ}).
+         */
+        public Judge withUnreadDcs(Map<String, List<String>> byDirectory, String defaultDirectory) {
+            this.unreadDcs = byDirectory;
+            this.defaultDirectory = defaultDirectory;
+            return this;
+        }
+
         public GoVerdict of(FindingsDocument.ClusterDoc cluster) {
             Map<String, List<Finding>> blocking = new LinkedHashMap<>();
             blocking(cluster).forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
@@ -108,6 +127,13 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                     reasons.add(new Reason(NOT_AUDITED, 0, "pairs into " + o.name() + " (policy.migrationGroups) not"
                             + " checked: directory " + o.directory() + " could not be read"));
                 }
+            }
+            String directory = cluster.directory() == null ? defaultDirectory : cluster.directory();
+            for (String dc : directory == null ? List.<String>of() : unreadDcs.getOrDefault(directory, List.of())) {
+                reasons.add(new Reason(DC_NOT_READ, 0, "domain controller " + dc + " could not be read: whether it has"
+                        + " replicated the delegation is unknown (DC_UNREACHABLE); run the preflight again when it"
+                        + " answers (decommissioned: remove it from the domain, metadata cleanup, or from"
+                        + " domainControllers in the configuration)"));
             }
             blocking.forEach((rule, list) -> {
                 Set<String> where = new LinkedHashSet<>();

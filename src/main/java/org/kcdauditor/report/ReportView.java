@@ -415,9 +415,10 @@ public final class ReportView {
             // a cluster whose directory was not read has no verdict, before the change or after it
             // as before the change: an open HIGH, a pair an open finding of any severity still blocks, or a
             // Windows Server 2025 node with a blocked pair (even waived) keeps the cluster NO-GO
-            // and pairs into a cluster of its migration group that was not read stay unchecked after it too
+            // and pairs into a cluster of its migration group that was not read stay unchecked after it too, as does a
+            // domain controller --all-dcs could not read
             boolean goAfter = c.wasAudited() && verdict.reasons().stream().noneMatch(r -> GoVerdict.NOT_AUDITED
-                    .equals(r.rule())) && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
+                    .equals(r.rule()) || GoVerdict.DC_NOT_READ.equals(r.rule())) && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
                     x.blockers().stream().anyMatch(b -> !b.waived() && !plan.settles(b.findingId()))
                             || ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));

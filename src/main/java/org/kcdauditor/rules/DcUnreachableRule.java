@@ -16,7 +16,9 @@ public final class DcUnreachableRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DC_UNREACHABLE", Severity.MEDIUM, Category.REPLICATION,
             "A domain controller could not be read",
             "`preflight --all-dcs`: a domain controller of the domain could not be connected to or read — one"
-                    + " finding per DC; whether it has replicated the change is unknown; also a DC that was read but"
+                    + " finding per DC; whether it has replicated the change is unknown, so the clusters of its"
+                    + " domain are NO-GO (verdict reason `DC_NOT_READ`, exit 3) until it answers or is taken out of"
+                    + " `domainControllers`; also a DC that was read but"
                     + " refused (or cut short: a size or time limit) the search for other holders of the nodes' SPNs,"
                     + " whose duplicates are then unknown (before, that search was dropped as if it had found none)",
             "Hosts whose site uses that DC get their tickets from it. If it cannot be read, the preflight cannot"

@@ -195,6 +195,11 @@ class DomainControllersTest {
         assertEquals(0, preflight(byPolicy, "--no-all-dcs").exitCode());
     }
 
+    /**
+     * A DC that cannot be read leaves unproven what --all-dcs was asked to prove: the cluster is NO-GO (exit 3) with a
+     * named reason (DC_NOT_READ, as DIRECTORY_NOT_READ for a directory not read), the finding stays DC_UNREACHABLE
+     * MEDIUM. Before, it was GO and exit 0, and a pipeline gate keyed on the exit code went on.
+     */
     @Test
     void anUnreachableDcIsReportedNotFatal() throws Exception {
         dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
@@ -202,15 +207,20 @@ class DomainControllersTest {
         int closed;
         closed = org.kcdauditor.support.ClosedPort.refusing();
         CliRun r = preflight(config(List.of(url(dc2), "ldap://127.0.0.1:" + closed)), "--all-dcs");
-        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Preflight HVC1: NO-GO"), r.out());
         assertTrue(r.out().contains("2 of 3 domain controllers agree with dc1.contoso.com; ldap://127.0.0.1:" + closed
                 + " could not be read, so whether it has replicated the delegation is unknown"), r.out());
         // and why, without opening findings.json
         assertTrue(r.out().contains("  not read: ldap://127.0.0.1:" + closed + ": cannot connect ("), r.out());
-        // GO, as the contract keeps DC_UNREACHABLE MEDIUM, but said with what it could not see
-        assertTrue(r.out().contains("  GO as far as the domain controllers that answered tell: ldap://127.0.0.1:"
-                + closed + " was not read. Before patching, run this preflight again when it answers."), r.out());
+        assertTrue(r.out().contains("  NO-GO   domain controller ldap://127.0.0.1:" + closed + " could not be read:"
+                + " whether it has replicated the delegation is unknown (DC_UNREACHABLE)"), r.out());
+        assertFalse(r.out().contains("GO as far as"), r.out());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        JsonNode reason = doc.path("clusters").get(0).path("reasons").get(0);
+        assertEquals("DC_NOT_READ", reason.path("rule").asText(), reason.toString());
+        assertEquals(0, reason.path("findings").asInt());
+        assertFalse(doc.path("clusters").get(0).path("go").asBoolean());
         List<JsonNode> f = findings(doc, "DC_UNREACHABLE");
         assertEquals(1, f.size());
         assertEquals("MEDIUM", f.get(0).path("severity").asText());
@@ -965,7 +975,9 @@ class DomainControllersTest {
             assertTrue(f.get(0).path("message").asText().contains("remove it from directory.domainControllers"),
                     f.get(0).toString());
             assertTrue(r.out().contains("dc1.fabrikam.com could not be read"), r.out());
-            assertEquals(0, r.exitCode(), r.toString());
+            // listed as a DC of the domain and not read as one: NO-GO until it is taken out of domainControllers
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("  NO-GO   domain controller dc1.fabrikam.com could not be read"), r.out());
         } finally {
             other.shutDown(true);
         }
