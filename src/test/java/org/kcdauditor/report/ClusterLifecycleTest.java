@@ -197,6 +197,50 @@ class ClusterLifecycleTest {
     }
 
     /**
+     * HV03 decommissioned after the baseline was approved: the peers' entries to it removed, then its computer deleted
+     * and the configuration following. The removed entries are drift the decommissioning explains (LOW
+     * BASELINE_ENTRY_REMOVED): no output offers to put them back, and the cluster is GO, before the change and after
+     * it, with only the new baseline to capture. Taken out of clusters[].nodes while its computer is still there, the
+     * same.
+     */
+    @Test
+    void aNodeDecommissionedAfterTheBaselineKeepsTheClusterGoWithoutARestoreCommand() throws Exception {
+        start();
+        retain = "baseline: baseline.yaml\n";
+        run("HV01", "HV02", "HV03");
+        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
+                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
+                "--approved-by", "J. Doe");
+        assertEquals(0, captured.exitCode(), captured.toString());
+        for (String n : List.of("HV01", "HV02")) {
+            ds.modify(dn(n), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
+                    entriesTo("HV03").toArray(String[]::new)));
+        }
+        for (boolean deleted : List.of(false, true)) {
+            if (deleted) {
+                ds.delete(dn("HV03"));
+            }
+            ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02");
+            List<Finding> removed = of(o.doc(), "BASELINE_ENTRY_REMOVED");
+            assertEquals(8, removed.size(), o.console());
+            for (Finding f : removed) {
+                assertEquals(Severity.LOW, f.severity(), f.toString());
+                assertTrue(f.message().contains("HV03 is no longer " + (deleted ? "in the directory"
+                        : "a node of a configured cluster")), f.message());
+                assertTrue(f.remediation().contains("capture a new baseline (kcd-audit baseline capture --config "),
+                        f.remediation());
+            }
+            assertTrue(o.doc().clusters().get(0).go(), o.console());
+            assertTrue(o.view().clusters().get(0).goAfter(), o.console());
+            assertTrue(o.page1().contains("GO for the patch window: HVC1") && o.mail().contains("HVC1: GO,"),
+                    o.page1() + "\n" + o.mail());
+            for (String out : List.of(o.md(), o.html(), o.ps1(), o.console(), o.page1())) {
+                assertFalse(out.contains("-Add @{'msDS-AllowedToDelegateTo'") || out.contains("Add-Values '"), out);
+            }
+        }
+    }
+
+    /**
      * With {@code baseDn} the nodes' OU, HV03 evicted: the nodes' entries to it removed (the decisions of the run that
      * told it), its computer moved to another OU, still holding its own entries to the nodes. With them it can still act
      * for users towards the nodes: every output tells the same STALE_DELEGATION decisions as with the domain's DN.
