@@ -69,7 +69,14 @@ class DecisionPageScaleTest {
                 TestDirectory.addCluster(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, rid, c);
                 rid += c.size();
             }
-            // the baseline documents delegation to 63 retired hosts: removals no change re-adds and no waiver covers
+            // the baseline documents delegation to 63 retired hosts: removals no change re-adds and no waiver covers;
+            // their computers still in the directory, no configured node, never a baseline host (an entry to a host
+            // gone would be drift its decommissioning explains, LOW: DecommissionedHostDriftTest)
+            List<String> retiredHosts = new ArrayList<>();
+            for (int retired = 9001; retired <= 9063; retired++) {
+                retiredHosts.add(String.format("HV%05d", retired));
+            }
+            TestDirectory.addCluster(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, 9001, retiredHosts);
             List<String> documented = new ArrayList<>();
             for (int retired = 9001; retired <= 9063; retired++) {
                 String peer = String.format("HV%05d", retired);
