@@ -135,6 +135,12 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                         + " answers (decommissioned: remove it from the domain, metadata cleanup, or from"
                         + " domainControllers in the configuration)"));
             }
+            // every pair migrates: the open HIGH findings alone hold the window, which their reasons say (a CAB reading
+            // NO-GO could not tell a cluster that cannot be drained from one whose hosts can)
+            List<FindingsDocument.PairDoc> matrix = cluster.matrix() == null ? List.of() : cluster.matrix();
+            String noPairBlocked = reasons.isEmpty() && cluster.wasAudited() && !matrix.isEmpty()
+                    && matrix.stream().allMatch(FindingsDocument.PairDoc::passes) ? "; every pair can migrate: the open"
+                    + " HIGH finding itself holds the patch window until it is fixed or waived" : "";
             blocking.forEach((rule, list) -> {
                 Set<String> where = new LinkedHashSet<>();
                 // a node named with a look-alike letter or an invisible character by its code, as in the tables
@@ -144,7 +150,7 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                 List<String> shown = new ArrayList<>(where).subList(0, Math.min(4, where.size()));
                 reasons.add(new Reason(rule, list.size(), Words.plural(list.size(), rule + " finding") + " ("
                         + String.join(", ", shown) + (where.size() > shown.size() ? ", …" : "") + ")"
-                        + mayBeUnreadable(list)));
+                        + mayBeUnreadable(list) + noPairBlocked));
             });
             Set<String> ws2025 = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER); // by name, as listed
             for (FindingsDocument.PairDoc p : cluster.matrix() == null ? List.<FindingsDocument.PairDoc>of()

@@ -988,6 +988,28 @@ class KerberosExchangeRulesTest {
         assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "operators block no pair");
     }
 
+    /**
+     * A cluster whose every pair migrates is still NO-GO for an open HIGH finding (unconstrained delegation beside
+     * complete entries), as the GO rule says; its reason now says that no pair is blocked, so that a CAB reading
+     * "NO-GO" knows the hosts can be drained and the finding itself is what holds the window. A reason of a cluster with
+     * a blocked pair says nothing of the kind.
+     */
+    @Test
+    void aNoGoWhoseEveryPairMigratesSaysSoInItsReason() {
+        AuditResult r = audit(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).build()));
+        assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok));
+        GoVerdict v = verdict(r);
+        assertFalse(v.go());
+        assertEquals("UNCONSTRAINED_DELEGATION", v.reasons().get(0).rule());
+        assertTrue(v.reasons().get(0).text().endsWith("; every pair can migrate: the open HIGH finding itself holds"
+                + " the patch window until it is fixed or waived"), v.reasons().toString());
+
+        GoVerdict blocked = verdict(audit(replace(healthy(), host("HV01").delegatesTo("HV03").build())));
+        assertTrue(blocked.reasons().stream().noneMatch(x -> x.text().contains("every pair can migrate")),
+                blocked.reasons().toString());
+    }
+
     /** The verdict of cluster HVC1 from these findings and its pairs (no hosts): NO-GO on any open HIGH or blocker. */
     private static GoVerdict verdict(AuditResult r) {
         return verdictOf(new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"), List.of(),
