@@ -131,6 +131,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<String>> spnFqdns;
     private static final int VALID_DNS = 1;
     private static final int VALID_NETBIOS = 2;
+    /** The service the SMB transport of live migration authenticates to ({@link #withSmbCifs}). */
+    private static final String SMB_SERVICE = "cifs";
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
     private static final int HASH_BITS = 1 << 22;
     /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
@@ -209,7 +211,7 @@ public final class AuditContext implements Drift.Nodes {
         divergencesByHost = DcDivergence.byHost(dcDivergences);
         basePairs = withSnapshotBlockers(delegation);
         hostSettings = hostSettingsOf(inputs);
-        pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
+        pairs = hostSettings.isEmpty() ? basePairs : withBlockers(withSmbCifs(basePairs), this::hostBlockers);
         pairsFrom = new IdentityHashMap<>();
         pairsTo = new IdentityHashMap<>();
         indexPairs();
@@ -248,7 +250,7 @@ public final class AuditContext implements Drift.Nodes {
             pairsFrom = c.pairsFrom;
             pairsTo = c.pairsTo;
         } else {
-            pairs = withBlockers(basePairs, this::hostBlockers);
+            pairs = withBlockers(withSmbCifs(basePairs), this::hostBlockers);
             pairsFrom = new IdentityHashMap<>();
             pairsTo = new IdentityHashMap<>();
             indexPairs();
@@ -1337,6 +1339,73 @@ public final class AuditContext implements Drift.Nodes {
             }
             return List.copyOf(out);
         });
+    }
+
+    /**
+     * {@code list} with the cifs entries ({@code cifs/<peer>} in each name form of policy.nameForms) required of the pairs
+     * from a node whose Get-VMHost export says VirtualMachineMigrationPerformanceOption SMB, where policy.services
+     * leaves cifs out: with SMB the source sends the memory to the destination's SMB server, which it reaches with
+     * delegated credentials to cifs. Each entry the source lacks is MISSING_DELEGATION (as in {@link #pair}: none where
+     * the target's RBCD allows the source; none across domains, where CROSS_DOMAIN_NEEDS_RBCD blocks the pair already).
+     * Pairs into a file server require cifs already.
+     */
+    private List<PairStatus> withSmbCifs(List<PairStatus> list) {
+        if (!smbAddsCifs()) {
+            return list;
+        }
+        List<PairStatus> out = new ArrayList<>(list.size());
+        for (PairStatus p : list) {
+            HostSettings h = hostSettings.get(p.source());
+            if (p.fileServer() || h == null || h.performance() != HostSettings.MigrationPerformance.SMB) {
+                out.add(p);
+                continue;
+            }
+            List<String> cifs = requiredSpns(p.target(), List.of(SMB_SERVICE));
+            List<String> required = new ArrayList<>(p.required());
+            required.addAll(cifs);
+            List<String> missing = new ArrayList<>(p.missing());
+            List<Blocker> blockers = new ArrayList<>(p.blockers());
+            boolean across = crossDirectory(p.source(), p.target());
+            boolean entriesCover = p.entriesCover();
+            if (!across) {
+                Set<String> entries = new HashSet<>();
+                p.source().delegateTo().forEach(e -> entries.add(Spn.keyOf(e)));
+                for (String spn : cifs) {
+                    if (entries.contains(Spn.keyOf(spn))) {
+                        continue;
+                    }
+                    entriesCover = false;
+                    if (!p.rbcd()) {
+                        missing.add(spn);
+                        blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, p.source().name(), p.target().name(), spn));
+                    }
+                }
+            }
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), required, p.unnamed(), missing,
+                    p.unregistered(), p.rbcd(), entriesCover, p.fileServer(), blockers));
+        }
+        return out;
+    }
+
+    /** Whether an SMB node's pairs require cifs beyond the policy: policy.services leaves cifs out. */
+    private boolean smbAddsCifs() {
+        return policy.services().stream().noneMatch(SMB_SERVICE::equalsIgnoreCase);
+    }
+
+    /**
+     * Why {@code spn} of pair {@code p} is required although policy.services leaves cifs out: the source's Get-VMHost
+     * export says it migrates over SMB (as {@link #withSmbCifs} requires it); null for every other SPN and pair.
+     */
+    public String smbReason(PairStatus p, String spn) {
+        Spn parsed = Spn.parse(spn);
+        HostSettings h = hostSettings.get(p.source());
+        if (p.fileServer() || parsed == null || !parsed.service().equalsIgnoreCase(SMB_SERVICE) || !smbAddsCifs()
+                || h == null || h.performance() != HostSettings.MigrationPerformance.SMB) {
+            return null;
+        }
+        String written = h.performanceOption().strip();
+        return p.source().name() + " migrates over SMB (VirtualMachineMigrationPerformanceOption SMB in its Get-VMHost"
+                + " export " + h.origin() + (written.equalsIgnoreCase("SMB") ? "" : ", written as " + written) + ")";
     }
 
     /**

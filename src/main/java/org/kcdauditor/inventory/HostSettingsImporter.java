@@ -123,6 +123,12 @@ public final class HostSettingsImporter {
             report.accept(new ImportProblem(file, line, AUTHENTICATION + " '" + CsvInput.shown(authText)
                     + "' is neither Kerberos nor CredSSP", false));
         }
+        String performance = CsvInput.value(r, csv.column(PERFORMANCE));
+        if (performance != null && HostSettings.MigrationPerformance.of(performance)
+                == HostSettings.MigrationPerformance.UNKNOWN) {
+            report.accept(new ImportProblem(file, line, PERFORMANCE + " '" + CsvInput.shown(performance)
+                    + "' is neither TCPIP, Compression nor SMB", false));
+        }
         String maxText = CsvInput.value(r, csv.column(MAXIMUM));
         Integer maximum = null;
         if (maxText != null) {
@@ -133,7 +139,7 @@ public final class HostSettingsImporter {
                         + "' is not a number", false));
             }
         }
-        return new HostSettings(host, enabled, auth, authText, CsvInput.value(r, csv.column(PERFORMANCE)), maximum,
+        return new HostSettings(host, enabled, auth, authText, performance, maximum,
                 file + ":" + line);
     }
 }

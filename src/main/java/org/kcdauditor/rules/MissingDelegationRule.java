@@ -52,6 +52,7 @@ public final class MissingDelegationRule implements Rule {
             AttributeChange unread = unreadable(ctx, p.source());
             for (String spn : p.missing()) {
                 Spn parsed = Spn.parse(spn);
+                String smb = ctx.smbReason(p, spn);
                 Action add = new Action.AddDelegation(source, target, List.of(spn));
                 out.add(INFO).cluster(p.cluster()).host(source).peer(target).spn(spn)
                         .evidence(Evidence.builder().service(parsed.service())
@@ -73,7 +74,10 @@ public final class MissingDelegationRule implements Rule {
                                 + " would let whoever controls " + source + " act as any user towards it." : "")
                                 + (notCounted.isEmpty() ? "" : " RBCD_ALLOWS_ANY_ACCOUNT says why the grant is a hole,"
                                 + " and proposes the list naming " + source + " in place of it, which would make this"
-                                + " entry unnecessary."))
+                                + " entry unnecessary.")
+                                + (smb == null ? "" : " " + smb + ": its VMMS sends the memory of a live migration to "
+                                + target + "'s SMB server with delegated credentials, so " + spn + " is required although"
+                                + " policy.services leaves cifs out."))
                         // delegation to a DC is what DELEGATION_TO_SENSITIVE_TARGET reports: never planned
                         .action(p.target().isDomainController() ? new Action.Manual(
                                 DelegationToSensitiveTargetRule.offDomainController(target) + " instead of delegating"

@@ -3,6 +3,7 @@ package org.kcdauditor.inventory;
 import org.junit.jupiter.api.Test;
 import org.kcdauditor.model.HostSettings;
 import org.kcdauditor.model.HostSettings.MigrationAuthentication;
+import org.kcdauditor.model.HostSettings.MigrationPerformance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,31 @@ class HostSettingsImporterTest {
                 MigrationAuthentication.KERBEROS, MigrationAuthentication.UNKNOWN),
                 records.stream().map(HostSettings::authenticationType).toList());
         assertEquals(List.of("VirtualMachineMigrationAuthenticationType '2' is neither Kerberos nor CredSSP"),
+                problems.stream().map(ImportProblem::reason).toList());
+    }
+
+    /**
+     * The performance option as written (TCPIP, Compression, SMB) or as the number of its enum (VMMigrationPerformance:
+     * TCPIP 0, Compression 1, SMB 2) is read as that option; any other value is kept as written, as UNKNOWN, and said.
+     */
+    @Test
+    void thePerformanceOptionAsTextOrEnumNumberIsReadAndAnUnknownOneKept(@org.junit.jupiter.api.io.TempDir
+                                                                          java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path f = tmp.resolve("vmhost.csv");
+        java.nio.file.Files.writeString(f, "ComputerName,VirtualMachineMigrationEnabled,"
+                + "VirtualMachineMigrationAuthenticationType,VirtualMachineMigrationPerformanceOption,"
+                + "MaximumVirtualMachineMigrations\n\"H10A\",\"True\",\" Kerberos \",\"SMB\",\"2\"\n"
+                + "\"H10B\",\"True\",\"1\",\"SMB\",\"2\"\nH10C,True,1,2,2\nH10D,True,1,tcpip,2\nH10E,True,1,0,2\n"
+                + "H10F,True,1,1,2\nH10G,True,1,Compression,2\nH10H,True,1,RDMA,2\nH10I,True,1,3,2\n");
+        assertNull(new HostSettingsImporter().read(f, records::add, problems::add).error());
+        assertEquals(List.of(MigrationPerformance.SMB, MigrationPerformance.SMB, MigrationPerformance.SMB,
+                MigrationPerformance.TCPIP, MigrationPerformance.TCPIP, MigrationPerformance.COMPRESSION,
+                MigrationPerformance.COMPRESSION, MigrationPerformance.UNKNOWN, MigrationPerformance.UNKNOWN),
+                records.stream().map(HostSettings::performance).toList());
+        assertEquals(MigrationAuthentication.KERBEROS, records.get(0).authenticationType());
+        assertEquals("RDMA", records.get(7).performanceOption(), "an unknown option is kept as written");
+        assertEquals(List.of("VirtualMachineMigrationPerformanceOption 'RDMA' is neither TCPIP, Compression nor SMB",
+                "VirtualMachineMigrationPerformanceOption '3' is neither TCPIP, Compression nor SMB"),
                 problems.stream().map(ImportProblem::reason).toList());
     }
 
