@@ -57,6 +57,55 @@ class HostSettingsCoverageTest {
         return out;
     }
 
+    /**
+     * policy.services trimmed to the migration service, HV01's cifs entries removed, and an export that says both nodes
+     * migrate over SMB (HV02's authentication type as the enum's number): HV01 -> HV02 needs cifs/HV02 in both name
+     * forms, so the console, findings.json and preflight say NO-GO where they gave GO with 2/2 pairs and 4/4 entries.
+     */
+    @Test
+    void aNodeMigratingOverSmbWithoutCifsEntriesIsNoGoAlthoughThePolicyLeavesCifsOut() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV01", "HV02"));
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new com.unboundid.ldap.sdk.Modification(
+                    com.unboundid.ldap.sdk.ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/HV02",
+                    "cifs/hv02.contoso.com"));
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
+                    "allowInsecureBind: true");
+            Files.writeString(tmp.resolve("vmhost.csv"), "\"ComputerName\",\"VirtualMachineMigrationEnabled\","
+                    + "\"VirtualMachineMigrationAuthenticationType\",\"VirtualMachineMigrationPerformanceOption\","
+                    + "\"MaximumVirtualMachineMigrations\"\n\"HV01\",\"True\",\" Kerberos \",\"SMB\",\"2\"\n"
+                    + "\"HV02\",\"True\",\"1\",\"SMB\",\"2\"\n");
+            Files.writeString(cfg, Files.readString(cfg) + "hostSettings:\n  sources: [vmhost.csv]\n"
+                    + "policy:\n  services: ['Microsoft Virtual System Migration Service']\n");
+            Map<String, String> env = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+            CliRun r = CliRun.run(env, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                    "--formats", "json");
+            assertTrue(r.out().contains("HVC1"), r.toString());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*HVC1\\s+2\\s+1/2\\s+6/8\\b.*NO-GO.*")), r.out());
+            JsonNode c = CliRun.findings(tmp.resolve("out")).path("clusters").get(0);
+            JsonNode from01 = c.path("matrix").get(0);
+            assertEquals("HV01", from01.path("from").asText(), c.toString());
+            assertEquals(4, from01.path("required").asInt());
+            assertEquals(2, from01.path("present").asInt());
+            assertFalse(from01.path("ok").asBoolean(), from01.toString());
+            assertEquals(1, c.path("pairsOk").asInt());
+            List<String> spns = new ArrayList<>();
+            CliRun.findings(tmp.resolve("out")).path("findings").forEach(f -> {
+                if (f.path("rule").asText().equals("MISSING_DELEGATION")) {
+                    spns.add(f.path("spn").asText());
+                    assertTrue(f.path("message").asText().contains("HV01 migrates over SMB"
+                            + " (VirtualMachineMigrationPerformanceOption SMB in its Get-VMHost export "), f.toString());
+                }
+            });
+            assertEquals(List.of("cifs/HV02", "cifs/hv02.contoso.com"), spns);
+            CliRun pre = CliRun.run(env, "preflight", "--config", cfg.toString(), "--cluster", "HVC1");
+            assertEquals(3, pre.exitCode(), pre.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void aNodeNoExportCoversIsNamedInFindingsJsonAndOnTheConsole() throws Exception {
         CliRun r = run(HEADER + "\"HV01\",\"True\",\"Kerberos\"\n\"hv02.contoso.com\",\"True\",\"\"\n", "json");
