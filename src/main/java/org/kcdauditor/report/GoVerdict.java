@@ -37,6 +37,10 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
     /** Windows Server 2025 nodes named in that reason; the others are counted. */
     static final int WS2025_NAMED = 6;
 
+    /** The end of each reason of a cluster whose every pair migrates: the open HIGH findings alone hold it. */
+    static final String EVERY_PAIR_MIGRATES = "; every pair can migrate: the open HIGH finding itself holds the patch"
+            + " window until it is fixed or waived";
+
     /** The reason of a Windows Server 2025 node with a blocked pair: Credential Guard leaves no CredSSP fallback. */
     public static final String WS2025 = "WS2025_NO_CREDSSP_FALLBACK";
 
@@ -46,6 +50,15 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Reason(String rule, int findings, String text) {
+        /**
+         * The text without {@link #EVERY_PAIR_MIGRATES}: for a headline that says already that every pair is
+         * delegated correctly.
+         */
+        public String textWithoutPairNote() {
+            return text != null && text.endsWith(EVERY_PAIR_MIGRATES)
+                    ? text.substring(0, text.length() - EVERY_PAIR_MIGRATES.length()) : text;
+        }
+
         /** Whether the reason is a rule's findings (not {@link #NOT_AUDITED}, {@link #DC_NOT_READ} or {@link #WS2025}). */
         public boolean ofFindings() {
             return !NOT_AUDITED.equals(rule) && !WS2025.equals(rule) && !DC_NOT_READ.equals(rule);
@@ -139,8 +152,7 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             // NO-GO could not tell a cluster that cannot be drained from one whose hosts can)
             List<FindingsDocument.PairDoc> matrix = cluster.matrix() == null ? List.of() : cluster.matrix();
             String noPairBlocked = reasons.isEmpty() && cluster.wasAudited() && !matrix.isEmpty()
-                    && matrix.stream().allMatch(FindingsDocument.PairDoc::passes) ? "; every pair can migrate: the open"
-                    + " HIGH finding itself holds the patch window until it is fixed or waived" : "";
+                    && matrix.stream().allMatch(FindingsDocument.PairDoc::passes) ? EVERY_PAIR_MIGRATES : "";
             blocking.forEach((rule, list) -> {
                 Set<String> where = new LinkedHashSet<>();
                 // a node named with a look-alike letter or an invisible character by its code, as in the tables

@@ -1350,7 +1350,7 @@ public final class ReportView {
             if (named.size() < HIGH_RULES_NAMED) {
                 String title = rule(rule).title();
                 named.add(Character.toLowerCase(title.charAt(0)) + title.substring(1) + " \u2014 " + reasons.stream()
-                        .map(GoVerdict.Reason::text).collect(Collectors.joining(", ")));
+                        .map(GoVerdict.Reason::textWithoutPairNote).collect(Collectors.joining(", ")));
             }
         });
         int more = byRule.size() - named.size();
