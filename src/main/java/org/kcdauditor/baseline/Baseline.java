@@ -11,10 +11,16 @@ import java.util.Map;
 
 /**
  * The documented baseline ({@code baseline.yaml}): the approved delegation state of every cluster
- * node and the waivers. Host names are matched case-insensitively.
+ * node and the waivers. Host names are matched case-insensitively. {@code ticket}: the change ticket the capture was
+ * approved under ({@code baseline capture --ticket}), null where none was recorded.
  */
 public record Baseline(Instant capturedAt, String capturedFrom, String approvedBy, Map<String, HostState> hosts,
-                       List<Waiver> waivers) {
+                       List<Waiver> waivers, String ticket) {
+    public Baseline(Instant capturedAt, String capturedFrom, String approvedBy, Map<String, HostState> hosts,
+                    List<Waiver> waivers) {
+        this(capturedAt, capturedFrom, approvedBy, hosts, waivers, null);
+    }
+
     public Baseline {
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         waivers = List.copyOf(waivers);

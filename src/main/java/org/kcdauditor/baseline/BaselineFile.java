@@ -50,11 +50,20 @@ public final class BaselineFile {
     record RawHost(List<String> userAccountControl, List<String> delegateTo, List<String> rbcdAllowed) {
     }
 
-    record RawWaiver(String rule, String host, String peer, String spn, String justification, LocalDate expires) {
+    record RawWaiver(String rule, String host, String peer, String spn, String justification, LocalDate expires,
+                     String approvedBy, LocalDate approvedOn, String ticket) {
     }
 
-    record RawBaseline(Instant capturedAt, String capturedFrom, String approvedBy, LinkedHashMap<String, RawHost> hosts,
-                       List<RawWaiver> waivers) {
+    record RawBaseline(Instant capturedAt, String capturedFrom, String approvedBy, String ticket, String contentSha256,
+                       LinkedHashMap<String, RawHost> hosts, List<RawWaiver> waivers) {
+    }
+
+    /**
+     * A baseline as a run read it: {@code sha256}, the SHA-256 of the file's bytes (hex); {@code changedSinceCapture},
+     * whether its content differs from what the capture wrote (its {@code contentSha256} no longer matches: the file
+     * was edited by hand since), null for a file without {@code contentSha256} (written before captures recorded it).
+     */
+    public record Read(Baseline baseline, String sha256, Boolean changedSinceCapture) {
     }
 
     /**
@@ -95,10 +104,17 @@ public final class BaselineFile {
     }
 
     public static Baseline read(Path file) {
+        return readChecked(file).baseline();
+    }
+
+    /** {@link #read}, with the file's hash and whether it changed since its capture. */
+    public static Read readChecked(Path file) {
         String name = file.toString();
         String text;
+        byte[] bytes;
         try {
-            text = YamlText.read(file);
+            bytes = Files.readAllBytes(file);
+            text = YamlText.decode(file, bytes);
         } catch (NoSuchFileException e) {
             throw new ConfigException(name + ": baseline not found (write one with: kcd-audit baseline capture)");
         } catch (IOException e) {
@@ -119,7 +135,9 @@ public final class BaselineFile {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
             throw new ConfigException(describe(name, YamlText.syntaxFirst(YAML.getFactory(), text, e), text));
         }
-        return validate(name, raw, text);
+        Baseline b = validate(name, raw, text);
+        return new Read(b, hex(sha256().digest(bytes)), blank(raw.contentSha256()) ? null
+                : !raw.contentSha256().strip().equalsIgnoreCase(contentSha256(b)));
     }
 
     /** Validation errors, each with the key path it names, to be placed at its line in the file. */
@@ -221,7 +239,8 @@ public final class BaselineFile {
                         "waivers", i, "expires");
             }
             waivers.add(new Waiver(rule, w.host(), blank(w.peer()) ? null : w.peer(),
-                    blank(w.spn()) ? null : w.spn(), w.justification(), w.expires()));
+                    blank(w.spn()) ? null : w.spn(), w.justification(), w.expires(),
+                    blank(w.approvedBy()) ? null : w.approvedBy(), w.approvedOn(), blank(w.ticket()) ? null : w.ticket()));
         }
         if (!errors.isEmpty()) {
             Node root = compose(text);
@@ -235,7 +254,8 @@ public final class BaselineFile {
                     + (first.getColumn() + 1)) + ": " + errors.messages.get(0) + (more.isEmpty() ? ""
                     : " (and " + more.size() + " more: " + String.join("; ", more) + ")"));
         }
-        return new Baseline(raw.capturedAt(), raw.capturedFrom(), raw.approvedBy(), hosts, waivers);
+        return new Baseline(raw.capturedAt(), raw.capturedFrom(), raw.approvedBy(), hosts, waivers,
+                blank(raw.ticket()) ? null : raw.ticket());
     }
 
     /** A step of a key path that leads to the key {@code name} itself rather than to its value. */
@@ -287,22 +307,54 @@ public final class BaselineFile {
         return node == root ? null : node.getStartMark();
     }
 
-    /** The YAML text of a baseline, in the documented layout. */
+    /**
+     * The YAML text of a baseline, in the documented layout. Its header's {@code contentSha256} is the SHA-256 of every
+     * other line but the comments ({@link #contentSha256}): a run recomputes it from what it read, so an edit made by
+     * hand since the capture (a waiver added under the capture's approval) is told apart from what was captured.
+     */
     public static String format(Baseline b) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Documented Kerberos delegation baseline of the Hyper-V cluster nodes (kcd-audit baseline capture).\n");
         sb.append("# Review changes to this file like code: every deviation from it is a finding.\n");
+        header(b, sb::append);
+        sb.append("contentSha256: ").append(contentSha256(b)).append("   # of this file as captured: edits since show\n");
+        entries(b, sb::append);
+        return sb.toString();
+    }
+
+    /**
+     * The SHA-256 (hex) of the baseline's lines as {@link #format} writes them, without its comments and without the
+     * {@code contentSha256} line itself: the same for the baseline a capture wrote and for the one a run reads back
+     * from that file, whatever the file's layout; another for any change of a header field, host entry or waiver.
+     */
+    public static String contentSha256(Baseline b) {
+        java.security.MessageDigest md = sha256();
+        java.util.function.Consumer<CharSequence> out = s -> md.update(s.toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        header(b, out);
+        entries(b, out);
+        return hex(md.digest());
+    }
+
+    private static void header(Baseline b, java.util.function.Consumer<CharSequence> out) {
         if (b.capturedAt() != null) {
-            sb.append("capturedAt: ").append(b.capturedAt().truncatedTo(ChronoUnit.SECONDS)).append('\n');
+            out.accept("capturedAt: " + b.capturedAt().truncatedTo(ChronoUnit.SECONDS) + "\n");
         }
         if (b.capturedFrom() != null) {
-            sb.append("capturedFrom: ").append(scalar(b.capturedFrom())).append("   # run id\n");
+            out.accept("capturedFrom: " + scalar(b.capturedFrom()) + "   # run id\n");
         }
         if (b.approvedBy() != null) {
-            sb.append("approvedBy: ").append(scalar(b.approvedBy())).append('\n');
+            out.accept("approvedBy: " + scalar(b.approvedBy()) + "\n");
         }
-        sb.append(b.hosts().isEmpty() ? "hosts: {}\n" : "hosts:\n");
+        if (b.ticket() != null) {
+            out.accept("ticket: " + scalar(b.ticket()) + "\n");
+        }
+    }
+
+    private static void entries(Baseline b, java.util.function.Consumer<CharSequence> out) {
+        out.accept(b.hosts().isEmpty() ? "hosts: {}\n" : "hosts:\n");
         b.hosts().forEach((name, h) -> {
+            StringBuilder sb = new StringBuilder();
             sb.append("  ").append(scalar(name)).append(":\n");
             if (h.userAccountControl() != null) {
                 sb.append("    userAccountControl: ").append(list(h.userAccountControl())).append('\n');
@@ -311,9 +363,11 @@ public final class BaselineFile {
             if (h.rbcdSids() != null) {
                 sb.append("    rbcdAllowed: ").append(list(h.rbcdSids())).append('\n');
             }
+            out.accept(sb);
         });
-        sb.append(b.waivers().isEmpty() ? "waivers: []\n" : "waivers:\n");
+        out.accept(b.waivers().isEmpty() ? "waivers: []\n" : "waivers:\n");
         for (Waiver w : b.waivers()) {
+            StringBuilder sb = new StringBuilder();
             sb.append("  - rule: ").append(scalar(w.rule())).append('\n');
             sb.append("    host: ").append(scalar(w.host())).append('\n');
             if (w.peer() != null) {
@@ -324,8 +378,29 @@ public final class BaselineFile {
             }
             sb.append("    justification: ").append(quoted(w.justification())).append('\n');
             sb.append("    expires: ").append(w.expires()).append('\n');
+            if (w.approvedBy() != null) {
+                sb.append("    approvedBy: ").append(scalar(w.approvedBy())).append('\n');
+            }
+            if (w.approvedOn() != null) {
+                sb.append("    approvedOn: ").append(w.approvedOn()).append('\n');
+            }
+            if (w.ticket() != null) {
+                sb.append("    ticket: ").append(scalar(w.ticket())).append('\n');
+            }
+            out.accept(sb);
         }
-        return sb.toString();
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java runtime has SHA-256
+        }
+    }
+
+    private static String hex(byte[] digest) {
+        return java.util.HexFormat.of().formatHex(digest);
     }
 
     /**

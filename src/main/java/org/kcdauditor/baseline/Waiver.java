@@ -14,9 +14,17 @@ import java.util.Map;
 /**
  * {@code waivers[i]} in the baseline: a documented exception (Chef InSpec style). It suppresses the
  * findings of {@code rule} on {@code host} (and, when given, {@code peer} and {@code spn}) until the
- * end of {@code expires} (UTC); after that the findings count again and WAIVER_EXPIRED says so.
+ * end of {@code expires} (UTC); after that the findings count again and WAIVER_EXPIRED says so. Its audit trail,
+ * optional so that every earlier baseline loads: who granted it ({@code approvedBy}), on which day ({@code approvedOn})
+ * and under which ticket ({@code ticket}); null where the file does not say.
  */
-public record Waiver(String rule, String host, String peer, String spn, String justification, LocalDate expires) {
+public record Waiver(String rule, String host, String peer, String spn, String justification, LocalDate expires,
+                     String approvedBy, LocalDate approvedOn, String ticket) {
+
+    /** A waiver without an audit trail (no approver, approval day or ticket recorded). */
+    public Waiver(String rule, String host, String peer, String spn, String justification, LocalDate expires) {
+        this(rule, host, peer, spn, justification, expires, null, null, null);
+    }
 
     /** Active on the day of {@code now} (UTC), {@code expires} included. */
     public boolean activeAt(Instant now) {

@@ -72,6 +72,10 @@ final class BaselineCommand implements Runnable {
                 + " the runbooks' placeholder \"<CAB approver>\" is refused).")
         String approvedBy;
 
+        @Option(names = "--ticket", paramLabel = "ID", description = "The change ticket the baseline was approved under"
+                + " (free text, e.g. CHG0042), recorded in the baseline's header next to approvedBy.")
+        String ticket;
+
         @Option(names = "--force", description = "Replace an existing baseline (keeping a .bak copy).")
         boolean force;
 
@@ -99,7 +103,8 @@ final class BaselineCommand implements Runnable {
             cli.secrets().requireDirectorySecrets(cfg);
             // read, audit and write under the run lock: two captures never interleave
             BaselineCapture.Captured c = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg,
-                    "baseline capture", () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy, force,
+                    "baseline capture", () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy,
+                            ticket == null || ticket.isBlank() ? null : ticket.strip(), force,
                             cli.clock(), control)));
             Baseline b = c.baseline();
             cli.out().println("Baseline written: " + file + " (" + Words.plural(b.hosts().size(), "host") + ", "

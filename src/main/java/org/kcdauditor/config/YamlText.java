@@ -58,7 +58,7 @@ public final class YamlText {
         return decode(file, Files.readAllBytes(file));
     }
 
-    static String decode(Path file, byte[] b) {
+    public static String decode(Path file, byte[] b) {
         int n = b.length;
         ByteOrderMark mark = ByteOrderMark.of(b);
         boolean zeros16 = n >= 4 && (b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0

@@ -128,10 +128,31 @@ public final class HistorySections {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WaiverDoc(String rule, String host, String peer, String spn, String justification,
-                            LocalDate expires, boolean active, int findings, String warning) {
+                            LocalDate expires, boolean active, int findings, String warning, String approvedBy,
+                            LocalDate approvedOn, String ticket, String firstWaivedRun) {
         public WaiverDoc(String rule, String host, String peer, String spn, String justification, LocalDate expires,
                          boolean active, int findings) {
             this(rule, host, peer, spn, justification, expires, active, findings, null);
+        }
+
+        public WaiverDoc(String rule, String host, String peer, String spn, String justification, LocalDate expires,
+                         boolean active, int findings, String warning) {
+            this(rule, host, peer, spn, justification, expires, active, findings, warning, null, null, null, null);
+        }
+
+        /** The note for a waiver whose file names neither who granted it ({@code approvedBy}) nor a {@code ticket}. */
+        public static final String NO_APPROVER = "no approver recorded";
+
+        /** {@link #NO_APPROVER} when neither who granted the waiver nor its ticket is recorded, else null. */
+        @JsonIgnore
+        public String trailMissing() {
+            return approvedBy == null && ticket == null ? NO_APPROVER : null;
+        }
+
+        /** With the first run that waived a finding under it ({@code firstWaivedRun}; null: none known). */
+        public WaiverDoc withFirstWaivedRun(String runId) {
+            return new WaiverDoc(rule, host, peer, spn, justification, expires, active, findings, warning, approvedBy,
+                    approvedOn, ticket, runId);
         }
     }
 
@@ -140,10 +161,34 @@ public final class HistorySections {
      *
      * @param rbcdHosts how many of its hosts it documents the resource-based delegation grants of ({@code rbcdAllowed},
      *                  which captures write since they record grants); null for none, as a baseline captured before
+     * @param ticket              the change ticket of the capture ({@code baseline capture --ticket}), null for none
+     * @param sha256              the SHA-256 (hex) of the baseline file this run read
+     * @param changedSinceCapture whether the file's content differs from what its capture wrote (edited since: the
+     *                            approval does not cover the edit); null for a file without {@code contentSha256}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record BaselineDoc(String path, Instant capturedAt, String capturedFrom, String approvedBy, int hosts,
-                              List<WaiverDoc> waivers, Integer rbcdHosts) {
+                              List<WaiverDoc> waivers, Integer rbcdHosts, String ticket, String sha256,
+                              Boolean changedSinceCapture) {
+        public BaselineDoc(String path, Instant capturedAt, String capturedFrom, String approvedBy, int hosts,
+                           List<WaiverDoc> waivers, Integer rbcdHosts) {
+            this(path, capturedAt, capturedFrom, approvedBy, hosts, waivers, rbcdHosts, null, null, null);
+        }
+
+        /** What the Summary sheet and the PDF add to the baseline's line when its file was edited since the capture. */
+        public static final String CHANGED = "file changed since capture";
+
+        /** True when the file was edited since the capture ({@link #changedSinceCapture}). */
+        @JsonIgnore
+        public boolean changed() {
+            return Boolean.TRUE.equals(changedSinceCapture);
+        }
+
+        /** With the file's hash and whether it changed since the capture ({@link org.kcdauditor.baseline.BaselineFile.Read}). */
+        public BaselineDoc withFile(String sha, Boolean changed) {
+            return new BaselineDoc(path, capturedAt, capturedFrom, approvedBy, hosts, waivers, rbcdHosts, ticket, sha,
+                    changed);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -261,6 +306,30 @@ public final class HistorySections {
             return new Sections(history.withTimeline(t), baseline, patches, events, imports);
         }
 
+        /** With the baseline file's hash and whether it changed since its capture (no baseline: as it is). */
+        public Sections withBaselineFile(org.kcdauditor.baseline.BaselineFile.Read read) {
+            return baseline == null || read == null ? this : new Sections(history, baseline.withFile(read.sha256(),
+                    read.changedSinceCapture()), patches, events, imports);
+        }
+
+        /**
+         * With each waiver's first run that waived a finding under it, as {@code firstRun} finds it for the waiver at
+         * its index in the baseline (empty: none known).
+         */
+        public Sections withFirstWaivedRuns(java.util.function.IntFunction<java.util.Optional<String>> firstRun) {
+            if (baseline == null || baseline.waivers() == null || baseline.waivers().isEmpty()) {
+                return this;
+            }
+            List<WaiverDoc> w = new ArrayList<>();
+            for (int i = 0; i < baseline.waivers().size(); i++) {
+                w.add(baseline.waivers().get(i).withFirstWaivedRun(firstRun.apply(i).orElse(null)));
+            }
+            BaselineDoc b = baseline;
+            return new Sections(history, new BaselineDoc(b.path(), b.capturedAt(), b.capturedFrom(), b.approvedBy(),
+                    b.hosts(), w, b.rbcdHosts(), b.ticket(), b.sha256(), b.changedSinceCapture()), patches, events,
+                    imports);
+        }
+
         /**
          * With the trend: the stored runs of this configuration ({@code earlier}, newest first) and this run last,
          * oldest first. A run without history (the first of its configuration) gets none.
@@ -340,12 +409,12 @@ public final class HistorySections {
                 Waiver w = b.waivers().get(i);
                 int n = waiving.getOrDefault(w, 0);
                 waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
-                        w.activeAt(inputs.now()), n, warnings.get(i)));
+                        w.activeAt(inputs.now()), n, warnings.get(i), w.approvedBy(), w.approvedOn(), w.ticket(), null));
             }
             long rbcdHosts = b.hosts().values().stream().filter(h -> h.rbcdSids() != null).count();
             baseline = new BaselineDoc(baselinePath == null ? null : baselinePath.toString(), b.capturedAt(),
                     b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers,
-                    rbcdHosts == 0 ? null : (int) rbcdHosts);
+                    rbcdHosts == 0 ? null : (int) rbcdHosts, b.ticket(), null, null);
         }
         PatchesDoc patches = null;
         if (patchesConfigured || !inputs.patches().isEmpty()) {

@@ -8,6 +8,7 @@ import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoriesCollector;
@@ -51,6 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -282,7 +284,9 @@ public final class AuditRun {
                         ev.result().findings(), store.timeline(history, TIMELINE).stream()
                                 .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message()))
                                 .toList())
-                        .withTrend(point, store.trend(history, TREND - 1));
+                        .withTrend(point, store.trend(history, TREND - 1))
+                        .withFirstWaivedRuns(i -> firstWaiving(store, history, ev.inputs().baseline().waivers().get(i),
+                                runId, ev.sections().baseline().waivers().get(i).findings()));
                 FindingsDocument built = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);
@@ -490,7 +494,9 @@ public final class AuditRun {
     Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings, String runId,
                         Consumer<AuditContext.Hosts> hostsResolved,
                         java.util.function.Function<Map<String, String>, Map<String, LastFound>> lastFound) {
-        Baseline baseline = readBaseline ? BaselineFile.readIfExists(config.baselinePath()) : null;
+        BaselineFile.Read read = readBaseline && java.nio.file.Files.exists(config.baselinePath())
+                ? BaselineFile.readChecked(config.baselinePath()) : null;
+        Baseline baseline = read == null ? null : read.baseline();
         HardeningCatalogue catalogue = catalogue();
         // The clusters are resolved once: the import keeps only records of nodes, and the evaluation
         // reuses the same context with the imports. It is built by whichever needs it first (the
@@ -520,8 +526,20 @@ public final class AuditRun {
                 .evaluate(resolved.get().withInputs(inputs), runId));
         HistorySections.Sections sections = HistorySections.build(result[0], inputs,
                 baseline == null ? null : config.baselinePath(), imported[0].results(),
-                !config.patches().sources().isEmpty());
+                !config.patches().sources().isEmpty()).withBaselineFile(read);
         return new Evaluation(result[0], inputs, imported[0], sections);
+    }
+
+    /**
+     * The first run of {@code history} that waived a finding under {@code w} ({@link RunStore#firstRunWaiving}, the
+     * store comparing as it keeps the finding's values: a U+0000 as the text \u0000), or, when the store knows none and
+     * this run ({@code runId}) waives {@code waivedNow} findings under it, this run.
+     */
+    private static Optional<String> firstWaiving(RunStore store, String history, Waiver w, String runId, int waivedNow) {
+        Waiver stored = new Waiver(w.rule(), RunStore.stored(w.host()), RunStore.stored(w.peer()),
+                RunStore.stored(w.spn()), w.justification(), w.expires());
+        Optional<String> first = store.firstRunWaiving(history, w.rule(), stored::matches);
+        return first.isPresent() || waivedNow == 0 ? first : Optional.of(runId);
     }
 
     /**

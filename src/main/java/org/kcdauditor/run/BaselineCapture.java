@@ -58,7 +58,7 @@ public final class BaselineCapture {
 
     public static Captured capture(AuditRun run, Path file, String approvedBy, boolean force, Clock clock)
             throws DirectoryException, IOException {
-        return capture(run, file, approvedBy, force, clock, new RunControl());
+        return capture(run, file, approvedBy, null, force, clock, new RunControl());
     }
 
     /**
@@ -74,9 +74,12 @@ public final class BaselineCapture {
         return p;
     }
 
-    /** The same, stopped through {@code control} (Ctrl-C): the audit is then recorded INTERRUPTED, nothing written. */
-    public static Captured capture(AuditRun run, Path file, String approvedBy, boolean force, Clock clock,
-                                   RunControl control) throws DirectoryException, IOException {
+    /**
+     * The same, recording the change {@code ticket} (null: none) the capture was approved under, stopped through
+     * {@code control} (Ctrl-C): the audit is then recorded INTERRUPTED, nothing written.
+     */
+    public static Captured capture(AuditRun run, Path file, String approvedBy, String ticket, boolean force,
+                                   Clock clock, RunControl control) throws DirectoryException, IOException {
         Baseline old = null;
         String unreadable = null;
         if (Files.exists(file)) {
@@ -98,7 +101,8 @@ public final class BaselineCapture {
         // written before the run counts as SUCCEEDED: a capture that writes no baseline is a failed run in history
         AuditRun.Outcome o = capture.withTrigger(org.kcdauditor.store.RunSummary.BASELINE_CAPTURE).withoutReports()
                 .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control, (runId, result) -> {
-                    captured[0] = baseline(result.context(), file, runId, approvedBy, waivers, clock);
+                    captured[0] = baseline(result.context(), file, runId, approvedBy, ticket, waivers,
+                            clock);
                     backup[0] = BaselineFile.write(target, captured[0], force, clock.instant());
                     return () -> restore(target, backup[0]);
                 });
@@ -128,8 +132,8 @@ public final class BaselineCapture {
     }
 
     /** The baseline of the cluster nodes {@code ctx} read; refused while a directory could not be read. */
-    private static Baseline baseline(AuditContext ctx, Path file, String runId, String approvedBy, List<Waiver> waivers,
-                                     Clock clock) throws DirectoryException {
+    private static Baseline baseline(AuditContext ctx, Path file, String runId, String approvedBy, String ticket,
+                                     List<Waiver> waivers, Clock clock) throws DirectoryException {
         for (DirectoryPart part : ctx.snapshot().directories()) {
             if (!part.audited()) {
                 // its hosts would be left out, and show up as new (drift) once it answers again
@@ -143,6 +147,6 @@ public final class BaselineCapture {
         for (AdObject n : ctx.nodes()) {
             hosts.put(n.name(), HostState.of(n));
         }
-        return new Baseline(clock.instant(), runId, approvedBy, hosts, waivers);
+        return new Baseline(clock.instant(), runId, approvedBy, hosts, waivers, ticket);
     }
 }

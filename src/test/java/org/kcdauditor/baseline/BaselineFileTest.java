@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -186,11 +187,12 @@ class BaselineFileTest {
         Files.writeString(f, DOCUMENTED.replace("approvedBy:", "aproved:"));
         e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
         assertTrue(e.getMessage().contains("baseline.yaml:3:1:") && e.getMessage().contains("unknown key 'aproved'"), e.getMessage());
-        // a waiver's unknown key that is a top-level key too: its own line (13), not the top-level one (3)
+        // a waiver's unknown key that is a top-level key too: its own line (14), not the top-level one (2) (a waiver's
+        // approvedBy is a key of its own since waivers record who granted them)
         Files.writeString(f, DOCUMENTED.replace("    expires: 2026-12-31\n", "    expires: 2026-12-31\n"
-                + "    approvedBy: x\n"));
+                + "    capturedFrom: x\n"));
         e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
-        assertTrue(e.getMessage().contains("baseline.yaml:14:5:") && e.getMessage().contains("unknown key 'approvedBy'"),
+        assertTrue(e.getMessage().contains("baseline.yaml:14:5:") && e.getMessage().contains("unknown key 'capturedFrom'"),
                 e.getMessage());
     }
 
@@ -303,5 +305,83 @@ class BaselineFileTest {
         Files.writeString(f, DOCUMENTED.replace("capturedAt: 2026-11-01T06:00:00Z", "capturedAt: 1764568800"));
         assertEquals(f + ":1:13: capturedAt: invalid value '1764568800' (expected a time such as 2026-11-01T06:00:00Z)",
                 assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+    }
+
+    /**
+     * A waiver's audit trail: who granted it, on which day, under which ticket. Optional (a baseline without it still
+     * loads, {@link #readsTheDocumentedFormat}), read and written back as given.
+     */
+    @Test
+    void aWaiversApproverDayAndTicketAreReadAndWrittenBack() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("    expires: 2026-12-31\n", "    expires: 2026-12-31\n"
+                + "    approvedBy: \"A. Smith (CAB)\"\n    approvedOn: 2026-09-03\n    ticket: CHG0042\n"));
+        Waiver w = BaselineFile.read(f).waivers().get(0);
+        assertEquals("A. Smith (CAB)", w.approvedBy());
+        assertEquals(LocalDate.of(2026, 9, 3), w.approvedOn());
+        assertEquals("CHG0042", w.ticket());
+        Baseline b = BaselineFile.read(f);
+        Path again = dir.resolve("again.yaml");
+        BaselineFile.write(again, b, false, Instant.now());
+        assertEquals(b, BaselineFile.read(again));
+        assertTrue(Files.readString(again).contains("    approvedBy: \"A. Smith (CAB)\"\n    approvedOn: 2026-09-03\n"
+                + "    ticket: CHG0042\n"), Files.readString(again));
+    }
+
+    /** A day that is no date is refused as {@code expires} is: file, line, key. */
+    @Test
+    void aWaiversApprovalDayThatIsNoDateIsRefusedAtItsLine() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("    expires: 2026-12-31\n", "    expires: 2026-12-31\n"
+                + "    approvedOn: 2026-02-30\n"));
+        assertEquals(f + ":14:17: waivers[0].approvedOn: invalid value '2026-02-30' (expected a date such as"
+                + " 2026-12-31)", assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+    }
+
+    /** {@code baseline capture --ticket}: the header's {@code ticket}, next to {@code approvedBy}. */
+    @Test
+    void theCapturesTicketIsWrittenNextToItsApprover() throws Exception {
+        Baseline b = new Baseline(Instant.parse("2026-06-15T06:00:00Z"), "run-1", "jdoe", Map.of(), List.of(),
+                "CHG0040");
+        Path f = dir.resolve("baseline.yaml");
+        BaselineFile.write(f, b, false, Instant.now());
+        assertTrue(Files.readString(f).contains("approvedBy: jdoe\nticket: CHG0040\n"), Files.readString(f));
+        assertEquals(b, BaselineFile.read(f));
+    }
+
+    /**
+     * The Sep report named the June approval for a waiver added by hand since: a capture records the SHA-256 of what it
+     * wrote ({@code contentSha256}), a run recomputes it from what it read and says when they differ. Comments and
+     * layout are no change; a waiver added, a header field edited are. A file without it (captured before) is not known.
+     */
+    @Test
+    void anEditSinceTheCaptureIsTold() throws Exception {
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        hosts.put("HV01", new HostState("HV01", List.of("WORKSTATION_TRUST_ACCOUNT"), List.of("cifs/hv02")));
+        Baseline b = new Baseline(Instant.parse("2026-06-15T06:00:00Z"), "7f3a9c2e", "jdoe", hosts, List.of());
+        Path f = dir.resolve("baseline.yaml");
+        BaselineFile.write(f, b, false, Instant.now());
+        String captured = Files.readString(f);
+        assertTrue(captured.contains("\ncontentSha256: " + BaselineFile.contentSha256(b)), captured);
+
+        BaselineFile.Read read = BaselineFile.readChecked(f);
+        assertEquals(Boolean.FALSE, read.changedSinceCapture());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(f))), read.sha256());
+
+        Files.writeString(f, captured.replace("hosts:\n", "# reviewed in CAB\nhosts:\n"));
+        assertEquals(Boolean.FALSE, BaselineFile.readChecked(f).changedSinceCapture());
+
+        Files.writeString(f, captured.replace("waivers: []\n", "waivers:\n  - rule: MISSING_DELEGATION\n    host: HV04\n"
+                + "    justification: \"decommission\"\n    expires: 2026-12-31\n"));
+        BaselineFile.Read edited = BaselineFile.readChecked(f);
+        assertEquals(Boolean.TRUE, edited.changedSinceCapture());
+        assertNotEquals(read.sha256(), edited.sha256());
+
+        Files.writeString(f, captured.replace("approvedBy: jdoe", "approvedBy: someone"));
+        assertEquals(Boolean.TRUE, BaselineFile.readChecked(f).changedSinceCapture());
+
+        Files.writeString(f, DOCUMENTED);
+        assertNull(BaselineFile.readChecked(f).changedSinceCapture());
     }
 }

@@ -67,7 +67,10 @@ final class HistorySection {
                 ? "Compared with the baseline captured " + Words.time(b.capturedAt()) + " (approver not recorded, "
                 : "Compared with the baseline approved by " + PdfReportWriter.visible(b.approvedBy()) + " (captured "
                 + Words.time(b.capturedAt()) + ", ")
-                + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous), f.body));
+                + (b.ticket() == null ? "" : "ticket " + PdfReportWriter.visible(b.ticket()) + ", ")
+                + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous)
+                + (b.changed() ? " The baseline " + HistorySections.BaselineDoc.CHANGED + ": the approval does not"
+                + " cover the edits." : ""), f.body));
         if (!unused.isEmpty()) {
             d.add(heading("Inputs not used", f.h2, 10));
             d.add(new Paragraph(notUsed(view), f.small));
@@ -103,7 +106,8 @@ final class HistorySection {
             for (HistorySections.WaiverDoc w : b.waivers()) {
                 rows.add(new String[]{PdfReportWriter.visible(w.rule()) + "\n" + PdfReportWriter.name(w.host()) + (w.peer() == null
                         ? "" : " -> " + PdfReportWriter.name(w.peer())) + (w.warning() == null ? "" : "\n" + w.warning()),
-                        PdfReportWriter.visible(w.justification()), w.expires() + (w.active() ? "" : " (EXPIRED)"),
+                        PdfReportWriter.visible(w.justification()) + "\n" + trail(w),
+                        w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }
             headed(d, writer, "Waivers", table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification",
@@ -300,5 +304,29 @@ final class HistorySection {
             }
         }
         return t;
+    }
+
+    /**
+     * A waiver's audit trail as the waiver list says it: who granted it, on which day, under which ticket ("no approver
+     * recorded" where the file names neither approver nor ticket), and the first run that waived a finding under it.
+     */
+    static String trail(HistorySections.WaiverDoc w) {
+        List<String> parts = new ArrayList<>();
+        if (w.approvedBy() != null) {
+            parts.add("approved by " + PdfReportWriter.visible(w.approvedBy()));
+        }
+        if (w.approvedOn() != null) {
+            parts.add("on " + w.approvedOn());
+        }
+        if (w.ticket() != null) {
+            parts.add("ticket " + PdfReportWriter.visible(w.ticket()));
+        }
+        if (w.trailMissing() != null) {
+            parts.add(w.trailMissing());
+        }
+        if (w.firstWaivedRun() != null) {
+            parts.add("first waived in run " + PdfReportWriter.visible(w.firstWaivedRun()));
+        }
+        return String.join(", ", parts);
     }
 }

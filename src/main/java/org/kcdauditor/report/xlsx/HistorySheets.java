@@ -263,8 +263,11 @@ final class HistorySheets {
         // Active answers yes or no: Yes for a waiver that applies (not expired, and not one that can never apply, which
         // must not read as silently active); State says which: active, expired, or why it never applies (NO NODE,
         // NO PEER, NO SPN; "expired, NO NODE" for both)
+        // the audit trail after them, in columns of its own (the earlier ones keep their places): who granted the
+        // waiver, on which day, under which ticket ("no approver recorded" where the file names neither approver nor
+        // ticket), and the first run that waived a finding under it
         String[] cols = {"Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
-                "Expires", "State"};
+                "Expires", "State", "Approved by", "Approved on", "Ticket", "First waived in run"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.WaiverDoc d : waivers) {
             String state = d.warning() == null ? (d.active() ? "active" : "expired")
@@ -272,9 +275,12 @@ final class HistorySheets {
             rows.add(new Object[]{d.active() && d.warning() == null ? "Yes" : "No", d.rule(),
                     d.findings(), XlsxReportWriter.name(d.host()), XlsxReportWriter.name(d.peer()),
                     Values.visibleSpn(d.spn()),
-                    d.justification(), d.expires(), state});
+                    d.justification(), d.expires(), state,
+                    d.approvedBy() == null ? d.trailMissing() : d.approvedBy(), d.approvedOn(), d.ticket(),
+                    d.firstWaivedRun()});
         }
-        table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12, 20}, false, i -> false);
+        table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12, 20, 24, 12, 16, 38}, false,
+                i -> false);
     }
 
     private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {

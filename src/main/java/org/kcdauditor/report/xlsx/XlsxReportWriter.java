@@ -216,8 +216,10 @@ public final class XlsxReportWriter implements ReportWriter {
             var b = doc.baseline();
             r = kv(sh, r, "Baseline", b.path() + " captured " + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt()))
                     + (b.capturedFrom() == null ? "" : " from run " + b.capturedFrom())
-                    + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ", "
-                    + Words.plural(b.hosts(), "host"), st.wrap, st);
+                    + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy())
+                    + (b.ticket() == null ? "" : ", ticket " + b.ticket()) + ", "
+                    + Words.plural(b.hosts(), "host") + (b.changed() ? "; " + HistorySections.BaselineDoc.CHANGED
+                    + " (the approval does not cover the edits)" : ""), st.wrap, st);
         }
         if (doc.history() != null) {
             r = kv(sh, r, "Previous run", doc.history().previousRunNamed(doc.history().previousRunId()) + " finished "
