@@ -610,6 +610,19 @@ class HistoryCommandsTest {
         assertFalse(Files.exists(dir.resolve("baseline.yaml")), "no baseline written");
     }
 
+    /** {@code --ticket}: the change ticket the capture was approved under, in the header next to its approver. */
+    @Test
+    void baselineCaptureRecordsItsTicketNextToItsApprover() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--approved-by", "jdoe",
+                "--ticket", "CHG0040"), out + err);
+        Path file = dir.resolve("baseline.yaml");
+        assertTrue(Files.readString(file).contains("\napprovedBy: jdoe\nticket: CHG0040\ncontentSha256: "),
+                Files.readString(file));
+        assertEquals("CHG0040", BaselineFile.read(file).ticket());
+        assertEquals(Boolean.FALSE, BaselineFile.readChecked(file).changedSinceCapture());
+    }
+
     @Test
     void baselineCaptureRefusesToOverwriteAndDiffWritesNothing() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");

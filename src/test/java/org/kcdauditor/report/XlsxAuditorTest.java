@@ -155,8 +155,9 @@ class XlsxAuditorTest {
     void waiversSayActiveYesOrNoAndWhyInAColumnOfItsOwn() {
         XSSFSheet sh = wb.getSheet("Waivers");
         List<String> cols = headers(sh);
+        // the waiver's audit trail follows the earlier columns, which keep their places
         assertEquals(List.of("Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
-                "Expires", "State"), cols);
+                "Expires", "State", "Approved by", "Approved on", "Ticket", "First waived in run"), cols);
         int hv02 = rows(sh, "Host", "HV02").get(0);
         assertEquals("Yes", text(sh, hv02, "Active"));
         assertEquals("active", text(sh, hv02, "State"));
