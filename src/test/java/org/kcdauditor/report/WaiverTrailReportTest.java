@@ -87,4 +87,11 @@ class WaiverTrailReportTest {
                 all);
         assertTrue(all.contains("no approver recorded"), all);
     }
+
+    @Test
+    void theRunbookSaysTheFileChangedSinceTheCapture() throws Exception {
+        assertTrue(RunbookTest.markdown(withBaseline(true)).contains("The baseline file changed since capture: the"
+                + " approval does not cover the edits."));
+        assertFalse(RunbookTest.markdown(withBaseline(false)).contains("changed since capture"));
+    }
 }

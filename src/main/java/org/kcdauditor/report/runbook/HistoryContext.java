@@ -53,7 +53,9 @@ final class HistoryContext {
             }
             out.add("Baseline" + (b.capturedAt() == null ? "" : " captured " + Words.time(b.capturedAt()))
                     + (approved ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": "
-                    + Words.plural(drift, "deviation") + " from it found" + where + ".");
+                    + Words.plural(drift, "deviation") + " from it found" + where + "."
+                    + (b.changed() ? " The baseline " + HistorySections.BaselineDoc.CHANGED + ": the approval does"
+                    + " not cover the edits." : ""));
         }
         String timeline = beside.contains(Format.XLSX) ? "the Timeline sheet of audit.xlsx and findings.json"
                 : "findings.json";
