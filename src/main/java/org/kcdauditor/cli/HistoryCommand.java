@@ -176,7 +176,12 @@ final class HistoryCommand implements Callable<Integer> {
                             n(r.findings()), n(r.bySeverity().get("HIGH")), n(r.bySeverity().get("MEDIUM")),
                             n(r.bySeverity().get("LOW")), n(r.bySeverity().get("INFO")), n(r.waived()),
                             Words.percent(r.compliance()));
-                    cli.out().printf("Stored    %d hosts, %d patch records, %d events%n", store.count("run_host", r.id()),
+                    // the stored accounts are the nodes and the clusters' file servers: say which, beside the nodes counted
+                    int stored = store.count("run_host", r.id());
+                    int servers = r.hosts() == null ? 0 : stored - r.hosts();
+                    cli.out().printf("Stored    %s, %d patch records, %d events%n", servers > 0
+                                    ? stored + " accounts (" + Words.plural(r.hosts(), "node") + ", "
+                                    + Words.plural(servers, "file server") + ")" : stored + " hosts",
                             store.count("run_patch", r.id()), store.count("run_event", r.id()));
                     cli.out().println();
                     for (Finding f : store.findings(r.id())) {

@@ -184,6 +184,21 @@ class HistoryCommandsTest {
         assertFalse(counts.contains("- %"), counts);
     }
 
+    /**
+     * The hosts history show counts are the nodes; the accounts it stored are the nodes and the clusters' file
+     * servers, and it says so (before: "Counts 3 hosts" then "Stored 4 hosts", which an auditor read as a mismatch).
+     */
+    @Test
+    void historyShowSaysWhichStoredAccountsAreFileServers() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]", "");
+        run("run", "--config", cfg.toString(), "--formats", "json");
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
+        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        assertEquals(ExitCodes.OK, run("history", "show", id, "--config", cfg.toString()), err);
+        assertTrue(out.contains("Counts    3 hosts, "), out);
+        assertTrue(out.contains("Stored    4 accounts (3 nodes, 1 file server), "), out);
+    }
+
     @Test
     void aLimitBelowOneIsAUsageError() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
