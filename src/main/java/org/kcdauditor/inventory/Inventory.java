@@ -6,6 +6,7 @@ import org.kcdauditor.model.HostSettings;
 import org.kcdauditor.model.PatchRecord;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +42,11 @@ public final class Inventory {
      *                every form of its name; null when it names none
      * @param keepKdc whether an account or service named by a KDCSVC event ({@code HV01$}, {@code CONTOSO\NAS01$},
      *                {@code cifs/nas01.contoso.com}) is an object the audit looks at
+     * @param today   the day of the run (UTC): an update installed after it is kept with a note (a date read in the
+     *                wrong order, or a wrong clock)
      */
-    public static Imported load(AuditConfig config, Function<String, String> node, Predicate<String> keepKdc) {
+    public static Imported load(AuditConfig config, Function<String, String> node, Predicate<String> keepKdc,
+                                LocalDate today) {
         Predicate<String> keep = name -> node.apply(name) != null;
         List<ImportResult> results = new ArrayList<>();
         Map<String, PatchRecord> patches = new LinkedHashMap<>();
@@ -51,19 +55,23 @@ public final class Inventory {
         PatchImporter pi = new PatchImporter(config.patches().mappings());
         for (Path f : ps.files()) {
             NotAudited other = new NotAudited();
-            results.add(other.into(pi.read(f, r -> {
+            List<PatchRecord> later = new ArrayList<>();
+            results.add(afterToday(other.into(pi.read(f, r -> {
                 // one node's updates exported under its NetBIOS name and its FQDN are counted once
                 String host = node.apply(r.host());
                 if (host == null) {
                     other.add(r.host(), r.origin());
                 } else {
+                    if (r.installedOn() != null && r.installedOn().isAfter(today)) {
+                        later.add(r);
+                    }
                     String key = host + "|" + r.kb();
                     PatchRecord prev = patches.get(key);
                     if (prev == null || (prev.installedOn() == null && r.installedOn() != null)) {
                         patches.put(key, r);
                     }
                 }
-            }, p -> { })));
+            }, p -> { })), later, today));
         }
         List<EventRecord> events = new ArrayList<>();
         // one event exported twice (overlapping exports, a file copied) is one event: counted once, the first kept
@@ -113,6 +121,27 @@ public final class Inventory {
      * One file's records for hosts not audited: how many, and each host (the first {@link ImportResult#MAX_PROBLEMS},
      * by name as written, case-insensitively) with its first line and its number of records.
      */
+    /**
+     * {@code r} with a note for each record installed after {@code today} (kept: the update is there, its date is not
+     * to be trusted): an export read with the day and month swapped, or a host whose clock was wrong.
+     */
+    private static ImportResult afterToday(ImportResult r, List<PatchRecord> later, LocalDate today) {
+        if (later.isEmpty()) {
+            return r;
+        }
+        List<ImportProblem> problems = new ArrayList<>(r.problems());
+        for (PatchRecord p : later) {
+            if (problems.size() < ImportResult.MAX_PROBLEMS) {
+                problems.add(new ImportProblem(r.file(), NotAudited.line(p.origin()), "InstalledOn " + p.installedOn()
+                        + " is after the day of this run (" + today + "): a date read in the wrong order (the"
+                        + " export's locale) or a wrong clock on " + CsvInput.shown(p.host()), false));
+            }
+        }
+        problems.sort(java.util.Comparator.comparingLong(ImportProblem::line));
+        return new ImportResult(r.file(), r.kind(), r.format(), r.records(), r.skipped(), r.error(), problems,
+                r.notAudited(), r.notAuditedHosts(), r.modified());
+    }
+
     private static final class NotAudited {
         private record Host(String name, long line, long[] rows) {
         }

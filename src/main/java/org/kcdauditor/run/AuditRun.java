@@ -512,7 +512,7 @@ public final class AuditRun {
         timings.time("import", () -> imported[0] = Inventory.load(config, name -> {
             AdObject o = name == null ? null : resolved.get().computer(name);
             return o != null && resolved.get().clusterOf(o) != null ? o.dn().toLowerCase(Locale.ROOT) : null;
-        }, kdcRelevant(resolved)));
+        }, kdcRelevant(resolved), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)));
         PreviousRun compared = previous == null ? null
                 : previous.withLastFound(lastFound.apply(notRecorded(resolved.get(), previous)));
         AuditInputs inputs = new AuditInputs(clock.instant(), baseline, compared, imported[0].patches(),

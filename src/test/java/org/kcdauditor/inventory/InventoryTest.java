@@ -23,6 +23,9 @@ class InventoryTest {
     @TempDir
     Path tmp;
 
+    /** The day of the run the imports are read for. */
+    private static final java.time.LocalDate TODAY = java.time.LocalDate.parse("2026-12-07");
+
     private static final String EVENT = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
             + "<Provider Name='Microsoft-Windows-Hyper-V-High-Availability'/><EventID>21502</EventID><Level>2</Level>"
             + "<TimeCreated SystemTime='2026-11-18T02:14:09.5512000Z'/><Computer>%s</Computer></System><EventData>"
@@ -60,7 +63,7 @@ class InventoryTest {
                 """);
         Function<String, String> node = n -> n != null && n.toLowerCase(Locale.ROOT).matches("hv14(\\.contoso\\.com)?")
                 ? "hv14" : null;
-        Inventory.Imported imported = Inventory.load(ConfigLoader.load(cfg), node, n -> false);
+        Inventory.Imported imported = Inventory.load(ConfigLoader.load(cfg), node, n -> false, TODAY);
         Map<String, ImportResult> byKind = imported.results().stream()
                 .collect(Collectors.toMap(ImportResult::kind, r -> r));
 
@@ -88,5 +91,38 @@ class InventoryTest {
         assertEquals(List.of(1L, 0L, 1L, List.of("=HYPERLINK(\"http://evil\")")), List.of(settings.records(),
                 settings.skipped(), settings.notAudited(), settings.notAuditedHosts()));
         assertEquals(1, imported.hostSettings().size());
+    }
+
+    /**
+     * An update "installed" after the day of the run is no fact: a date read with day and month swapped (the export's
+     * locale) or a wrong clock on the host. The record is kept (the update is there) with a note naming the line, so
+     * that the Imports sheet and the console say it; before, such a date stood in the Patches sheet unremarked.
+     */
+    @Test
+    void anUpdateInstalledAfterTheDayOfTheRunIsKeptWithANote() throws Exception {
+        Files.createDirectories(tmp.resolve("exports"));
+        Files.writeString(tmp.resolve("exports/hotfix.csv"), "Source,HotFixID,InstalledOn\n"
+                + "HV14,KB5019081,2022-11-09\n"
+                + "HV14,KB5019082,2026-12-10\n");
+        Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), """
+                directory:
+                  url: ldaps://dc1.contoso.com
+                  bindDn: CN=svc,DC=contoso,DC=com
+                  passwordEnv: KCD_PW
+                  baseDn: DC=contoso,DC=com
+                clusters:
+                  - name: HVC1
+                    nodes: [HV14]
+                patches:
+                  sources: [exports/hotfix.csv]
+                """);
+        Inventory.Imported imported = Inventory.load(ConfigLoader.load(cfg),
+                n -> "hv14".equalsIgnoreCase(n) ? "hv14" : null, n -> false, TODAY);
+        ImportResult patches = imported.results().get(0);
+        assertEquals(List.of(2L, 0L), List.of(patches.records(), patches.skipped()));
+        assertEquals(2, imported.patches().size(), "the record is kept");
+        assertEquals(List.of(tmp.resolve("exports/hotfix.csv") + ":3: InstalledOn 2026-12-10 is after the day of this"
+                + " run (2026-12-07): a date read in the wrong order (the export's locale) or a wrong clock on HV14"
+                + " (record kept)"), patches.problems().stream().map(ImportProblem::toString).toList());
     }
 }
