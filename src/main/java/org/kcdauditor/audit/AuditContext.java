@@ -1550,7 +1550,9 @@ public final class AuditContext implements Drift.Nodes {
             blockers.add(Blocker.of(Blocker.DNS_HOST_NAME_INVALID, t.object().name(), null, null));
         }
         if (unnamed) {
-            blockers.add(Blocker.of(Blocker.DNS_HOST_NAME_MISSING, t.object().name(), null, null));
+            // an invalid dNSHostName names no FQDN either: its own finding blocks, as a missing one's does
+            blockers.add(Blocker.of(hasDnsHostName(t.object()) ? Blocker.DNS_HOST_NAME_INVALID
+                    : Blocker.DNS_HOST_NAME_MISSING, t.object().name(), null, null));
         }
         if (crossDomain) {
             blockers.add(Blocker.of(Blocker.CROSS_DOMAIN_NEEDS_RBCD, source.name(), t.object().name(), null));
@@ -2444,11 +2446,12 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * Whether the policy asks for the FQDN form of delegation to {@code o} and {@code o} gives no name in it: no
-     * dNSHostName, and its SPNs name no single FQDN. Its pairs then count those entries as required and not present,
-     * and are blocked by DNS_HOST_NAME_MISSING unless RBCD covers them.
+     * dNSHostName, and its SPNs name no single FQDN; or a dNSHostName that is no DNS name. Its pairs then count those
+     * entries as required and not present, and are blocked by DNS_HOST_NAME_MISSING (DNS_HOST_NAME_INVALID) unless
+     * RBCD covers them.
      */
     public boolean fqdnUnnamed(AdObject o) {
-        return policy.fqdnForm() && !hasDnsHostName(o) && derivedFqdn(o) == null;
+        return policy.fqdnForm() && !hasValidDnsHostName(o) && (hasDnsHostName(o) || derivedFqdn(o) == null);
     }
 
     /** A dNSHostName that is a DNS name (a trailing dot allowed). */

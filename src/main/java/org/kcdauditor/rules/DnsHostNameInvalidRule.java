@@ -27,7 +27,9 @@ public final class DnsHostNameInvalidRule implements Rule {
             "a node's or file server's `dNSHostName` is not a DNS name, or its account name or cn is not a host"
                     + " name (quotes, `$(`, spaces, control or bidirectional characters): no entry or command is derived from it; HIGH"
                     + " when no form of its name the policy asks for is left (also a missing dNSHostName under an"
-                    + " FQDN-only policy, when its SPNs name no single FQDN), which blocks every pair into it",
+                    + " FQDN-only policy, when its SPNs name no single FQDN), which blocks every pair into it; an invalid"
+                    + " dNSHostName under a policy asking for the FQDN form blocks the pairs into the host that its RBCD"
+                    + " does not cover (the FQDN entries count as required, not present)",
             "A dNSHostName that is not a DNS name cannot be what clients connect to, and putting it (or such an"
                     + " account name) into delegation entries or commands would carry whatever it holds into scripts."
                     + " The form of delegation to the host that uses it stays unchecked until it is fixed.",
@@ -103,6 +105,9 @@ public final class DnsHostNameInvalidRule implements Rule {
                                 : onlyCn ? ": its account name " + Values.visible(netbios) + " still serves the"
                                 + " delegation entries, but the remediation scripts leave " + shown + "'s changes to be"
                                 + " made by hand."
+                                : badDns && !badName ? " and the FQDN form of delegation to " + shown + " cannot be"
+                                + " checked: the pairs into " + shown + " are blocked until it is fixed (but those its"
+                                + " resource-based delegation covers)."
                                 : " and the " + (badName ? "NetBIOS" : "FQDN") + " form of delegation to " + shown
                                 + " is not checked."))
                         .action(new Action.Manual((actual.isEmpty() ? "Let the host register its dNSHostName (or"

@@ -68,6 +68,24 @@ class DnsHostNameMissingTest {
         return host("H21A").entry(MIG + "/H21B").entry("cifs/H21B").build();
     }
 
+    /**
+     * A dNSHostName that is no DNS name names no FQDN either: the same gap (the pairs into the host read OK with the
+     * FQDN form unchecked, DNS_HOST_NAME_INVALID MEDIUM beside a GO) is closed the same way, by its own finding.
+     */
+    @Test
+    void anInvalidDnsHostNameBlocksThePairsIntoItAsAMissingOneDoes() throws Exception {
+        AdObject h21b = host("H21B").dns("h21b..contoso.com").delegatesTo("H21A").build();
+        AuditResult r = audit(h21a(), h21b);
+        Finding invalid = rule(r, "DNS_HOST_NAME_INVALID").get(0);
+        assertEquals("H21B", invalid.host());
+        assertTrue(invalid.message().contains("the pairs into H21B are blocked until it is fixed"), invalid.message());
+        PairStatus into = pair(r, "H21A", "H21B");
+        assertFalse(into.ok(), "the FQDN form the policy asks for cannot be checked");
+        assertEquals(List.of(new Blocker(Blocker.DNS_HOST_NAME_INVALID, invalid.id())), into.blockers());
+        assertEquals(4, into.requiredCount());
+        assertEquals(Boolean.FALSE, cluster(r).go());
+    }
+
     @Test
     void c21AHostWhoseSpnsNameNoFqdnBlocksThePairsIntoItAndTheirFqdnEntriesAreCounted() throws Exception {
         // H21B registers its NetBIOS SPNs only: nothing says which FQDN it answers to
