@@ -32,6 +32,22 @@ class InventoryTest {
             + "<Data Name='VmName'>SQL01</Data><Data Name='ErrorMessage'>Live migration of &apos;SQL01&apos; failed."
             + "</Data></EventData></Event>\n";
 
+    /** A configuration of cluster HVC1 (HV14) reading exports/hotfix.csv, then {@code more} (YAML). */
+    private Path config(String more) throws java.io.IOException {
+        return Files.writeString(tmp.resolve("kcd-audit.yaml"), """
+                directory:
+                  url: ldaps://dc1.contoso.com
+                  bindDn: CN=svc,DC=contoso,DC=com
+                  passwordEnv: KCD_PW
+                  baseDn: DC=contoso,DC=com
+                clusters:
+                  - name: HVC1
+                    nodes: [HV14]
+                patches:
+                  sources: [exports/hotfix.csv]
+                """ + more);
+    }
+
     @Test
     void rowsForHostsNotAuditedAreCountedNamedAndAddUpWithTheOthers() throws Exception {
         Files.createDirectories(tmp.resolve("exports"));
@@ -45,17 +61,7 @@ class InventoryTest {
         Files.writeString(tmp.resolve("exports/vmhost.csv"), "\"ComputerName\",\"VirtualMachineMigrationEnabled\","
                 + "\"VirtualMachineMigrationAuthenticationType\"\n\"HV14\",\"True\",\"Kerberos\"\n"
                 + "\"=HYPERLINK(\"\"http://evil\"\")\",\"True\",\"CredSSP\"\n");
-        Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), """
-                directory:
-                  url: ldaps://dc1.contoso.com
-                  bindDn: CN=svc,DC=contoso,DC=com
-                  passwordEnv: KCD_PW
-                  baseDn: DC=contoso,DC=com
-                clusters:
-                  - name: HVC1
-                    nodes: [HV14]
-                patches:
-                  sources: [exports/hotfix.csv]
+        Path cfg = config("""
                 events:
                   sources: [exports/events.xml]
                 hostSettings:
@@ -104,18 +110,7 @@ class InventoryTest {
         Files.writeString(tmp.resolve("exports/hotfix.csv"), "Source,HotFixID,InstalledOn\n"
                 + "HV14,KB5019081,2022-11-09\n"
                 + "HV14,KB5019082,2026-12-10\n");
-        Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), """
-                directory:
-                  url: ldaps://dc1.contoso.com
-                  bindDn: CN=svc,DC=contoso,DC=com
-                  passwordEnv: KCD_PW
-                  baseDn: DC=contoso,DC=com
-                clusters:
-                  - name: HVC1
-                    nodes: [HV14]
-                patches:
-                  sources: [exports/hotfix.csv]
-                """);
+        Path cfg = config("");
         Inventory.Imported imported = Inventory.load(ConfigLoader.load(cfg),
                 n -> "hv14".equalsIgnoreCase(n) ? "hv14" : null, n -> false, TODAY);
         ImportResult patches = imported.results().get(0);
