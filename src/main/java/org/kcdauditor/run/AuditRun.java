@@ -531,14 +531,11 @@ public final class AuditRun {
     }
 
     /**
-     * The first run of {@code history} that waived a finding under {@code w} ({@link RunStore#firstRunWaiving}, the
-     * store comparing as it keeps the finding's values: a U+0000 as the text \u0000), or, when the store knows none and
-     * this run ({@code runId}) waives {@code waivedNow} findings under it, this run.
+     * The first run of {@code history} that waived a finding under {@code w} ({@link Retention#firstRunWaiving}), or,
+     * when the store knows none and this run ({@code runId}) waives {@code waivedNow} findings under it, this run.
      */
     private static Optional<String> firstWaiving(RunStore store, String history, Waiver w, String runId, int waivedNow) {
-        Waiver stored = new Waiver(w.rule(), RunStore.stored(w.host()), RunStore.stored(w.peer()),
-                RunStore.stored(w.spn()), w.justification(), w.expires());
-        Optional<String> first = store.firstRunWaiving(history, w.rule(), stored::matches);
+        Optional<String> first = Retention.firstRunWaiving(store, history, w);
         return first.isPresent() || waivedNow == 0 ? first : Optional.of(runId);
     }
 

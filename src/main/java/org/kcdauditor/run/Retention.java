@@ -11,6 +11,7 @@ import org.kcdauditor.store.RunSummary;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,14 +45,21 @@ public final class Retention {
             }
             for (Waiver w : baseline.waivers()) {
                 if (w.activeAt(now)) {
-                    // compared as the store keeps the finding's values: a U+0000 in them as the text \u0000
-                    Waiver stored = new Waiver(w.rule(), RunStore.stored(w.host()), RunStore.stored(w.peer()),
-                            RunStore.stored(w.spn()), w.justification(), w.expires());
-                    store.firstRunWaiving(history, w.rule(), stored::matches).ifPresent(keep::add);
+                    firstRunWaiving(store, history, w).ifPresent(keep::add);
                 }
             }
         }
         Instant before = retain.maxAge() == null ? null : now.minus(retain.maxAge());
         return store.prune(history, retain.runsOrDefault(), before, keep, dryRun);
+    }
+
+    /**
+     * The first run of {@code history} that waived a finding under {@code w} ({@link RunStore#firstRunWaiving}),
+     * compared as the store keeps the finding's values: a U+0000 in them as the text \u0000.
+     */
+    static Optional<String> firstRunWaiving(RunStore store, String history, Waiver w) {
+        Waiver stored = new Waiver(w.rule(), RunStore.stored(w.host()), RunStore.stored(w.peer()),
+                RunStore.stored(w.spn()), w.justification(), w.expires());
+        return store.firstRunWaiving(history, w.rule(), stored::matches);
     }
 }
