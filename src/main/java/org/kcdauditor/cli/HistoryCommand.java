@@ -74,7 +74,7 @@ final class HistoryCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             // a scheduled run's job and fire: which fire it was, and whether it ran again one a crash or stop cut off
-            Map<String, FireLog.Fire> fires = new FireLog(Database.open(cfg, cli.env()))
+            Map<String, FireLog.Fire> fires = new FireLog(Database.of(cfg, cli.env()))
                     .ofRuns(runs.stream().map(RunSummary::id).toList());
             String fireHeading = "Job, fire (UTC)";
             int fireWidth = fires.values().stream().mapToInt(f -> fire(f).length()).max().orElse(0);
@@ -155,7 +155,7 @@ final class HistoryCommand implements Callable<Integer> {
                 cli.out().println("Trigger   " + r.trigger() + (r.preflightCluster() == null ? ""
                         : " of cluster " + Ps.oneLine(r.preflightCluster()) + " (its GO/NO-GO; the counts and findings"
                         + " below are of every cluster the run audited)"));
-                FireLog fireLog = new FireLog(Database.open(cfg, cli.env()));
+                FireLog fireLog = new FireLog(Database.of(cfg, cli.env()));
                 FireLog.Fire fire = fireLog.ofRuns(List.of(r.id())).get(r.id());
                 if (fire != null) {
                     cli.out().println("Job       " + Ps.oneLine(fire.jobName()));

@@ -32,6 +32,11 @@ public final class Database {
     /** Migrates the store (if needed) and returns a factory for connections to it. */
     public static Database open(AuditConfig config, Map<String, String> env) {
         StoreUrls.open(config, env).close();
+        return of(config, env);
+    }
+
+    /** A factory for connections to a store a {@link RunStore} of this process has already opened (and migrated). */
+    public static Database of(AuditConfig config, Map<String, String> env) {
         Properties props = new Properties();
         StoreConfig s = config.store();
         put(props, "user", env, "store.userEnv", s.userEnv());
