@@ -64,8 +64,9 @@ final class PreflightCommand implements Callable<Integer> {
             + " controller of their domain (directory.domainControllers, else discovered) and compare them with the"
             + " DC the audit read: a DC that has not replicated what a pair needs yet is a blocker (DC_NOT_CONVERGED;"
             + " MEDIUM, no blocker, where the difference breaks no pair), one"
-            + " that cannot be read is reported (DC_UNREACHABLE) and makes the clusters of its domain NO-GO"
-            + " (DC_NOT_READ). Default: policy.preflightAllDcs (false);"
+            + " that cannot be read, or not searched for other holders of the nodes' SPNs, is reported"
+            + " (DC_UNREACHABLE) and makes the clusters whose pairs it serves NO-GO (DC_NOT_READ): those of its"
+            + " domain and those migrating with them. Default: policy.preflightAllDcs (false);"
             + " --no-all-dcs turns it off."})
     Boolean allDcs;
 
@@ -169,26 +170,6 @@ final class PreflightCommand implements Callable<Integer> {
         String narrow = cfg.narrowBaseDn(cfg.directoryOf(target));
         if (narrow != null) {
             cli.out().println("  " + Ps.oneLine(narrow) + ".");
-        }
-        List<String> unread = unreadDcs.stream().map(FindingsDocument.DcDoc::name).toList();
-        List<String> unsearched = view.directories().stream().filter(ReportView.DirectoryView::dcCheck)
-                .flatMap(d -> d.holdersNotRead().stream()).toList();
-        if (go && !unsearched.isEmpty()) {
-            // a duplicate of a node's SPN there would make its KDC refuse the tickets: the GO cannot say it has none
-            cli.out().println("  GO as far as the domain controllers that answered tell: " + Ps.oneLine(String.join(
-                    ", ", unsearched)) + (unsearched.size() == 1 ? " was" : " were") + " not searched for other"
-                    + " holders of the nodes' SPNs. Run this preflight again, or look for them there as a Domain Admin"
-                    + " (DC_UNREACHABLE in findings.json says how).");
-        }
-        if (go && !unread.isEmpty()) {
-            // a DC of the cluster's own domain not read makes it NO-GO (DC_NOT_READ); one of another domain its pairs
-            // reach (policy.migrationGroups) is said with the GO, as what it could not see
-            List<String> checks = unread.stream().map(Commands::showRepl).filter(java.util.Objects::nonNull).toList();
-            cli.out().println("  GO as far as the domain controllers that answered tell: " + Ps.oneLine(String.join(
-                    ", ", unread)) + (unread.size() == 1 ? " was" : " were") + " not read. Before patching, run this"
-                    + " preflight again when " + (unread.size() == 1 ? "it answers" : "they answer")
-                    + (checks.isEmpty() ? "" : ", or check " + (unread.size() == 1 ? "its" : "their") + " replication ("
-                    + Ps.oneLine(String.join("; ", checks)) + ")") + ".");
         }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"

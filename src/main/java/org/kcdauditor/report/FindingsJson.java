@@ -88,14 +88,21 @@ public final class FindingsJson {
                 }
             }
         }
-        // preflight --all-dcs: a DC it could not read leaves the check unproven for its domain's clusters
+        // preflight --all-dcs: a DC it could not read, or not search for other holders of the nodes' SPNs, leaves the
+        // check unproven for the clusters whose pairs it serves
         Map<String, List<String>> unreadDcs = new HashMap<>();
+        Map<String, List<String>> unsearchedDcs = new HashMap<>();
         for (DirectoryPart part : parts) {
-            part.domainControllers().stream().filter(dc -> !dc.reachable()).forEach(dc -> unreadDcs
-                    .computeIfAbsent(part.name(), k -> new ArrayList<>()).add(dc.name()));
+            for (DcRead dc : part.domainControllers()) {
+                if (!dc.reachable() || dc.holdersError() != null) {
+                    (dc.reachable() ? unsearchedDcs : unreadDcs).computeIfAbsent(part.name(), k -> new ArrayList<>())
+                            .add(dc.name());
+                }
+            }
         }
         GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts).withGroups(clusters,
-                p.migrationGroups()).withUnreadDcs(unreadDcs, parts.isEmpty() ? null : parts.get(0).name());
+                p.migrationGroups()).withUnreadDcs(unreadDcs, unsearchedDcs, parts.isEmpty() ? null
+                : parts.get(0).name());
         clusters.replaceAll(c -> c.with(judge.of(c)));
         org.kcdauditor.model.Counts counts = org.kcdauditor.model.Counts.of(result.findings());
         Map<String, Integer> waivedBySeverity = new LinkedHashMap<>();

@@ -30,8 +30,11 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
     /** The reason of a cluster whose directory could not be read: it was not audited. */
     public static final String NOT_AUDITED = "DIRECTORY_NOT_READ";
     /**
-     * The reason of a cluster whose domain has a controller {@code preflight --all-dcs} could not read (DC_UNREACHABLE):
-     * whether that DC has replicated the delegation, which the check was asked to prove, is unknown.
+     * The reason of a cluster whose pairs a domain controller serves that {@code preflight --all-dcs} could not read, or
+     * read but could not search for other holders of the nodes' SPNs (DC_UNREACHABLE): whether that DC has replicated
+     * the delegation, or whether its KDC finds one holder per SPN, which the check was asked to prove, is unknown. Its
+     * pairs are served by the DCs of the cluster's directory and of the directories of the clusters it migrates with
+     * ({@code policy.migrationGroups}): a DC of another directory serves none of them.
      */
     public static final String DC_NOT_READ = "DC_NOT_READ";
     /** Windows Server 2025 nodes named in that reason; the others are counted. */
@@ -74,10 +77,12 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
         private final Map<String, List<Finding>> highByCluster = new HashMap<>();
         private final Map<String, Finding> openById = new HashMap<>();
         private final Map<String, FindingsDocument.HostDoc> byName = new HashMap<>();
-        /** Per cluster (folded name): the clusters of its migration groups that were not audited. */
-        private final Map<String, Set<FindingsDocument.ClusterDoc>> unreadPeers = new HashMap<>();
+        /** Per cluster (folded name): the migration groups it is in, each as the clusters it lists. */
+        private final Map<String, List<List<FindingsDocument.ClusterDoc>>> groupsOf = new HashMap<>();
         /** Per directory: the domain controllers {@code --all-dcs} could not read. */
         private Map<String, List<String>> unreadDcs = Map.of();
+        /** Per directory: the domain controllers {@code --all-dcs} read but could not search for other SPN holders. */
+        private Map<String, List<String>> unsearchedDcs = Map.of();
         /** The directory of a cluster whose config names none. */
         private String defaultDirectory;
 
@@ -100,31 +105,49 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
 
         /**
          * Knows the migration groups ({@code policy.migrationGroups}): a cluster whose group holds a cluster that was
-         * not audited has pairs into it nobody checked, so it is no GO either ({@link #NOT_AUDITED}).
+         * not audited has pairs into it nobody checked, so it is no GO either ({@link #NOT_AUDITED}); the DCs of the
+         * directories of its group's clusters serve its pairs too ({@link #DC_NOT_READ}). Each group is kept once, so
+         * a large group costs its size, not its size squared.
          */
         public Judge withGroups(List<FindingsDocument.ClusterDoc> clusters, List<List<String>> groups) {
             Map<String, FindingsDocument.ClusterDoc> byCluster = new HashMap<>();
             (clusters == null ? List.<FindingsDocument.ClusterDoc>of() : clusters)
                     .forEach(c -> byCluster.putIfAbsent(fold(c.name()), c));
             for (List<String> group : groups == null ? List.<List<String>>of() : groups) {
-                for (String member : group) {
-                    for (String other : group) {
-                        FindingsDocument.ClusterDoc o = byCluster.get(fold(other));
-                        if (o != null && !o.wasAudited() && !fold(other).equals(fold(member))) {
-                            unreadPeers.computeIfAbsent(fold(member), k -> new LinkedHashSet<>()).add(o);
-                        }
+                // by folded name: a record's hash would walk its whole matrix
+                Map<String, FindingsDocument.ClusterDoc> members = new LinkedHashMap<>();
+                for (String name : group) {
+                    FindingsDocument.ClusterDoc c = name == null ? null : byCluster.get(fold(name));
+                    if (c != null) {
+                        members.putIfAbsent(fold(c.name()), c);
                     }
                 }
+                List<FindingsDocument.ClusterDoc> listed = List.copyOf(members.values());
+                listed.forEach(c -> groupsOf.computeIfAbsent(fold(c.name()), k -> new ArrayList<>()).add(listed));
             }
             return this;
         }
 
+        /** The other clusters of {@code cluster}'s migration groups, each once, in the order the groups list them. */
+        private java.util.Collection<FindingsDocument.ClusterDoc> peers(FindingsDocument.ClusterDoc cluster) {
+            Map<String, FindingsDocument.ClusterDoc> out = new LinkedHashMap<>();
+            String self = fold(cluster.name());
+            for (List<FindingsDocument.ClusterDoc> group : groupsOf.getOrDefault(self, List.of())) {
+                group.stream().filter(c -> !fold(c.name()).equals(self)).forEach(c -> out.putIfAbsent(fold(c.name()), c));
+            }
+            return out.values();
+        }
+
         /**
-         * Knows the domain controllers {@code preflight --all-dcs} could not read, by directory ({@code defaultDirectory}:
-         * that of a cluster naming none): a cluster of that directory is no GO ({@link #DC_NOT_READ}).
+         * Knows the domain controllers {@code preflight --all-dcs} could not read ({@code unread}), and those it read but
+         * could not search for other holders of the nodes' SPNs ({@code unsearched}), by directory
+         * ({@code defaultDirectory}: that of a cluster naming none): a cluster of that directory, or migrating with a
+         * cluster of it ({@link #withGroups}), is no GO ({@link #DC_NOT_READ}).
          */
-        public Judge withUnreadDcs(Map<String, List<String>> byDirectory, String defaultDirectory) {
-            this.unreadDcs = byDirectory;
+        public Judge withUnreadDcs(Map<String, List<String>> unread, Map<String, List<String>> unsearched,
+                                   String defaultDirectory) {
+            this.unreadDcs = unread;
+            this.unsearchedDcs = unsearched;
             this.defaultDirectory = defaultDirectory;
             return this;
         }
@@ -133,21 +156,18 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             Map<String, List<Finding>> blocking = new LinkedHashMap<>();
             blocking(cluster).forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
             List<Reason> reasons = new ArrayList<>();
+            java.util.Collection<FindingsDocument.ClusterDoc> peers = peers(cluster);
             if (!cluster.wasAudited()) {
                 reasons.add(new Reason(NOT_AUDITED, 0, "not audited: directory " + cluster.directory() + " could not be read"));
             } else {
-                for (FindingsDocument.ClusterDoc o : unreadPeers.getOrDefault(fold(cluster.name()), Set.of())) {
-                    reasons.add(new Reason(NOT_AUDITED, 0, "pairs into " + o.name() + " (policy.migrationGroups) not"
-                            + " checked: directory " + o.directory() + " could not be read"));
+                for (FindingsDocument.ClusterDoc o : peers) {
+                    if (!o.wasAudited()) {
+                        reasons.add(new Reason(NOT_AUDITED, 0, "pairs into " + o.name() + " (policy.migrationGroups)"
+                                + " not checked: directory " + o.directory() + " could not be read"));
+                    }
                 }
             }
-            String directory = cluster.directory() == null ? defaultDirectory : cluster.directory();
-            for (String dc : directory == null ? List.<String>of() : unreadDcs.getOrDefault(directory, List.of())) {
-                reasons.add(new Reason(DC_NOT_READ, 0, "domain controller " + dc + " could not be read: whether it has"
-                        + " replicated the delegation is unknown (DC_UNREACHABLE); run the preflight again when it"
-                        + " answers (decommissioned: remove it from the domain, metadata cleanup, or from"
-                        + " domainControllers in the configuration)"));
-            }
+            dcsNotRead(cluster, peers, reasons);
             // every pair migrates: the open HIGH findings alone hold the window, which their reasons say (a CAB reading
             // NO-GO could not tell a cluster that cannot be drained from one whose hosts can)
             List<FindingsDocument.PairDoc> matrix = cluster.matrix() == null ? List.of() : cluster.matrix();
@@ -189,6 +209,51 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                         + " if the blocker is waived"));
             }
             return new GoVerdict(reasons.isEmpty(), List.copyOf(reasons));
+        }
+
+        /**
+         * One {@link #DC_NOT_READ} reason per domain controller that serves pairs of {@code cluster} and that
+         * {@code --all-dcs} could not read or could not search for other holders of the nodes' SPNs: the DCs of its
+         * directory, then of the other directories of the clusters it migrates with, whose KDCs its pairs across
+         * domains ask (a source asks its own domain's, the referral into a target ends at one of the target's, which
+         * checks its resource-based delegation). A DC of a directory none of its pairs reaches is not its concern.
+         */
+        private void dcsNotRead(FindingsDocument.ClusterDoc cluster,
+                                java.util.Collection<FindingsDocument.ClusterDoc> peers, List<Reason> reasons) {
+            String own = directoryOf(cluster);
+            // each directory its pairs reach, with the clusters of the group there (none for its own)
+            Map<String, List<String>> reached = new LinkedHashMap<>();
+            if (own != null) {
+                reached.put(own, List.of());
+            }
+            for (FindingsDocument.ClusterDoc o : peers) {
+                String d = directoryOf(o);
+                if (d != null && !d.equals(own)) {
+                    reached.computeIfAbsent(d, k -> new ArrayList<>()).add(o.name());
+                }
+            }
+            reached.forEach((directory, with) -> {
+                // at most 4 clusters named, as a reason's hosts are
+                String of = with.isEmpty() ? "" : " of directory " + directory + " (the pairs with "
+                        + String.join(", ", with.subList(0, Math.min(4, with.size())))
+                        + (with.size() > 4 ? ", …" : "") + ", policy.migrationGroups, ask its KDCs)";
+                for (String dc : unreadDcs.getOrDefault(directory, List.of())) {
+                    reasons.add(new Reason(DC_NOT_READ, 0, "domain controller " + dc + of + " could not be read:"
+                            + " whether it has replicated the delegation is unknown (DC_UNREACHABLE); run the preflight"
+                            + " again when it answers (decommissioned: remove it from the domain, metadata cleanup, or"
+                            + " from domainControllers in the configuration)"));
+                }
+                for (String dc : unsearchedDcs.getOrDefault(directory, List.of())) {
+                    reasons.add(new Reason(DC_NOT_READ, 0, "domain controller " + dc + of + " was read, but the search"
+                            + " for other holders of the nodes' SPNs failed on it: whether its KDC finds a second holder"
+                            + " of one, and refuses the tickets for it, is unknown (DC_UNREACHABLE); run the preflight"
+                            + " again when it answers that search, or look for the holders there as a Domain Admin"));
+                }
+            });
+        }
+
+        private String directoryOf(FindingsDocument.ClusterDoc cluster) {
+            return cluster.directory() == null ? defaultDirectory : cluster.directory();
         }
 
         /**

@@ -10,17 +10,20 @@ import org.kcdauditor.remedy.Action;
 /**
  * DC_UNREACHABLE: {@code preflight --all-dcs} could not read one of the domain's controllers (no connection, TLS,
  * bind refused), or could not search it for other holders of the nodes' SPNs ({@link DcRead#holdersError}). Whether it
- * has the delegation change, or a duplicate of a node's SPN, is unknown; the preflight says how many DCs agreed.
+ * has the delegation change, or a duplicate of a node's SPN, is unknown; the preflight says how many DCs agreed, and
+ * the clusters whose pairs it serves are NO-GO ({@code GoVerdict#DC_NOT_READ}).
  */
 public final class DcUnreachableRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DC_UNREACHABLE", Severity.MEDIUM, Category.REPLICATION,
             "A domain controller could not be read",
             "`preflight --all-dcs`: a domain controller of the domain could not be connected to or read — one"
-                    + " finding per DC; whether it has replicated the change is unknown, so the clusters of its"
-                    + " domain are NO-GO (verdict reason `DC_NOT_READ`, exit 3) until it answers or is taken out of"
-                    + " `domainControllers`; also a DC that was read but"
+                    + " finding per DC; whether it has replicated the change is unknown, so the clusters whose pairs"
+                    + " its KDC serves — those of its domain, and those migrating with them across domains"
+                    + " (`policy.migrationGroups`) — are NO-GO (verdict reason `DC_NOT_READ`, exit 3) until it answers"
+                    + " or is taken out of `domainControllers`; also a DC that was read but"
                     + " refused (or cut short: a size or time limit) the search for other holders of the nodes' SPNs,"
-                    + " whose duplicates are then unknown (before, that search was dropped as if it had found none)",
+                    + " whose duplicates are then unknown (before, that search was dropped as if it had found none),"
+                    + " with the same NO-GO; a DC of a domain none of a cluster's pairs reaches does not hold it",
             "Hosts whose site uses that DC get their tickets from it. If it cannot be read, the preflight cannot"
                     + " show that it has the delegation change; a DC that is really down also stops replication"
                     + " through it.",

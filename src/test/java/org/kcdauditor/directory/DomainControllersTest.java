@@ -233,8 +233,9 @@ class DomainControllersTest {
      * dc2 answers the reads of the nodes but refuses the search for other holders of their SPNs (a size limit here; a
      * deny or a time limit alike), while it holds a service account registering HV03's migration SPN, which its KDC
      * would refuse tickets for. That search was dropped as if it had found nothing: "2 of 2 domain controllers agree"
-     * and a plain GO. Now the DC is reported as not fully read (DC_UNREACHABLE, MEDIUM as for a DC not read at all) and
-     * the GO says what it could not see.
+     * and a plain GO. The DC is reported as not fully read (DC_UNREACHABLE, MEDIUM as for a DC not read at all), and,
+     * since "one holder per SPN" is unproven on it, the cluster is NO-GO (exit 3, DC_NOT_READ) as for a DC not read:
+     * it was a GO (exit 0) with a line saying the DC was not searched, and a pipeline gate went on.
      */
     @Test
     void aDcRefusingTheSearchForOtherHoldersIsNotReadAsHoldingNone() throws Exception {
@@ -259,13 +260,24 @@ class DomainControllersTest {
                 "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
                 "servicePrincipalName: " + Hosts.MIG + "/hv03.contoso.com"));
         CliRun r = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
-        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Preflight HVC1: NO-GO"), r.out());
         assertTrue(r.out().contains("1 of 2 domain controllers agree with dc1.contoso.com; dc2.contoso.com was read,"
                 + " but the search for other holders of the nodes' SPNs failed on it, so whether its KDC finds a second"
                 + " holder of one is unknown"), r.out());
-        assertTrue(r.out().contains("  GO as far as the domain controllers that answered tell: dc2.contoso.com was not"
-                + " searched for other holders of the nodes' SPNs."), r.out());
+        assertTrue(r.out().contains("  NO-GO   domain controller dc2.contoso.com was read, but the search for other"
+                + " holders of the nodes' SPNs failed on it: whether its KDC finds a second holder of one, and refuses"
+                + " the tickets for it, is unknown (DC_UNREACHABLE)"), r.out());
+        assertFalse(r.out().contains("GO as far as"), r.out());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        JsonNode cluster = doc.path("clusters").get(0);
+        assertFalse(cluster.path("go").asBoolean(), cluster.toString());
+        assertEquals(List.of("DC_NOT_READ"), StreamSupport.stream(cluster.path("reasons").spliterator(), false)
+                .map(x -> x.path("rule").asText()).toList(), cluster.toString());
+        assertEquals(0, cluster.path("reasons").get(0).path("findings").asInt());
+        // no pair is blocked: what the DC holds of the nodes agrees
+        assertTrue(StreamSupport.stream(cluster.path("matrix").spliterator(), false)
+                .allMatch(p -> p.path("ok").asBoolean()), cluster.path("matrix").toString());
         List<JsonNode> f = findings(doc, "DC_UNREACHABLE");
         assertEquals(1, f.size(), f.toString());
         assertTrue(f.get(0).path("message").asText().contains("the search for other holders of the nodes' SPNs"

@@ -893,7 +893,9 @@ class MultiDirectoryTest {
     /**
      * The same DC refusing the search for other holders of HV21's SPNs (a size limit, say): whether its KDC finds one is
      * unknown, so the DC is reported as not fully read (DC_UNREACHABLE, holdersError), as for the nodes of its own
-     * domain. It was not searched for them at all, and agreed.
+     * domain. It was not searched for them at all, and agreed. Its KDC serves the pairs of both clusters of the group
+     * (HV01-HV03 ask it for HV21's SPN; the referral of HV21 and HV22 into a contoso node ends at a contoso KDC), so
+     * both are NO-GO (exit 3, DC_NOT_READ): it was a GO (exit 0) with a line saying that the DC was not searched.
      */
     @Test
     void aDcOfTheSourcesDomainRefusingTheSearchForATargetsHoldersIsNotReadAsHoldingNone() throws Exception {
@@ -911,9 +913,67 @@ class MultiDirectoryTest {
             assertEquals("dc2.contoso.com", f.get(0).path("evidence").path("dc").asText());
             JsonNode dc2 = doc.path("directories").get(0).path("domainControllers").get(1);
             assertTrue(dc2.path("holdersError").asText().contains("size limit exceeded"), dc2.toString());
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("Preflight HVC1: NO-GO"), r.out());
+            for (String cluster : List.of("HVC1", "HVC2")) {
+                assertEquals(List.of("DC_NOT_READ"), reasons(doc, cluster), cluster);
+            }
+            assertTrue(reason(doc, "HVC2").startsWith("domain controller dc2.contoso.com of directory contoso (the"
+                    + " pairs with HVC1, policy.migrationGroups, ask its KDCs) was read, but the search for other"
+                    + " holders of the nodes' SPNs failed on it"), reason(doc, "HVC2"));
         } finally {
             contoso2.shutDown(true);
         }
+    }
+
+    /**
+     * preflight --all-dcs of HVC1, migrating with HVC2 of fabrikam, where a DC of fabrikam cannot be read: the pairs
+     * between the two clusters get their tickets from fabrikam's KDCs too (HV21 and HV22 ask theirs; the referral of
+     * HV01-HV03 into HV21 ends at one, which checks HV21's resource-based delegation as it holds it), so whether that DC
+     * has the delegation is unknown for HVC1 as for HVC2: NO-GO, exit 3, DC_NOT_READ naming it and its directory, as
+     * for a DC of contoso. It was a GO (exit 0) with a "GO as far as" line. HVC3, a cluster of contoso that migrates
+     * with no fabrikam cluster, is not concerned: no pair of it asks a fabrikam KDC, and its verdict stays GO.
+     */
+    @Test
+    void aDcOfAnotherDirectoryOfTheMigrationGroupThatCannotBeReadIsNoGo() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        TestDirectory.addCluster(contoso, TestDirectory.BASE, Hosts.DOMAIN_SID, 2100, List.of("HV04", "HV05"));
+        int closed = org.kcdauditor.support.ClosedPort.refusing();
+        Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                + ", ldap://127.0.0.1:" + closed + "]");
+        Files.writeString(cfg, Files.readString(cfg).replace("policy:\n",
+                "  - name: HVC3\n    directory: contoso\n    nodes: [HV04, HV05]\npolicy:\n"));
+        CliRun pre = preflight(cfg);
+        assertEquals(3, pre.exitCode(), pre.toString());
+        assertTrue(pre.out().contains("Preflight HVC1: NO-GO"), pre.out());
+        assertTrue(pre.out().contains("  NO-GO   domain controller ldap://127.0.0.1:" + closed + " of directory"
+                + " fabrikam (the pairs with HVC2, policy.migrationGroups, ask its KDCs) could not be read: whether it"
+                + " has replicated the delegation is unknown (DC_UNREACHABLE)"), pre.out());
+        assertFalse(pre.out().contains("GO as far as"), pre.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+        assertEquals(List.of("DC_NOT_READ"), reasons(doc, "HVC1"));
+        // the cluster of fabrikam: a DC of its own directory, said as such
+        assertEquals(List.of("DC_NOT_READ"), reasons(doc, "HVC2"));
+        assertTrue(reason(doc, "HVC2").startsWith("domain controller ldap://127.0.0.1:" + closed + " could not be"
+                + " read"), reason(doc, "HVC2"));
+        assertEquals(List.of(), reasons(doc, "HVC3"));
+        assertTrue(cluster(doc, "HVC3").path("go").asBoolean(), cluster(doc, "HVC3").toString());
+    }
+
+    private static JsonNode cluster(JsonNode doc, String name) {
+        return StreamSupport.stream(doc.path("clusters").spliterator(), false)
+                .filter(c -> c.path("name").asText().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The rules of the verdict reasons of cluster {@code name}. */
+    private static List<String> reasons(JsonNode doc, String name) {
+        return StreamSupport.stream(cluster(doc, name).path("reasons").spliterator(), false)
+                .map(r -> r.path("rule").asText()).toList();
+    }
+
+    /** The text of the first verdict reason of cluster {@code name}. */
+    private static String reason(JsonNode doc, String name) {
+        return cluster(doc, name).path("reasons").get(0).path("text").asText();
     }
 
     /**
