@@ -72,6 +72,14 @@ public final class AuditContext implements Drift.Nodes {
     private final List<AdObject> encryptionSubjects;
     /** The nodes' Get-VMHost settings, by node. */
     private final Map<AdObject, HostSettings> hostSettings;
+    /**
+     * The nodes whose Get-VMHost settings say they migrate over SMB, where policy.services leaves cifs out: their pairs
+     * require {@code cifs/<peer>} too ({@link #computePairs}), so the pairs, the SPN owners, the duplicates and the
+     * DCs' divergences were computed with them.
+     */
+    private final Set<AdObject> smbSources;
+    /** As configured: a context given inputs with other SMB nodes is computed again from them ({@link #withInputs}). */
+    private final List<ClusterConfig> clusterConfigs;
     private List<Drift.Change> baselineDrift;
     private PatchIndex patches;
     private final Map<AdObject, List<String>> unexpected;
@@ -131,7 +139,7 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<String>> spnFqdns;
     private static final int VALID_DNS = 1;
     private static final int VALID_NETBIOS = 2;
-    /** The service the SMB transport of live migration authenticates to ({@link #withSmbCifs}). */
+    /** The service the SMB transport of live migration authenticates to ({@link #smbSourcesOf}). */
     private static final String SMB_SERVICE = "cifs";
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
     private static final int HASH_BITS = 1 << 22;
@@ -169,6 +177,7 @@ public final class AuditContext implements Drift.Nodes {
         this.snapshot = snapshot;
         this.policy = policy;
         this.inputs = inputs;
+        this.clusterConfigs = clusterConfigs;
         // sized for every object up front: growing them rehashed 100,000 names several times at 20,000 hosts
         int tableSize = snapshot.objects().size() * 4 / 3 + 1;
         byName = new HashMap<>(tableSize);
@@ -189,6 +198,8 @@ public final class AuditContext implements Drift.Nodes {
         encryptionSubjects = new ArrayList<>();
         indexNames();
         resolveClusters(clusterConfigs);
+        hostSettings = hostSettingsOf(inputs);
+        smbSources = smbSourcesOf(hostSettings);
         nodes = List.copyOf(listNodes());
         nodesAndFileServers = listNodesAndFileServers();
         // sized for the nodes' and file servers' SPNs, nearly all its keys: grown, it rehashed them about 8 times
@@ -210,18 +221,22 @@ public final class AuditContext implements Drift.Nodes {
         dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
         basePairs = withSnapshotBlockers(delegation);
-        hostSettings = hostSettingsOf(inputs);
-        pairs = hostSettings.isEmpty() ? basePairs : withBlockers(withSmbCifs(basePairs), this::hostBlockers);
+        pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
         pairsFrom = new IdentityHashMap<>();
         pairsTo = new IdentityHashMap<>();
         indexPairs();
     }
 
-    /** Shares every index of {@code c}, which are the same whatever the inputs; only the inputs differ. */
-    private AuditContext(AuditContext c, AuditInputs inputs) {
+    /**
+     * Shares every index of {@code c}, which are the same for inputs that say the same nodes migrate over SMB
+     * ({@code hostSettings}, of these inputs); only the inputs differ.
+     */
+    private AuditContext(AuditContext c, AuditInputs inputs, Map<AdObject, HostSettings> hostSettings) {
         this.snapshot = c.snapshot;
         this.policy = c.policy;
         this.inputs = inputs;
+        this.clusterConfigs = c.clusterConfigs;
+        this.smbSources = c.smbSources;
         byName = c.byName;
         byDns = c.byDns;
         spnOwners = c.spnOwners;
@@ -244,13 +259,13 @@ public final class AuditContext implements Drift.Nodes {
         encryptionSubjects = c.encryptionSubjects;
         dcDivergences = c.dcDivergences;
         divergencesByHost = c.divergencesByHost;
-        hostSettings = hostSettingsOf(inputs);
+        this.hostSettings = hostSettings;
         if (hostSettings.isEmpty() && c.hostSettings.isEmpty()) {
             pairs = c.pairs;
             pairsFrom = c.pairsFrom;
             pairsTo = c.pairsTo;
         } else {
-            pairs = withBlockers(withSmbCifs(basePairs), this::hostBlockers);
+            pairs = withBlockers(basePairs, this::hostBlockers);
             pairsFrom = new IdentityHashMap<>();
             pairsTo = new IdentityHashMap<>();
             indexPairs();
@@ -259,10 +274,15 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * This context with other history inputs, without computing the indexes again: a run resolves
-     * the clusters first (the patch and event import keeps only nodes), then evaluates with the imports.
+     * the clusters first (the patch and event import keeps only nodes), then evaluates with the imports. Where their
+     * Get-VMHost export says other nodes migrate over SMB than this context's inputs did (and policy.services leaves
+     * cifs out), the pairs of those nodes require other SPNs, whose registration, holders and DCs every index reads:
+     * the context is computed again with them.
      */
     public AuditContext withInputs(AuditInputs other) {
-        return new AuditContext(this, other);
+        Map<AdObject, HostSettings> settings = hostSettingsOf(other);
+        return smbSourcesOf(settings).equals(smbSources) ? new AuditContext(this, other, settings)
+                : new AuditContext(snapshot, clusterConfigs, policy, other, hosts -> { });
     }
 
     /**
@@ -983,6 +1003,10 @@ public final class AuditContext implements Drift.Nodes {
         }
         List<PairStatus> out = new ArrayList<>(count); // sized: at 20,000 hosts 363,000 pairs, else grown some 25 times
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
+        // the same peers as the targets of a node migrating over SMB: cifs required too (smbSources)
+        Map<AdObject, Target> smbPeerTargets = new IdentityHashMap<>();
+        List<String> smbServices = new ArrayList<>(policy.services());
+        smbServices.add(SMB_SERVICE);
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
         // dropped with this method: at 20,000 hosts some 160,000 strings
         Numbering numbers = new Numbering(nodes.size());
@@ -995,6 +1019,13 @@ public final class AuditContext implements Drift.Nodes {
             Target[] groupTargets = new Target[group.size()];
             for (int i = 0; i < groupTargets.length; i++) {
                 groupTargets[i] = peerTargets.computeIfAbsent(group.get(i), o -> target(o, policy.services(), numbers));
+            }
+            Target[] smbTargets = null;
+            if (!smbSources.isEmpty() && c.nodes().stream().anyMatch(smbSources::contains)) {
+                smbTargets = new Target[group.size()];
+                for (int i = 0; i < smbTargets.length; i++) {
+                    smbTargets[i] = smbPeerTargets.computeIfAbsent(group.get(i), o -> target(o, smbServices, numbers));
+                }
             }
             Target[] serverTargets = new Target[c.fileServers().size()];
             for (int i = 0; i < serverTargets.length; i++) {
@@ -1020,7 +1051,9 @@ public final class AuditContext implements Drift.Nodes {
                     dcEntries.put(source, toDc);
                 }
                 int expected = 0;
-                for (Target t : groupTargets) {
+                Target[] peerTargetsOfSource = smbTargets != null && smbSources.contains(source) ? smbTargets
+                        : groupTargets;
+                for (Target t : peerTargetsOfSource) {
                     if (t.object() != source) {
                         PairStatus p = pair(c, source, t, have, false);
                         out.add(p);
@@ -1033,7 +1066,8 @@ public final class AuditContext implements Drift.Nodes {
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < distinct) {
-                    unexpected.put(source, unexpectedEntries(source, groupTargets, serverTargets, required, numbers));
+                    unexpected.put(source, unexpectedEntries(source, peerTargetsOfSource, serverTargets, required,
+                            numbers));
                 }
             }
         }
@@ -1341,66 +1375,46 @@ public final class AuditContext implements Drift.Nodes {
         });
     }
 
-    /**
-     * {@code list} with the cifs entries ({@code cifs/<peer>} in each name form of policy.nameForms) required of the pairs
-     * from a node whose Get-VMHost export says VirtualMachineMigrationPerformanceOption SMB, where policy.services
-     * leaves cifs out: with SMB the source sends the memory to the destination's SMB server, which it reaches with
-     * delegated credentials to cifs. Each entry the source lacks is MISSING_DELEGATION (as in {@link #pair}: none where
-     * the target's RBCD allows the source; none across domains, where CROSS_DOMAIN_NEEDS_RBCD blocks the pair already).
-     * Pairs into a file server require cifs already.
-     */
-    private List<PairStatus> withSmbCifs(List<PairStatus> list) {
-        if (!smbAddsCifs()) {
-            return list;
-        }
-        List<PairStatus> out = new ArrayList<>(list.size());
-        for (PairStatus p : list) {
-            HostSettings h = hostSettings.get(p.source());
-            if (p.fileServer() || h == null || h.performance() != HostSettings.MigrationPerformance.SMB) {
-                out.add(p);
-                continue;
-            }
-            List<String> cifs = requiredSpns(p.target(), List.of(SMB_SERVICE));
-            List<String> required = new ArrayList<>(p.required());
-            required.addAll(cifs);
-            List<String> missing = new ArrayList<>(p.missing());
-            List<Blocker> blockers = new ArrayList<>(p.blockers());
-            boolean across = crossDirectory(p.source(), p.target());
-            boolean entriesCover = p.entriesCover();
-            if (!across) {
-                Set<String> entries = new HashSet<>();
-                p.source().delegateTo().forEach(e -> entries.add(Spn.keyOf(e)));
-                for (String spn : cifs) {
-                    if (entries.contains(Spn.keyOf(spn))) {
-                        continue;
-                    }
-                    entriesCover = false;
-                    if (!p.rbcd()) {
-                        missing.add(spn);
-                        blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, p.source().name(), p.target().name(), spn));
-                    }
-                }
-            }
-            out.add(new PairStatus(p.cluster(), p.source(), p.target(), required, p.unnamed(), missing,
-                    p.unregistered(), p.rbcd(), entriesCover, p.fileServer(), blockers));
-        }
-        return out;
-    }
-
     /** Whether an SMB node's pairs require cifs beyond the policy: policy.services leaves cifs out. */
     private boolean smbAddsCifs() {
         return policy.services().stream().noneMatch(SMB_SERVICE::equalsIgnoreCase);
     }
 
     /**
-     * Why {@code spn} of pair {@code p} is required although policy.services leaves cifs out: the source's Get-VMHost
-     * export says it migrates over SMB (as {@link #withSmbCifs} requires it); null for every other SPN and pair.
+     * The nodes of {@code settings} that migrate over SMB, where policy.services leaves cifs out: those whose pairs
+     * require {@code cifs/<peer>} beyond the policy (each form of policy.nameForms), checked as the policy's services'
+     * SPNs are (MISSING_DELEGATION, TARGET_SPN_NOT_REGISTERED, DUPLICATE_SPN, DC_NOT_CONVERGED). With SMB the source
+     * sends the memory to the destination's SMB server, which it reaches with delegated credentials to cifs. Pairs
+     * into a file server require cifs already.
+     */
+    private Set<AdObject> smbSourcesOf(Map<AdObject, HostSettings> settings) {
+        Set<AdObject> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (smbAddsCifs()) {
+            settings.forEach((node, h) -> {
+                if (h.performance() == HostSettings.MigrationPerformance.SMB) {
+                    out.add(node);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Why {@code spn} of pair {@code p} matters although policy.services leaves cifs out: the source's Get-VMHost
+     * export says it migrates over SMB ({@link #smbSourcesOf}), and {@code spn} is a {@code cifs/<peer>} the pair
+     * requires for it, or the {@code HOST/<peer>} through which the peer serves that cifs; null for every other SPN
+     * and pair.
      */
     public String smbReason(PairStatus p, String spn) {
         Spn parsed = Spn.parse(spn);
         HostSettings h = hostSettings.get(p.source());
-        if (p.fileServer() || parsed == null || !parsed.service().equalsIgnoreCase(SMB_SERVICE) || !smbAddsCifs()
-                || h == null || h.performance() != HostSettings.MigrationPerformance.SMB) {
+        if (p.fileServer() || parsed == null || !smbSources.contains(p.source()) || h == null) {
+            return null;
+        }
+        String key = Spn.keyOf(spn);
+        String cifs = parsed.service().equalsIgnoreCase(SMB_SERVICE) ? key
+                : parsed.service().equalsIgnoreCase("HOST") ? SMB_SERVICE + key.substring(key.indexOf('/')) : null;
+        if (cifs == null || p.required().stream().noneMatch(r -> Spn.keyOf(r).equals(cifs))) {
             return null;
         }
         String written = h.performanceOption().strip();

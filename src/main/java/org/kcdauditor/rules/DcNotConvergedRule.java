@@ -61,6 +61,20 @@ public final class DcNotConvergedRule implements Rule {
         return INFO;
     }
 
+    /**
+     * The SPNs a divergence is about, which a pair may need only because its source migrates over SMB ({@link
+     * Rules#smbWhy}): the SPN of a {@link DcDivergence#TARGET_SPN}, the target's SPNs held by another object there
+     * ({@link DcDivergence#HOLDER}), the SPNs or entries the DC lacks; none for the other attributes.
+     */
+    private static java.util.Collection<String> spnsOf(DcDivergence d) {
+        return switch (d.attribute()) {
+            case DcDivergence.TARGET_SPN -> List.of(d.spn());
+            case DcDivergence.HOLDER -> d.here();
+            case "servicePrincipalName", "msDS-AllowedToDelegateTo" -> d.lacking();
+            default -> List.of();
+        };
+    }
+
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (DcDivergence d : ctx.dcDivergences()) {
@@ -94,12 +108,14 @@ public final class DcNotConvergedRule implements Rule {
                         + heldThere(d);
             }
             List<Evidence.PairRef> pairs = new ArrayList<>();
+            List<PairStatus> blockedPairs = new ArrayList<>();
             Blocker blocker = d.blocker();
             for (List<PairStatus> list : List.of(ctx.pairsFrom(node), servedBy.isEmpty() ? ctx.pairsTo(node)
                     : ctx.pairsKeyedOn(node))) {
                 for (PairStatus p : list) {
                     if (p.blockers().contains(blocker)) {
                         pairs.add(new Evidence.PairRef(p.source().name(), p.target().name()));
+                        blockedPairs.add(p);
                     }
                 }
             }
@@ -120,6 +136,7 @@ public final class DcNotConvergedRule implements Rule {
                             .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
                     .message(message + (blocked.isEmpty() ? "" : targetSpn ? " Until every DC resolves it to "
                             + node.name() + " alone, " + blocked : " On " + dc + ", " + blocked)
+                            + Rules.smbWhy(ctx, blockedPairs, spnsOf(d))
                             + (!d.notDelegatedAlone() ? ""
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"

@@ -49,6 +49,7 @@ public final class DuplicateSpnRule implements Rule {
                     o -> ctx.sameDirectory(o, node) ? null : ctx.domainOf(o));
             boolean inDomain = d.others().stream().anyMatch(o -> ctx.sameDirectory(o, node));
             List<Evidence.PairRef> breaks = new ArrayList<>();
+            List<PairStatus> blocked = new ArrayList<>();
             // the pairs the context blocks by it: those needing the SPN, or (for HOST/X) cifs/X, which resolves to it
             Blocker blocker = Blocker.of(Blocker.DUPLICATE_SPN, node.name(), null, spn);
             Set<String> into = new LinkedHashSet<>();
@@ -56,6 +57,7 @@ public final class DuplicateSpnRule implements Rule {
                 for (PairStatus p : ctx.pairsTo(target)) {
                     if (p.blockers().contains(blocker)) {
                         breaks.add(new Evidence.PairRef(p.source().name(), target.name()));
+                        blocked.add(p);
                         into.add(target.name());
                     }
                 }
@@ -80,7 +82,7 @@ public final class DuplicateSpnRule implements Rule {
                             ? (inDomain ? " and for cifs/" : "; the same for cifs/") + Values.visibleSpn(spn.substring(5))
                             + ", which it serves through sPNMappings" : "") + ", so " + (breaks.size() == 1
                             ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + String.join(" and ", into)
-                            + " cannot migrate."))
+                            + " cannot migrate." + Rules.smbWhy(ctx, blocked, List.of(spn))))
                     .actions(AuditContext.spnNames(spn, node) ? removals : List.of(new Action.Manual("Decide which account"
                             + " runs the service (" + spn + " does not name " + node.name() + "); to keep it on "
                             + node.name() + ":", removals)))

@@ -15,6 +15,30 @@ public final class Rules {
     }
 
     /**
+     * {@code " It matters because H10A migrates over SMB (VirtualMachineMigrationPerformanceOption SMB in its Get-VMHost
+     * export vmhost.csv:2): ..."} where some of {@code pairs} need one of {@code spns} only because their source's
+     * Get-VMHost export says it migrates over SMB while policy.services leaves cifs out ({@link
+     * org.kcdauditor.audit.AuditContext#smbReason}: a {@code cifs/<peer>}, or the {@code HOST/<peer>} serving it); empty
+     * otherwise. Each source once, in the order of {@code pairs}.
+     */
+    static String smbWhy(org.kcdauditor.audit.AuditContext ctx, java.util.Collection<org.kcdauditor.audit.PairStatus> pairs,
+                         java.util.Collection<String> spns) {
+        java.util.Set<String> reasons = new java.util.LinkedHashSet<>();
+        for (org.kcdauditor.audit.PairStatus p : pairs) {
+            for (String spn : spns) {
+                String reason = ctx.smbReason(p, spn);
+                if (reason != null) {
+                    reasons.add(reason);
+                    break;
+                }
+            }
+        }
+        return reasons.isEmpty() ? "" : " It matters because " + String.join("; ", reasons) + ": the VMMS of a node"
+                + " migrating over SMB sends the memory of a live migration to its peer's SMB server with delegated"
+                + " credentials to cifs/<peer>, which is required although policy.services leaves cifs out.";
+    }
+
+    /**
      * {@code " The attribute changed 2026-11-30 14:02:11 UTC at DC2 (version 7)."} where the directory's
      * replication metadata says so; empty otherwise (the report then says once that change times are not available).
      */

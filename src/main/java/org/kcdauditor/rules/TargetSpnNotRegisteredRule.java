@@ -117,7 +117,8 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                                 .expected(List.of(spn)).actual(target.spns()).holders(viaHost ? throughHost : elsewhere)
                                 .pairs(breaks).build())
                         .message(spn + " is not registered on " + target.name() + " (" + where
-                                + "), so delegation to it cannot work." + registeredOnAnotherDc(ctx, target, spn))
+                                + "), so delegation to it cannot work." + Rules.smbWhy(ctx, into, List.of(spn))
+                                + registeredOnAnotherDc(ctx, target, spn))
                         .action(action)
                         .emit();
             }
