@@ -106,6 +106,50 @@ class HostSettingsCoverageTest {
         }
     }
 
+    /**
+     * The same trimmed policy and SMB export, HV01's entries complete, and a retired computer (OLD02) still registering
+     * HOST/HV02, through which HV02 serves cifs/HV02: as a run builds its context (resolved before the import, given the
+     * export after), HV01 -> HV02 over SMB is blocked by the DUPLICATE_SPN, which names the export as the reason; read
+     * OK before, the context's duplicates having been matched against the policy's services only.
+     */
+    @Test
+    void aPeersHostSpnHeldTwiceBlocksThePairOfANodeMigratingOverSmb() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV01", "HV02"));
+            ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=OLD02,OU=Hyper-V," + TestDirectory.BASE,
+                    "objectClass: top", "objectClass: computer", "cn: OLD02", "sAMAccountName: OLD02$",
+                    "userAccountControl: 4098", "servicePrincipalName: HOST/HV02"));
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
+                    "allowInsecureBind: true");
+            Files.writeString(tmp.resolve("vmhost.csv"), "\"ComputerName\",\"VirtualMachineMigrationEnabled\","
+                    + "\"VirtualMachineMigrationAuthenticationType\",\"VirtualMachineMigrationPerformanceOption\"\n"
+                    + "\"HV01\",\"True\",\"Kerberos\",\"SMB\"\n\"HV02\",\"True\",\"Kerberos\",\"TCPIP\"\n");
+            Files.writeString(cfg, Files.readString(cfg) + "hostSettings:\n  sources: [vmhost.csv]\n"
+                    + "policy:\n  services: ['Microsoft Virtual System Migration Service']\n");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
+            JsonNode doc = CliRun.findings(tmp.resolve("out"));
+            JsonNode c = doc.path("clusters").get(0);
+            JsonNode from01 = c.path("matrix").get(0);
+            assertEquals("HV01", from01.path("from").asText(), r.toString());
+            assertFalse(from01.path("ok").asBoolean(), from01.toString());
+            assertEquals(1, c.path("pairsOk").asInt(), "HV02 -> HV01 is TCPIP: the duplicate does not block it");
+            List<JsonNode> duplicates = new ArrayList<>();
+            doc.path("findings").forEach(f -> {
+                if (f.path("rule").asText().equals("DUPLICATE_SPN")) {
+                    duplicates.add(f);
+                }
+            });
+            assertEquals(1, duplicates.size(), doc.path("findings").toString());
+            assertEquals("HOST/HV02", duplicates.get(0).path("spn").asText());
+            assertTrue(duplicates.get(0).path("message").asText().contains("It matters because HV01 migrates over SMB"
+                    + " (VirtualMachineMigrationPerformanceOption SMB in its Get-VMHost export "), duplicates.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void aNodeNoExportCoversIsNamedInFindingsJsonAndOnTheConsole() throws Exception {
         CliRun r = run(HEADER + "\"HV01\",\"True\",\"Kerberos\"\n\"hv02.contoso.com\",\"True\",\"\"\n", "json");
