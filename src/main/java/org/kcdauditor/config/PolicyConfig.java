@@ -49,6 +49,20 @@ public record PolicyConfig(List<String> services, List<String> nameForms, Protoc
         return new PolicyConfig(null, null, null, null, null, null);
     }
 
+    /**
+     * The service classes a pair may ask for: {@link #services}, and {@code cifs} (the file servers', and the peers'
+     * of a node whose Get-VMHost export says it migrates over SMB, which the directory's reader does not know yet)
+     * where they leave it out.
+     */
+    public List<String> pairServices() {
+        if (services.stream().anyMatch("cifs"::equalsIgnoreCase)) {
+            return services;
+        }
+        List<String> out = new ArrayList<>(services);
+        out.add("cifs");
+        return List.copyOf(out);
+    }
+
     /** {@code policy.preflightAllDcs}: preflight checks every DC by default. */
     public boolean allDcsByDefault() {
         return Boolean.TRUE.equals(preflightAllDcs);

@@ -80,7 +80,7 @@ public final class DirectoriesCollector {
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
                     checks.add(dcCheck(connection, deadline, connector, s, scope, clusters(name), parts.size(),
-                            pairServices()));
+                            config.policy().pairServices()));
                 }
                 parts.add(s);
                 offset[0] += s.objects().size();
@@ -285,7 +285,7 @@ public final class DirectoriesCollector {
                 .connect(deadline)) {
             List<AdObject> objects = new ArrayList<>(s.objects());
             objects.addAll(OutsideObjects.holdersOf(connection, deadline, d.url(), domainDn(s), d.effectivePageSize(),
-                    s.objects(), across, config.policy().services(), new ValueInterner()));
+                    s.objects(), across, config.policy().pairServices(), new ValueInterner()));
             return with(s, objects, null);
         } catch (DirectoryException ex) {
             return unread(name, d, ex);
@@ -325,15 +325,6 @@ public final class DirectoriesCollector {
                     snapshot.directories().get(0).dcReadOnly(), new DomainControllers.Groups(domainDn(snapshot),
                             snapshot.objects(), snapshot.rbcdPrincipals(), audited, across, services));
         }
-    }
-
-    /** The service classes the pairs ask for: the policy's between nodes, and {@code cifs} into the file servers. */
-    private List<String> pairServices() {
-        List<String> out = new ArrayList<>(config.policy().services());
-        if (out.stream().noneMatch("cifs"::equalsIgnoreCase)) {
-            out.add("cifs");
-        }
-        return out;
     }
 
     private static DcCheck dcCheck(LDAPConnection connection, Deadline deadline, LdapConnector connector, Snapshot s,

@@ -206,7 +206,7 @@ public final class DirectoryCollector {
         if (OutsideObjects.below(baseDn, domainDn)) {
             // a base DN below the domain: the hosts outside it the nodes delegate to and the holders of their SPNs
             objects.addAll(OutsideObjects.read(connection, deadline, where, domainDn, d.effectivePageSize(), objects,
-                    selected, selector, serviceAccounts, config.policy().services(), canonical));
+                    selected, selector, serviceAccounts, config.policy().pairServices(), canonical));
         }
         Boolean changeTimes = changes(connection, deadline, reads, where, root, selected, changes);
         // the groups (and other principals the sweep did not return) that the nodes' RBCD allows, and that of the

@@ -239,6 +239,50 @@ class NarrowBaseDnTest {
     }
 
     /**
+     * The same for the {@code cifs/HV02} a node migrating over SMB needs although policy.services leaves cifs out (its
+     * Get-VMHost export): HV02 registering neither it nor HOST/HV02, and a service account outside the OU registering
+     * it, TARGET_SPN_NOT_REGISTERED names that account with the OU as with the domain's DN. The collector reads the
+     * export only after the directory, so it looks cifs up whatever policy.services says (as the DC check does); before,
+     * with the OU, the finding read "no object registers it" and proposed registering the SPN on HV02, which a DC
+     * refuses while the account holds it.
+     */
+    @Test
+    void aHolderOutsideTheOuOfTheCifsSpnAnSmbNodeNeedsIsNamedAsWithTheDomainsDn() throws Exception {
+        ds.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "servicePrincipalName", "HOST/HV02", "HOST/hv02.contoso.com"));
+        ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        ds.add(new Entry("dn: CN=svc-smb,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-smb", "sAMAccountName: svc-smb", "userAccountControl: 512",
+                "servicePrincipalName: cifs/HV02"));
+        Files.writeString(tmp.resolve("vmhost.csv"), "\"ComputerName\",\"VirtualMachineMigrationPerformanceOption\"\n"
+                + "\"HV01\",\"SMB\"\n");
+        List<String> got = new ArrayList<>();
+        for (String[] read : new String[][]{{TestDirectory.BASE, "domain"},
+                {"OU=Hyper-V," + TestDirectory.BASE, "ou"}}) {
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort() + "\n  bindDn: "
+                    + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + read[0]
+                    + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n"
+                    + "    nodes: [HV01, HV02, HV03]\npolicy:\n  services: ['" + Hosts.MIG + "']\n"
+                    + "hostSettings:\n  sources: [vmhost.csv]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve(read[1]).toString(),
+                    "--formats", "json");
+            assertEquals(3, r.exitCode(), r.toString());
+            for (JsonNode f : CliRun.findings(tmp.resolve(read[1])).path("findings")) {
+                if (f.path("rule").asText().equals("TARGET_SPN_NOT_REGISTERED")) {
+                    got.add(read[1] + " " + f.path("spn").asText() + " "
+                            + f.path("evidence").path("holders").path(0).path("dn").asText());
+                    assertTrue(f.path("message").asText().contains("It matters because HV01 migrates over SMB"),
+                            f.toString());
+                }
+            }
+        }
+        assertEquals(List.of("domain cifs/HV02 CN=svc-smb,CN=Users," + TestDirectory.BASE,
+                "domain cifs/hv02.contoso.com ", "ou cifs/HV02 CN=svc-smb,CN=Users," + TestDirectory.BASE,
+                "ou cifs/hv02.contoso.com "), got);
+    }
+
+    /**
      * A computer outside the OU that a cluster would take for a node by one of its names (here the cn of a stale
      * object in {@code CN=Computers} whose account was renamed) and that registers a node's SPN is still that SPN's
      * other holder: the KDC finds both and refuses the ticket. Left out as a would-be node, it hid the duplicate and
