@@ -6,15 +6,24 @@ Registers the kcd-audit daemon as a Windows scheduled task, or removes it.
 The task (packaging\windows\kcd-audit-daemon.xml) starts java.exe with "kcd-audit daemon --config
 <Config>" at boot, starts it again within 5 minutes after it exited, has no time limit, and runs as
 <Account>: a group managed service account (name ending in $, no password to keep) where possible,
-else a domain account whose password is asked for. Run from an elevated PowerShell. The Java found
-now (JAVA_HOME, else PATH; 17 or later) is written into the task: run this again after changing Java.
+else a domain account whose password is asked for. Run from an elevated PowerShell. The java.exe
+found now (-JavaHome, else JAVA_HOME, else PATH; 17 or later) is written into the task: give -JavaHome
+a folder that stays across Java updates (a junction, docs/install.md), or run this again after every
+Java update, patch level included.
 The account is given Modify on the config file's folder (store, reports, baseline and log are there
 by default). The task is registered disabled and enabled only once it runs as <Account> (a failure
 removes a new task, and leaves one registered before disabled); a task of the same name registered
 before is disabled and stopped first, so run this again for an upgrade. docs/install.md has the whole procedure.
 
+.PARAMETER JavaHome
+The Java 17+ folder whose bin\java.exe the task runs (else JAVA_HOME's, else the first on PATH). The
+Temurin and Microsoft MSIs and a zip install Java into a folder named after its full version
+(jre-17.0.13.11-hotspot), which the next Java update removes; the task then cannot start
+(LastTaskResult 2147942402, 0x80070002) and the daemon stops without a log or a mail. Give a junction
+that you move to each new Java instead: mklink /J "C:\Program Files\Java17" "<the Java folder>".
+
 .EXAMPLE
-.\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\gmsa-kcdaudit$'
+.\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\gmsa-kcdaudit$' -JavaHome 'C:\Program Files\Java17'
 
 .EXAMPLE
 .\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\svc-kcdaudit'
@@ -30,6 +39,8 @@ param(
     [string]$Account,
     [Parameter(ParameterSetName = 'Install')]
     [pscredential]$Credential,
+    [Parameter(ParameterSetName = 'Install')]
+    [string]$JavaHome,
     [string]$TaskName = 'kcd-audit-daemon',
     [Parameter(Mandatory = $true, ParameterSetName = 'Uninstall')]
     [switch]$Uninstall
@@ -87,7 +98,15 @@ if (-not $gmsa -and -not $Credential) {
     $Credential = Get-Credential -UserName $Account -Message "Password of $Account, the account the task runs as"
 }
 
-$java = Find-KcdJava
+$java = Find-KcdJava -JavaHome $JavaHome
+# a folder named after Java's full version (jre-17.0.13.11-hotspot, jdk-17.0.13+11) is replaced by the next update
+if ($java -match '\\[^\\]*\d+\.\d+\.\d+[^\\]*\\') {
+    Write-Warning ("$java is in a folder named after its full Java version, which the next Java update (patch level" +
+            " included) replaces: the task then cannot start java.exe (LastTaskResult 2147942402, 0x80070002) and the" +
+            " daemon stops without a log or a mail. Give -JavaHome a junction that stays and that you move to each new" +
+            " Java: cmd /c mklink /J `"C:\Program Files\Java17`" `"$(Split-Path -Parent (Split-Path -Parent $java))`"" +
+            " (docs/install.md), or run this again after every Java update.")
+}
 $jar = Get-KcdJar
 $arguments = @(Get-KcdJvmArguments) + @('-jar', $jar, 'daemon', '--config', $configPath)
 if ($env:KCD_AUDIT_HEAP -or $env:KCD_AUDIT_JAVA_OPTS) {

@@ -40,9 +40,15 @@ function Get-KcdJar {
 $KcdNeedJava = 'kcd-audit needs Java 17 or later: install a Java 17+ runtime (for example Eclipse Temurin 17 JRE' +
         ' or Microsoft Build of OpenJDK 17) and set JAVA_HOME to its folder or put its bin folder on PATH'
 
-# The java.exe to use: JAVA_HOME's, else the first on PATH; refuses anything older than Java 17.
-function Find-KcdJava {
-    if ($env:JAVA_HOME) {
+# The java.exe to use: that of $JavaHome (install-task.ps1 -JavaHome) if given, else JAVA_HOME's, else the first on
+# PATH; refuses anything older than Java 17.
+function Find-KcdJava([string]$JavaHome) {
+    if ($JavaHome) {
+        $java = Join-Path $JavaHome.Trim('"') 'bin\java.exe'
+        if (-not (Test-Path -LiteralPath $java -PathType Leaf)) {
+            throw "kcd-audit: -JavaHome $JavaHome has no bin\java.exe. $KcdNeedJava"
+        }
+    } elseif ($env:JAVA_HOME) {
         $java = Join-Path $env:JAVA_HOME.Trim('"') 'bin\java.exe' # set JAVA_HOME="C:\..." keeps the quotes
         if (-not (Test-Path -LiteralPath $java -PathType Leaf)) {
             throw "kcd-audit: JAVA_HOME=$($env:JAVA_HOME) has no bin\java.exe. $KcdNeedJava"

@@ -851,6 +851,64 @@ class LaunchersTest {
     }
 
     /**
+     * The task runs the java.exe install-task.ps1 found. The Temurin and Microsoft MSIs (and a zip JDK) install into a
+     * folder named after the full version (jre-17.0.13.11-hotspot), which the next Java update replaces: the task then
+     * cannot start its action (0x80070002, file not found) and the daemon stops with no log and no mail. The task's
+     * example showed a per-major folder (…\jre-17\) that vendors do not make. install-task.ps1 takes -JavaHome (a
+     * junction that stays, docs/install.md), warns before it changes anything about a java.exe in a full-version folder,
+     * and the example task, the docs and step 6 (0x80070002) say so.
+     */
+    @Test
+    void installTaskTakesAJavaHomeThatStaysAndWarnsAboutAFullVersionFolder() throws Exception {
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        assertTrue(install.contains("    [Parameter(ParameterSetName = 'Install')]\r\n    [string]$JavaHome,\r\n"),
+                "a -JavaHome parameter");
+        assertTrue(install.contains(".PARAMETER JavaHome\r\n"), "documented in its help");
+        assertTrue(install.contains("$java = Find-KcdJava -JavaHome $JavaHome\r\n"), install);
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        String find = ps1.substring(ps1.indexOf("function Find-KcdJava([string]$JavaHome) {"));
+        assertTrue(find.indexOf("if ($JavaHome) {") < find.indexOf("elseif ($env:JAVA_HOME) {"),
+                "-JavaHome before JAVA_HOME: " + find);
+
+        Matcher warning = Pattern.compile("if \\(\\$java -match '([^']+)'\\) \\{\r\n    Write-Warning").matcher(install);
+        assertTrue(warning.find(), "a java.exe in a full-version folder is warned about");
+        assertTrue(warning.start() < install.indexOf("Disable-ScheduledTask -TaskName $TaskName")
+                && warning.start() < install.indexOf("Register-ScheduledTask"), "before anything is changed");
+        Pattern versioned = Pattern.compile(warning.group(1), Pattern.CASE_INSENSITIVE); // PowerShell's -match
+        for (String path : List.of("C:\\Program Files\\Eclipse Adoptium\\jre-17.0.13.11-hotspot\\bin\\java.exe",
+                "C:\\Program Files\\Microsoft\\jdk-17.0.13.11-hotspot\\bin\\java.exe",
+                "D:\\Tools\\jdk-17.0.13+11\\bin\\java.exe", "C:\\Program Files\\Java\\jdk-17.0.2\\bin\\java.exe",
+                "C:\\Program Files\\Zulu\\zulu17.54.21-ca-jre17.0.13-win_x64\\bin\\java.exe")) {
+            assertTrue(versioned.matcher(path).find(), path);
+        }
+        for (String path : List.of("C:\\Program Files\\Java17\\bin\\java.exe", "C:\\Program Files\\Zulu\\zulu-17\\bin\\java.exe",
+                "C:\\Program Files\\Common Files\\Oracle\\Java\\javapath\\java.exe", "C:\\Java\\jre17\\bin\\java.exe")) {
+            assertFalse(versioned.matcher(path).find(), path);
+        }
+
+        // the junction docs/install.md recommends is the path the example task and every java.exe in the docs show
+        String docs = Files.readString(Path.of("docs/install.md"));
+        Matcher junction = Pattern.compile("mklink /J \"([^\"]+)\" \"[^\"]+\"").matcher(docs);
+        assertTrue(junction.find(), "docs/install.md shows the junction");
+        String java = junction.group(1) + "\\bin\\java.exe";
+        assertFalse(versioned.matcher(java).find(), java);
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        Document task = f.newDocumentBuilder().parse(Path.of("packaging/windows/kcd-audit-daemon.xml").toFile());
+        assertEquals(java, text((Element) task.getElementsByTagName("Exec").item(0), "Command"));
+        Matcher shown = Pattern.compile("[A-Za-z]:\\\\[^'\"`\n]*?\\\\bin\\\\java\\.exe").matcher(docs);
+        int count = 0;
+        while (shown.find()) {
+            assertEquals(java, shown.group(), "a java.exe the docs show");
+            count++;
+        }
+        assertTrue(count > 0);
+        assertTrue(docs.contains("-JavaHome '" + junction.group(1) + "'"), "step 5 passes the junction");
+        String flat = docs.replaceAll("\\s+", " ");
+        assertTrue(flat.contains("LastTaskResult 2147942402 (0x80070002"), "step 6 names a java.exe that is gone");
+    }
+
+    /**
      * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
      * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
      * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
