@@ -108,17 +108,41 @@ if ($java -match '\\[^\\]*\d+\.\d+\.\d+[^\\]*\\') {
             " (docs/install.md), or run this again after every Java update.")
 }
 $jar = Get-KcdJar
-$arguments = @(Get-KcdJvmArguments) + @('-jar', $jar, 'daemon', '--config', $configPath)
-if ($env:KCD_AUDIT_HEAP -or $env:KCD_AUDIT_JAVA_OPTS) {
-    Write-Warning ("KCD_AUDIT_HEAP / KCD_AUDIT_JAVA_OPTS of this session go into the task's arguments: " +
-            "$env:KCD_AUDIT_HEAP $env:KCD_AUDIT_JAVA_OPTS (clear them and run this again if that was not meant)")
+
+# The JVM options of a task registered before (-Xms2g -Xmx2g -Djavax.net.ssl.trustStore=...) as written in its
+# arguments: what stands between the first argument (its config\jvm.options) and -jar. An argument is a run of
+# characters that are no white space, or of quoted text, in which a backslash escapes the next character.
+function Get-KcdTaskJvmOptions([string]$Arguments) {
+    $one = '(?:[^\s"]|"(?:[^"\\]|\\.)*")+'
+    $pattern = '^\s*' + $one + '((?:\s+(?!-jar\s)' + $one + ')*)\s+-jar\s'
+    if ($Arguments -match $pattern) {
+        return $Matches[1].Trim()
+    }
+    ''
 }
+
+# The task of this name registered before (an upgrade, a new Java), if any
+$oldTask = Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue
+$oldAction = if ($oldTask) { @($oldTask.Actions)[0] } else { $null }
+$jvmLine = (@(Get-KcdJvmArguments) | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
+if ($env:KCD_AUDIT_HEAP -or $env:KCD_AUDIT_JAVA_OPTS) {
+    Write-Warning ("KCD_AUDIT_HEAP / KCD_AUDIT_JAVA_OPTS of this session go into the task's arguments, in place of the" +
+            " JVM options it had: $env:KCD_AUDIT_HEAP $env:KCD_AUDIT_JAVA_OPTS (clear them and run this again if that" +
+            " was not meant)")
+} elseif ($oldAction) {
+    # run again from a new window (an upgrade): the heap and -D options the task was given before are kept
+    $kept = Get-KcdTaskJvmOptions $oldAction.Arguments
+    if ($kept) {
+        $jvmLine += ' ' + $kept
+    }
+}
+$argumentLine = $jvmLine + ' ' + ((@('-jar', $jar, 'daemon', '--config', $configPath) |
+        ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' ')
 
 [xml]$task = Get-Content -LiteralPath (Join-Path (Get-KcdHome) 'packaging\windows\kcd-audit-daemon.xml') -Raw
 $ns = New-Object System.Xml.XmlNamespaceManager $task.NameTable
 $ns.AddNamespace('t', 'http://schemas.microsoft.com/windows/2004/02/mit/task')
 $task.SelectSingleNode('/t:Task/t:RegistrationInfo/t:URI', $ns).InnerText = "\$TaskName"
-$argumentLine = ($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
 # Task Scheduler replaces %NAME% in a task's command, arguments and working folder with the environment variable (of
 # the task's account: its own USERNAME, USERPROFILE, TEMP) each time it starts it, and has no escape for '%'.
 foreach ($value in @($java, $argumentLine, $configDir)) {
@@ -127,6 +151,13 @@ foreach ($value in @($java, $argumentLine, $configDir)) {
                 " when it starts the task ('%' has no escape there): move the config, Java or kcd-audit to a folder" +
                 " whose path has none, or write the value out in KCD_AUDIT_JAVA_OPTS")
     }
+}
+if ($oldAction -and ($oldAction.Execute -ne $java -or $oldAction.Arguments -ne $argumentLine)) {
+    Write-Host "The task $TaskName registered before is changed:"
+    Write-Host "  java.exe before:  $($oldAction.Execute)"
+    Write-Host "  java.exe now:     $java"
+    Write-Host "  arguments before: $($oldAction.Arguments)"
+    Write-Host "  arguments now:    $argumentLine"
 }
 $exec = $task.SelectSingleNode('/t:Task/t:Actions/t:Exec', $ns)
 $exec.SelectSingleNode('t:Command', $ns).InnerText = $java
@@ -140,7 +171,7 @@ if ($task.FirstChild -is [System.Xml.XmlDeclaration]) {
 
 # A task registered before (an upgrade, a new Java): disabled and stopped first, so that its trigger does not
 # start the old daemon again and the new registration does not leave it running beside the new one.
-$existed = [bool](Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue)
+$existed = [bool]$oldTask
 if ($existed) {
     Disable-ScheduledTask -TaskName $TaskName | Out-Null
     Stop-ScheduledTask -TaskName $TaskName

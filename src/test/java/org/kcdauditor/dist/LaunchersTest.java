@@ -825,7 +825,10 @@ class LaunchersTest {
         String install = Files.readString(BIN.resolve("install-task.ps1"));
         assertTrue(install.contains(". (Join-Path $PSScriptRoot 'kcd-audit.ps1')"), "the launcher's Java lookup");
         assertTrue(install.contains("$java = Find-KcdJava"));
-        assertTrue(install.contains("($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '"));
+        assertTrue(install.contains("$jvmLine = (@(Get-KcdJvmArguments) | ForEach-Object { ConvertTo-KcdCommandLineArgument"
+                + " $_ }) -join ' '"));
+        assertTrue(install.contains("$argumentLine = $jvmLine + ' ' + ((@('-jar', $jar, 'daemon', '--config', $configPath) |"
+                + "\r\n        ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' ')"));
         assertTrue(install.contains("'packaging\\windows\\kcd-audit-daemon.xml'"));
         assertTrue(install.contains("New-ScheduledTaskPrincipal -UserId $Account -LogonType Password"), "gMSA");
         // never enabled before it runs as the account, never left behind as LocalSystem; an old one stopped first
@@ -906,6 +909,54 @@ class LaunchersTest {
         assertTrue(docs.contains("-JavaHome '" + junction.group(1) + "'"), "step 5 passes the junction");
         String flat = docs.replaceAll("\\s+", " ");
         assertTrue(flat.contains("LastTaskResult 2147942402 (0x80070002"), "step 6 names a java.exe that is gone");
+    }
+
+    /**
+     * install-task.ps1 took KCD_AUDIT_HEAP and KCD_AUDIT_JAVA_OPTS from the session only: run again for an upgrade from
+     * a new PowerShell window, it registered the task with the 512 MB default and without the trust store or hosts
+     * file it had been given, and the next audit failed (OutOfMemory, TLS) with nothing said. The JVM options of the
+     * task registered before (what stands between its jvm.options and -jar) are kept unless the session sets the
+     * variables, and the old and the new arguments are shown when they differ.
+     */
+    @Test
+    void installTaskKeepsTheJvmOptionsOfTheTaskRegisteredBefore() throws Exception {
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        String function = install.substring(install.indexOf("function Get-KcdTaskJvmOptions([string]$Arguments) {"));
+        function = function.substring(0, function.indexOf("\r\n}\r\n"));
+        Matcher one = Pattern.compile("\\$one = '([^']+)'").matcher(function);
+        Matcher whole = Pattern.compile("\\$pattern = '([^']+)' \\+ \\$one \\+ '([^']+)' \\+ \\$one \\+ '([^']+)'")
+                .matcher(function);
+        assertTrue(one.find() && whole.find(), function);
+        assertTrue(function.contains("if ($Arguments -match $pattern) {\r\n        return $Matches[1].Trim()"), function);
+        Pattern options = Pattern.compile(whole.group(1) + one.group(1) + whole.group(2) + one.group(1) + whole.group(3),
+                Pattern.CASE_INSENSITIVE);
+        String tail = " -jar \"C:\\Program Files\\kcd-audit\\lib\\kcd-auditor.jar\" daemon --config"
+                + " \"C:\\ProgramData\\kcd-audit\\kcd-audit.yaml\"";
+        for (Map.Entry<String, List<String>> c : Map.of(
+                "\"@C:\\Program Files\\kcd-audit\\config\\jvm.options\"" + tail, List.<String>of(),
+                "\"@C:\\Program Files\\kcd-auditor-0.1.0\\config\\jvm.options\" -Xms2g -Xmx2g"
+                        + " -Djavax.net.ssl.trustStore=D:\\pki\\cacerts -Djdk.net.hosts.file=D:\\pki\\hosts" + tail,
+                List.of("-Xms2g", "-Xmx2g", "-Djavax.net.ssl.trustStore=D:\\pki\\cacerts", "-Djdk.net.hosts.file=D:\\pki\\hosts"),
+                "@D:\\kcd\\config\\jvm.options \"-Dkcd.x=a\\\"b\" \"-Dx=*\" -XX:+UseG1GC -jar D:\\kcd\\lib\\kcd-auditor.jar daemon"
+                        + " --config D:\\data\\kcd-audit.yaml", List.of("-Dkcd.x=a\"b", "-Dx=*", "-XX:+UseG1GC")).entrySet()) {
+            Matcher m = options.matcher(c.getKey());
+            assertTrue(m.find(), c.getKey());
+            assertEquals(c.getValue(), commandLineToArgv(m.group(1).strip()), c.getKey());
+        }
+        assertFalse(options.matcher("\"@C:\\kcd\\config\\jvm.options\" -Xmx2g daemon --config x.yaml").find(), "no -jar");
+        assertFalse(options.matcher("daemon").find());
+
+        int old = install.indexOf("$oldTask = Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue\r\n");
+        int keep = install.indexOf("} elseif ($oldAction) {\r\n");
+        int kept = install.indexOf("$kept = Get-KcdTaskJvmOptions $oldAction.Arguments\r\n");
+        int sessionFirst = install.indexOf("if ($env:KCD_AUDIT_HEAP -or $env:KCD_AUDIT_JAVA_OPTS) {\r\n");
+        assertTrue(old > 0 && sessionFirst > old && keep > sessionFirst && kept > keep, "the session's variables first");
+        int shown = install.indexOf("Write-Host \"  arguments before: $($oldAction.Arguments)\"\r\n");
+        assertTrue(shown > kept && install.contains("Write-Host \"  arguments now:    $argumentLine\"\r\n"), install);
+        assertTrue(shown < install.indexOf("Disable-ScheduledTask -TaskName $TaskName"), "before anything is changed");
+        String docs = Files.readString(Path.of("docs/install.md")).replaceAll("\\s+", " ");
+        String upgrading = docs.substring(docs.indexOf("## Upgrading"));
+        assertTrue(upgrading.contains("keeps the JVM options of the task"), upgrading);
     }
 
     /**
