@@ -11,9 +11,11 @@ found now (-JavaHome, else JAVA_HOME, else PATH; 17 or later) is written into th
 a folder that stays across Java updates (a junction, docs/install.md), or run this again after every
 Java update, patch level included.
 The account is given Modify on the config file's folder (store, reports, baseline and log are there
-by default). The task is registered disabled and enabled only once it runs as <Account> (a failure
-removes a new task, and leaves one registered before disabled); a task of the same name registered
-before is disabled and stopped first, so run this again for an upgrade. docs/install.md has the whole procedure.
+by default). The account is checked first (Test-ADServiceAccount for a gMSA where the RSAT module is
+installed; a password given). The task is registered disabled and enabled only once it runs as
+<Account>; a task of the same name registered before is saved (Export-ScheduledTask), disabled and
+stopped first, so run this again for an upgrade. A failure never leaves the task as LocalSystem: a new
+one is removed, one registered before is registered again as it was. docs/install.md has the whole procedure.
 
 .PARAMETER JavaHome
 The Java 17+ folder whose bin\java.exe the task runs (else JAVA_HOME's, else the first on PATH). The
@@ -93,9 +95,32 @@ if ((Get-Content -LiteralPath $configPath -Raw) -notmatch '(?m)^\s+logFile\s*:')
     Write-Warning ("$configPath sets no daemon.logFile: a scheduled task has no console, so the daemon's log" +
             " would be lost. Add under daemon: logFile: $configDir\logs\daemon.log")
 }
+# The account is checked before a task registered before is touched: a typo, a gMSA this server may not retrieve or a
+# cancelled password dialog must not leave the running daemon stopped.
 $gmsa = $Account.EndsWith('$')
-if (-not $gmsa -and -not $Credential) {
-    $Credential = Get-Credential -UserName $Account -Message "Password of $Account, the account the task runs as"
+if ($gmsa) {
+    if (Get-Command -Name Test-ADServiceAccount -ErrorAction SilentlyContinue) {
+        $name = ($Account -split '\\')[-1].TrimEnd('$')
+        try {
+            $usable = Test-ADServiceAccount -Identity $name
+        } catch {
+            throw "install-task.ps1: Test-ADServiceAccount $name failed: $($_.Exception.Message). Nothing was changed."
+        }
+        if (-not $usable) {
+            throw ("install-task.ps1: Test-ADServiceAccount $name says this server cannot use $Account (docs/install.md," +
+                    " step 3: PrincipalsAllowedToRetrieveManagedPassword, Install-ADServiceAccount). Nothing was changed.")
+        }
+    } else {
+        Write-Warning ("Test-ADServiceAccount (the RSAT Active Directory module) is not installed here, so $Account" +
+                " could not be checked before the task is set up")
+    }
+} else {
+    if (-not $Credential) {
+        $Credential = Get-Credential -UserName $Account -Message "Password of $Account, the account the task runs as"
+    }
+    if (-not $Credential -or -not $Credential.GetNetworkCredential().Password) {
+        throw "install-task.ps1: no password of $Account was given (the dialog was cancelled or left empty). Nothing was changed."
+    }
 }
 
 $java = Find-KcdJava -JavaHome $JavaHome
@@ -169,10 +194,15 @@ if ($task.FirstChild -is [System.Xml.XmlDeclaration]) {
     [void]$task.RemoveChild($task.FirstChild)   # the XML goes in as a string; its declared encoding would not match
 }
 
-# A task registered before (an upgrade, a new Java): disabled and stopped first, so that its trigger does not
-# start the old daemon again and the new registration does not leave it running beside the new one.
-$existed = [bool]$oldTask
-if ($existed) {
+# A task registered before (an upgrade, a new Java): saved as it is, then disabled and stopped, so that its trigger
+# does not start the old daemon again and the new registration does not leave it running beside the new one. If the
+# new one cannot be handed to the account, the saved one is registered again. Its copy goes to this administrator's
+# TEMP, not below the config folder, which the task's account may change.
+$previous = $null
+if ($oldTask) {
+    $previous = Export-ScheduledTask -TaskName $TaskName
+    $backup = Join-Path ([IO.Path]::GetTempPath()) "$TaskName.before-install-task.xml"
+    Set-Content -LiteralPath $backup -Value $previous -Encoding Unicode   # as it declares itself: UTF-16
     Disable-ScheduledTask -TaskName $TaskName | Out-Null
     Stop-ScheduledTask -TaskName $TaskName
     Write-Host "The running $TaskName was stopped; it is registered again below."
@@ -191,14 +221,21 @@ try {
     }
 } catch {
     $why = $_.Exception.Message
-    if ($existed) {
-        # the task of before (or its replacement, not yet handed to the account) stays, disabled: it runs nothing
-        throw ("install-task.ps1: the task could not be set up to run as ${Account}: $why. $TaskName is left" +
-                " disabled; run this again with the right account or password (Enable-ScheduledTask restores it as it is)")
-    }
-    # never leave a new task behind as LocalSystem (the XML's placeholder) or half set up
+    # never leave the task behind as LocalSystem (the XML's placeholder) or half set up
     Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false -ErrorAction SilentlyContinue
-    throw "install-task.ps1: the task could not be set up to run as ${Account}: $why"
+    if (-not $previous) {
+        throw "install-task.ps1: the task could not be set up to run as ${Account}: $why. No task $TaskName is registered."
+    }
+    try {
+        Register-ScheduledTask -TaskName $TaskName -Xml $previous | Out-Null
+    } catch {
+        throw ("install-task.ps1: the task could not be set up to run as ${Account}: $why. The task $TaskName registered" +
+                " before could not be registered again either ($($_.Exception.Message)), so none is registered now;" +
+                " it is saved in $backup (docs/install.md, step 5). Run this again with the right account or password.")
+    }
+    throw ("install-task.ps1: the task could not be set up to run as ${Account}: $why. The task $TaskName registered" +
+            " before is registered again as it was, with its own account, Java and arguments (stopped; enabled again" +
+            " only if it was; a copy is in $backup). Run this again with the right account or password.")
 }
 
 # The daemon writes its store, reports, baseline backups and log under the config file's folder.

@@ -960,6 +960,38 @@ class LaunchersTest {
     }
 
     /**
+     * Run again over a task registered before, install-task.ps1 disabled and stopped the running daemon before it had
+     * checked the account (a cancelled password dialog, a gMSA this server may not use), and its -Force registration
+     * replaced the task with the XML's LocalSystem placeholder: when handing it to the account then failed, that
+     * placeholder was left, and the message said Enable-ScheduledTask would restore it "as it is", i.e. as SYSTEM. The
+     * account is checked before anything is changed; the task of before is exported and, on a failure, registered again
+     * as it was (or, if that fails too, removed, its copy named); the placeholder is never left.
+     */
+    @Test
+    void installTaskChecksTheAccountFirstAndRestoresTheTaskOfBeforeOnAFailure() throws Exception {
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        int gmsaCheck = install.indexOf("$usable = Test-ADServiceAccount -Identity $name\r\n");
+        assertTrue(install.indexOf("if (-not $usable) {\r\n            throw") > gmsaCheck, "refused when unusable");
+        int noPassword = install.indexOf("if (-not $Credential -or -not $Credential.GetNetworkCredential().Password) {");
+        int export = install.indexOf("$previous = Export-ScheduledTask -TaskName $TaskName\r\n");
+        int disable = install.indexOf("Disable-ScheduledTask -TaskName $TaskName");
+        int register = install.indexOf("Register-ScheduledTask");
+        assertTrue(gmsaCheck > 0 && noPassword > 0 && gmsaCheck < export && noPassword < export && export < disable
+                && disable < register, "the account checked, then the task of before saved, then changed");
+        assertTrue(install.contains("$backup = Join-Path ([IO.Path]::GetTempPath()) \"$TaskName.before-install-task.xml\"\r\n"),
+                "its copy is kept where the task's account cannot change it");
+        String failed = install.substring(install.indexOf("} catch {\r\n    $why = $_.Exception.Message\r\n"));
+        failed = failed.substring(0, failed.indexOf("\r\n}\r\n"));
+        int unregister = failed.indexOf("Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false -ErrorAction");
+        int restore = failed.indexOf("Register-ScheduledTask -TaskName $TaskName -Xml $previous | Out-Null");
+        assertTrue(unregister > 0 && restore > unregister, "the placeholder removed, the task of before restored: " + failed);
+        assertFalse(failed.contains("Enable-ScheduledTask"), failed);
+        String docs = Files.readString(Path.of("docs/install.md")).replaceAll("\\s+", " ");
+        assertFalse(docs.contains("leaves one registered before disabled"), "the old promise");
+        assertTrue(docs.contains("registers the task of before again as it was"), "the new one");
+    }
+
+    /**
      * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
      * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
      * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
