@@ -10,8 +10,10 @@ else a domain account whose password is asked for. Run from an elevated PowerShe
 found now (-JavaHome, else JAVA_HOME, else PATH; 17 or later) is written into the task: give -JavaHome
 a folder that stays across Java updates (a junction, docs/install.md), or run this again after every
 Java update, patch level included.
-The account is given Modify on the config file's folder (store, reports, baseline and log are there
-by default). The account is checked first (Test-ADServiceAccount for a gMSA where the RSAT module is
+The config file's folder (store, reports, baseline and log are there by default) is given an ACL of
+its own: Administrators and SYSTEM Full control, the account Modify, secrets\ read-only for the
+account; this refuses while a local user who is no administrator may write there or owns, or may
+change, something below it. The account is checked first (Test-ADServiceAccount for a gMSA where the RSAT module is
 installed; a password given). The task is registered disabled and enabled only once it runs as
 <Account>; a task of the same name registered before is saved (Export-ScheduledTask), disabled and
 stopped first, so run this again for an upgrade. A failure never leaves the task as LocalSystem: a new
@@ -97,6 +99,11 @@ if ((Get-Content -LiteralPath $configPath -Raw) -notmatch '(?m)^\s+logFile\s*:')
 }
 # The account is checked before a task registered before is touched: a typo, a gMSA this server may not retrieve or a
 # cancelled password dialog must not leave the running daemon stopped.
+try {
+    $accountSid = (New-Object Security.Principal.NTAccount $Account).Translate([Security.Principal.SecurityIdentifier]).Value
+} catch {
+    throw "install-task.ps1: $Account is not an account this server knows ($($_.Exception.Message)). Nothing was changed."
+}
 $gmsa = $Account.EndsWith('$')
 if ($gmsa) {
     if (Get-Command -Name Test-ADServiceAccount -ErrorAction SilentlyContinue) {
@@ -194,6 +201,77 @@ if ($task.FirstChild -is [System.Xml.XmlDeclaration]) {
     [void]$task.RemoveChild($task.FirstChild)   # the XML goes in as a string; its declared encoding would not match
 }
 
+# Everyone, Authenticated Users, Users, INTERACTIVE: the local users who are no administrators
+$KcdWeakSids = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4')
+# the rights to create, change, delete or re-permit a file or folder, with GENERIC_WRITE and GENERIC_ALL
+$KcdWriteRights = [int]([Security.AccessControl.FileSystemRights]('WriteData, AppendData, WriteExtendedAttributes,' +
+        ' WriteAttributes, DeleteSubdirectoriesAndFiles, Delete, ChangePermissions, TakeOwnership')) -bor 0x40000000 -bor 0x10000000
+
+# Whether an entry of $Path (its own, and unless -OwnEntriesOnly its inherited ones) lets one of $KcdWeakSids write.
+function Test-KcdUsersCanWrite([string]$Path, [switch]$OwnEntriesOnly) {
+    $rules = (Get-Acl -LiteralPath $Path).GetAccessRules($true, -not $OwnEntriesOnly, [Security.Principal.SecurityIdentifier])
+    @($rules | Where-Object {
+        $_.AccessControlType -eq 'Allow' -and ([int]$_.FileSystemRights -band $KcdWriteRights) -and
+                $KcdWeakSids -contains $_.IdentityReference.Value
+    }).Count -gt 0
+}
+
+# What below $Folder a local user who is no administrator may have put there or may still change: an item owned by
+# another than the $Trusted SIDs, or whose own entries let one of $KcdWeakSids write, and every link (junction, symbolic
+# link), listed itself and never followed: the daemon would read and write through it.
+function Get-KcdForeignItems([string]$Folder, [string[]]$Trusted) {
+    $pending = New-Object System.Collections.Stack
+    $pending.Push($Folder)
+    while ($pending.Count -gt 0) {
+        foreach ($item in @(Get-ChildItem -LiteralPath $pending.Pop() -Force)) {
+            if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) {
+                $item.FullName
+                continue
+            }
+            $owner = (Get-Acl -LiteralPath $item.FullName).GetOwner([Security.Principal.SecurityIdentifier]).Value
+            if ($Trusted -notcontains $owner -or (Test-KcdUsersCanWrite $item.FullName -OwnEntriesOnly)) {
+                $item.FullName
+            }
+            if ($item.PSIsContainer) {
+                $pending.Push($item.FullName)
+            }
+        }
+    }
+}
+
+# The config folder's ACL, set before the task is touched. A folder made under C:\ProgramData inherits "Users: create
+# files and folders": a local user could plant a baseline.yaml whose waivers hide findings from the scheduled audit and
+# its mail, create secrets\ or logs\ before the administrator, or change a report's remediation.ps1. Inheritance is
+# removed (what is below then inherits the entries given here); SIDs, as Windows translates the names (Administrators)
+# into its language. No icacls call recurses: /T would follow a junction a user planted below.
+& icacls.exe $configDir /inheritance:r /grant:r '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-18:(OI)(CI)F' "${Account}:(OI)(CI)M" /Q | Out-Null
+if ($LASTEXITCODE -ne 0) {
+    throw "install-task.ps1: icacls could not set the ACL of $configDir (exit $LASTEXITCODE). The task was not changed."
+}
+if (Test-KcdUsersCanWrite $configDir) {
+    throw ("install-task.ps1: Everyone, Authenticated Users, Users or INTERACTIVE may still write in $configDir, by an" +
+            " entry of its own (icacls shows it): remove it, e.g. icacls `"$configDir`" /remove:g *S-1-5-32-545, and run" +
+            " this again. The task was not changed.")
+}
+$foreign = @(Get-KcdForeignItems $configDir @('S-1-5-32-544', 'S-1-5-18', $accountSid,
+        [Security.Principal.WindowsIdentity]::GetCurrent().User.Value))
+if ($foreign.Count -gt 0) {
+    $shown = @($foreign | Select-Object -First 20) -join ', '
+    throw ("install-task.ps1: below $configDir are $($foreign.Count) files, folders or links that another user owns, that" +
+            " Everyone, Authenticated Users, Users or INTERACTIVE may change, or that lead elsewhere, as a local user may" +
+            " have made them (a baseline.yaml with waivers hides findings): $shown. Check each, delete what is not" +
+            " yours, take over the rest (icacls <path> /setowner *S-1-5-32-544, then icacls <path> /reset), and run" +
+            " this again. The task was not changed.")
+}
+# the bind password: read-only for the account (docs/install.md, step 4)
+$secrets = Join-Path $configDir 'secrets'
+if (Test-Path -LiteralPath $secrets -PathType Container) {
+    & icacls.exe $secrets /inheritance:r /grant:r '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-18:(OI)(CI)F' "${Account}:(OI)(CI)R" /Q | Out-Null
+    if ($LASTEXITCODE -ne 0) {
+        throw "install-task.ps1: icacls could not set the ACL of $secrets (exit $LASTEXITCODE). The task was not changed."
+    }
+}
+
 # A task registered before (an upgrade, a new Java): saved as it is, then disabled and stopped, so that its trigger
 # does not start the old daemon again and the new registration does not leave it running beside the new one. If the
 # new one cannot be handed to the account, the saved one is registered again. Its copy goes to this administrator's
@@ -236,13 +314,6 @@ try {
     throw ("install-task.ps1: the task could not be set up to run as ${Account}: $why. The task $TaskName registered" +
             " before is registered again as it was, with its own account, Java and arguments (stopped; enabled again" +
             " only if it was; a copy is in $backup). Run this again with the right account or password.")
-}
-
-# The daemon writes its store, reports, baseline backups and log under the config file's folder.
-# Inherited by what is below (not by a folder whose inheritance was removed, such as secrets\).
-& icacls.exe $configDir /grant "${Account}:(OI)(CI)M" /Q | Out-Null
-if ($LASTEXITCODE -ne 0) {
-    Write-Warning "icacls could not give $Account Modify on $configDir; give it yourself"
 }
 
 Enable-ScheduledTask -TaskName $TaskName | Out-Null

@@ -992,6 +992,48 @@ class LaunchersTest {
     }
 
     /**
+     * A folder made under C:\ProgramData inherits "Users: create files and folders": any local user could plant a
+     * baseline.yaml whose waivers hide findings from the scheduled audit and its mail, or create secrets\ or logs\
+     * before the admin did; install-task.ps1 only added the account's Modify. It now sets the folder's ACL itself
+     * (inheritance removed, Administrators and SYSTEM Full, the account Modify; secrets\ read-only for the account), by
+     * SID (names such as Administrators are translated on other Windows languages), refuses while Everyone,
+     * Authenticated Users, Users or INTERACTIVE may still write there or own or may change something below, and does
+     * so before the task is touched. No icacls call recurses (/T would follow a junction a user planted below).
+     */
+    @Test
+    void installTaskLocksTheConfigFolderToAdministratorsAndTheAccount() throws Exception {
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        int folder = install.indexOf("& icacls.exe $configDir /inheritance:r /grant:r '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-18:(OI)(CI)F'"
+                + " \"${Account}:(OI)(CI)M\" /Q");
+        int secrets = install.indexOf("& icacls.exe $secrets /inheritance:r /grant:r '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-18:(OI)(CI)F'"
+                + " \"${Account}:(OI)(CI)R\" /Q");
+        int refused = install.indexOf("if (Test-KcdUsersCanWrite $configDir) {");
+        int foreign = install.indexOf("$foreign = @(Get-KcdForeignItems $configDir");
+        assertTrue(folder > 0 && refused > folder && foreign > folder && secrets > foreign, install);
+        assertTrue(secrets < install.indexOf("Export-ScheduledTask -TaskName") && secrets < install.indexOf("Disable-ScheduledTask")
+                && secrets < install.indexOf("Register-ScheduledTask"), "before the task is touched");
+        String weak = install.substring(install.indexOf("$KcdWeakSids = @("));
+        weak = weak.substring(0, weak.indexOf(")"));
+        for (String sid : List.of("'S-1-1-0'", "'S-1-5-11'", "'S-1-5-32-545'", "'S-1-5-4'")) {
+            assertTrue(weak.contains(sid), sid + " in " + weak);
+        }
+        Matcher icacls = Pattern.compile("icacls\\.exe [^\r\n]*").matcher(install);
+        int calls = 0;
+        while (icacls.find()) {
+            calls++;
+            assertFalse(icacls.group().matches(".*\\s/[Tt]\\b.*"), "no recursion: " + icacls.group());
+        }
+        assertEquals(2, calls, "the folder and secrets\\");
+        String walk = install.substring(install.indexOf("function Get-KcdForeignItems"));
+        walk = walk.substring(0, walk.indexOf("\r\n}\r\n"));
+        assertTrue(walk.contains("if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) {"), "a link is not followed");
+        String docs = Files.readString(Path.of("docs/install.md")).replaceAll("\\s+", " ");
+        assertFalse(docs.contains("before you run it (it then adds the account)"), "no longer left to the admin");
+        assertTrue(docs.contains("a `baseline.yaml` with waivers"), "why: write access, not only reading");
+        assertTrue(docs.contains("review `remediation.ps1` before you run it with `-Apply`"), docs);
+    }
+
+    /**
      * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
      * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
      * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
