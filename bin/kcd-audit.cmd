@@ -22,7 +22,8 @@ echo kcd-audit: "%KCD_HOME%": Java cannot run a program from a folder whose path
 exit /b 1
 
 :findJava
-set "KCD_NEED=kcd-audit needs Java 17 or later: install a Java 17+ runtime (for example Eclipse Temurin 17 JRE or Microsoft Build of OpenJDK 17) and set JAVA_HOME to its folder or put its bin folder on PATH"
+set "KCD_INSTALL=install a Java 17+ runtime (for example Eclipse Temurin 17 JRE or Microsoft Build of OpenJDK 17)"
+set "KCD_NEED=kcd-audit needs Java 17 or later: %KCD_INSTALL% and set JAVA_HOME to its folder or put its bin folder on PATH"
 if not defined JAVA_HOME goto javaOnPath
 rem set JAVA_HOME="C:\Program Files\..." (with quotes) is common: the quotes are dropped, as mvn.cmd does
 set "KCD_JAVA=%JAVA_HOME:"=%\bin\java.exe"
@@ -55,7 +56,13 @@ if "%KCD_MAJOR%"=="1" set "KCD_MAJOR=%KCD_MINOR%"
 set "KCD_MAJOR_NUM=0"
 set /a KCD_MAJOR_NUM=KCD_MAJOR 2>nul
 if %KCD_MAJOR_NUM% GEQ 17 goto run
-echo kcd-audit: "%KCD_JAVA%" is Java %KCD_JVER%. %KCD_NEED% 1>&2
+rem where that java.exe came from: a machine-wide JAVA_HOME (another tool's) wins over a Java 17 on PATH
+if not defined JAVA_HOME goto oldJavaOnPath
+echo kcd-audit: "%KCD_JAVA%" is Java %KCD_JVER%. kcd-audit needs Java 17 or later: that java.exe is JAVA_HOME's, which is used before PATH. For this window only: set "JAVA_HOME=C:\path\to\java-17" (other windows and programs keep theirs); or set "JAVA_HOME=" to use the java.exe on PATH; or %KCD_INSTALL% 1>&2
+exit /b 1
+
+:oldJavaOnPath
+echo kcd-audit: "%KCD_JAVA%" is Java %KCD_JVER%. kcd-audit needs Java 17 or later: that java.exe is the first on PATH (JAVA_HOME is not set). For this window only: set "JAVA_HOME=C:\path\to\java-17"; or put a Java 17+ first on PATH; or %KCD_INSTALL% 1>&2
 exit /b 1
 
 :run

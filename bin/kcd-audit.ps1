@@ -37,8 +37,8 @@ function Get-KcdJar {
     $jar
 }
 
-$KcdNeedJava = 'kcd-audit needs Java 17 or later: install a Java 17+ runtime (for example Eclipse Temurin 17 JRE' +
-        ' or Microsoft Build of OpenJDK 17) and set JAVA_HOME to its folder or put its bin folder on PATH'
+$KcdInstallJava = 'install a Java 17+ runtime (for example Eclipse Temurin 17 JRE or Microsoft Build of OpenJDK 17)'
+$KcdNeedJava = "kcd-audit needs Java 17 or later: $KcdInstallJava and set JAVA_HOME to its folder or put its bin folder on PATH"
 
 # The java.exe to use: that of $JavaHome (install-task.ps1 -JavaHome) if given, else JAVA_HOME's, else the first on
 # PATH; refuses anything older than Java 17.
@@ -48,11 +48,16 @@ function Find-KcdJava([string]$JavaHome) {
         if (-not (Test-Path -LiteralPath $java -PathType Leaf)) {
             throw "kcd-audit: -JavaHome $JavaHome has no bin\java.exe. $KcdNeedJava"
         }
+        $whence = 'that java.exe is -JavaHome''s: give -JavaHome a Java 17+ folder'
     } elseif ($env:JAVA_HOME) {
         $java = Join-Path $env:JAVA_HOME.Trim('"') 'bin\java.exe' # set JAVA_HOME="C:\..." keeps the quotes
         if (-not (Test-Path -LiteralPath $java -PathType Leaf)) {
             throw "kcd-audit: JAVA_HOME=$($env:JAVA_HOME) has no bin\java.exe. $KcdNeedJava"
         }
+        # a machine-wide JAVA_HOME (another tool's) wins over a Java 17 on PATH
+        $whence = 'that java.exe is JAVA_HOME''s, which is used before PATH. For this window only:' +
+                ' $env:JAVA_HOME = ''C:\path\to\java-17'' (other windows and programs keep theirs); or' +
+                ' Remove-Item Env:JAVA_HOME to use the java.exe on PATH'
     } else {
         $found = Get-Command -Name 'java.exe' -CommandType Application -ErrorAction SilentlyContinue |
                 Select-Object -First 1
@@ -60,6 +65,8 @@ function Find-KcdJava([string]$JavaHome) {
             throw "kcd-audit: no java.exe on PATH and JAVA_HOME is not set. $KcdNeedJava"
         }
         $java = $found.Source
+        $whence = 'that java.exe is the first on PATH (JAVA_HOME is not set). For this window only:' +
+                ' $env:JAVA_HOME = ''C:\path\to\java-17''; or put a Java 17+ first on PATH'
     }
     # java -version writes to stderr; Windows PowerShell 5.1 would turn those lines into errors.
     $ErrorActionPreference = 'Continue'
@@ -74,7 +81,7 @@ function Find-KcdJava([string]$JavaHome) {
         $major = [int]$parts[1]
     }
     if ($major -lt 17) {
-        throw "kcd-audit: $java is Java $version. $KcdNeedJava"
+        throw "kcd-audit: $java is Java $version. kcd-audit needs Java 17 or later: $whence; or $KcdInstallJava"
     }
     $java
 }

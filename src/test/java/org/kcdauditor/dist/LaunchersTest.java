@@ -145,6 +145,42 @@ class LaunchersTest {
     }
 
     /**
+     * A management server's machine-wide JAVA_HOME (another vendor's tool, Java 11) wins over the Java 17 the admin put
+     * on PATH: the launcher said only "… is Java 11.0.20. kcd-audit needs Java 17 or later: install a Java 17+ runtime
+     * … and put its java on PATH or set JAVA_HOME to it", what the admin had done. It says where that java came from
+     * and how to use another for one call, without changing the variable the other tool needs.
+     */
+    @Test
+    void shLauncherSaysWhereAJavaTooOldCameFromAndHowToUseAnotherForOneCall(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path old = fakeJava(dir.resolve("jdk11"), "openjdk version \"11.0.20\" 2023-07-18");
+        Path path = Files.createDirectories(dir.resolve("path"));
+        Files.createSymbolicLink(path.resolve("java"), old.resolve("bin/java"));
+        record Case(Map<String, String> env, String java, String whence) {
+        }
+        for (Case c : List.of(
+                new Case(Map.of("JAVA_HOME", old.toString(), "PATH", "/usr/bin:/bin"), old.resolve("bin/java").toString(),
+                        "that java is JAVA_HOME's, which is used before PATH. For one call: JAVA_HOME=/path/to/java-17"
+                                + " kcd-audit ...; or unset JAVA_HOME to use the java on PATH; or install a Java 17+ runtime"),
+                new Case(Map.of("PATH", path + ":/usr/bin:/bin"), path.resolve("java").toString(),
+                        "that java is the first on PATH (JAVA_HOME is not set). For one call: JAVA_HOME=/path/to/java-17"
+                                + " kcd-audit ...; or put a Java 17+ first on PATH; or install a Java 17+ runtime"))) {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "demo")
+                    .directory(dir.toFile());
+            pb.environment().clear();
+            pb.environment().putAll(c.env());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue(), out + err);
+            assertTrue(err.startsWith("kcd-audit: " + c.java() + " is Java 11.0.20. kcd-audit needs Java 17 or later: "
+                    + c.whence() + " (Debian/Ubuntu: "), err);
+            assertEquals("", out, "java was not started");
+        }
+    }
+
+    /**
      * The launcher's messages name paths and values as they are: dash, Debian's /bin/sh, has echo read backslash
      * escapes, so a JAVA_HOME of Windows (C:\tools\jdk-17, as WSL may hand one over) was named with a tab for its
      * "\t", and a "\c" ended the message there.
@@ -518,6 +554,17 @@ class LaunchersTest {
         }
         assertTrue(cmd.contains("if \"%KCD_MAJOR%\"==\"1\" set \"KCD_MAJOR=%KCD_MINOR%\""), "1.8 is Java 8");
         assertTrue(cmd.contains("if %KCD_MAJOR_NUM% GEQ 17 goto run"));
+        // a Java too old says where it came from (as bin/kcd-audit does) and how to use another in this window only
+        String tooOld = cmd.substring(cmd.indexOf("if %KCD_MAJOR_NUM% GEQ 17 goto run\r\n"), cmd.indexOf("\r\n:run\r\n"));
+        assertTrue(tooOld.contains("\r\nif not defined JAVA_HOME goto oldJavaOnPath\r\n"
+                + "echo kcd-audit: \"%KCD_JAVA%\" is Java %KCD_JVER%. kcd-audit needs Java 17 or later: that java.exe is"
+                + " JAVA_HOME's, which is used before PATH. For this window only: set \"JAVA_HOME=C:\\path\\to\\java-17\""
+                + " (other windows and programs keep theirs); or set \"JAVA_HOME=\" to use the java.exe on PATH; or"
+                + " %KCD_INSTALL% 1>&2\r\nexit /b 1\r\n"), tooOld);
+        assertTrue(tooOld.contains("\r\n:oldJavaOnPath\r\n"
+                + "echo kcd-audit: \"%KCD_JAVA%\" is Java %KCD_JVER%. kcd-audit needs Java 17 or later: that java.exe is the"
+                + " first on PATH (JAVA_HOME is not set). For this window only: set \"JAVA_HOME=C:\\path\\to\\java-17\";"
+                + " or put a Java 17+ first on PATH; or %KCD_INSTALL% 1>&2\r\nexit /b 1"), tooOld);
     }
 
     /**
@@ -682,6 +729,17 @@ class LaunchersTest {
         assertTrue(ps1.contains("kcd-audit needs Java 17 or later"));
         assertTrue(ps1.contains("if ($major -lt 17) {"));
         assertTrue(ps1.contains("if ($major -eq 1) {"), "1.8 is Java 8");
+        // a Java too old says where it came from (as bin/kcd-audit does) and how to use another in this window only
+        String find = ps1.substring(ps1.indexOf("function Find-KcdJava"), ps1.indexOf("function Get-KcdJvmArguments"))
+                .replace("' +\r\n                '", ""); // a string written over several lines
+        assertTrue(find.contains("$whence = 'that java.exe is JAVA_HOME''s, which is used before PATH. For this window only:"
+                + " $env:JAVA_HOME = ''C:\\path\\to\\java-17'' (other windows and programs keep theirs); or"
+                + " Remove-Item Env:JAVA_HOME to use the java.exe on PATH'"), find);
+        assertTrue(find.contains("$whence = 'that java.exe is the first on PATH (JAVA_HOME is not set). For this window"
+                + " only: $env:JAVA_HOME = ''C:\\path\\to\\java-17''; or put a Java 17+ first on PATH'"), find);
+        assertTrue(find.contains("$whence = 'that java.exe is -JavaHome''s: give -JavaHome a Java 17+ folder'"), find);
+        assertTrue(find.contains("throw \"kcd-audit: $java is Java $version. kcd-audit needs Java 17 or later: $whence; or"
+                + " $KcdInstallJava\""), find);
         // Windows PowerShell 5.1 turns a program's stderr into errors under 'Stop'
         assertTrue(ps1.indexOf("$ErrorActionPreference = 'Continue'") < ps1.indexOf("& $java -version 2>&1"));
         assertTrue(ps1.contains("foreach ($arg in $args) {\r\n"
