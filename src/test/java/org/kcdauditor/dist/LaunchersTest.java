@@ -1092,6 +1092,32 @@ class LaunchersTest {
     }
 
     /**
+     * An execution policy set by Group Policy (MachinePolicy AllSigned) wins over -ExecutionPolicy Bypass, and the
+     * scripts are not signed: kcd-audit.cmd replaces kcd-audit.ps1, but nothing replaced install-task.ps1. docs/install.md
+     * gives the task's import by hand with what the script does: the folder's ACL, the task registered disabled (the
+     * XML's account is LocalSystem), handed to the account with schtasks (the import dialog cannot choose a gMSA), then
+     * enabled; the XML's own comment points there.
+     */
+    @Test
+    void installMdImportsTheTaskByHandWhereGroupPolicyForbidsTheScripts() throws Exception {
+        String docs = Files.readString(Path.of("docs/install.md"));
+        String flat = docs.replaceAll("\\s+", " ");
+        assertTrue(flat.contains("`MachinePolicy`") && flat.contains("`AllSigned`")
+                && flat.contains("wins over `-ExecutionPolicy Bypass`"), "why Bypass does not help");
+        int at = docs.indexOf("### Without install-task.ps1: the task imported by hand");
+        assertTrue(at > 0, "the fallback");
+        String manual = docs.substring(at, docs.indexOf("\n## ", at));
+        int acl = manual.indexOf("icacls C:\\ProgramData\\kcd-audit /inheritance:r /grant:r \"*S-1-5-32-544:(OI)(CI)F\"");
+        int disabled = manual.indexOf("`<Enabled>false</Enabled>`");
+        int create = manual.indexOf("schtasks /create /tn kcd-audit-daemon /xml ");
+        int account = manual.indexOf("schtasks /change /tn kcd-audit-daemon /ru \"CONTOSO\\gmsa-kcdaudit$\" /rp \"\"");
+        int enable = manual.indexOf("schtasks /change /tn kcd-audit-daemon /enable");
+        assertTrue(acl > 0 && disabled > acl && create > disabled && account > create && enable > account, manual);
+        String xml = Files.readString(Path.of("packaging/windows/kcd-audit-daemon.xml"));
+        assertTrue(xml.contains("docs/install.md, \"Without install-task.ps1\""), "the XML points there");
+    }
+
+    /**
      * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
      * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
      * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
