@@ -1118,6 +1118,33 @@ class LaunchersTest {
     }
 
     /**
+     * The Windows upgrade said "replace C:\Program Files\kcd-audit", and its rollback needed "the older folder back"
+     * there: an admin who followed it had deleted the old version. The upgrade gives the commands, keeping the old
+     * folder beside the new one until the upgrade is accepted, and the rollback swaps them back.
+     */
+    @Test
+    void installMdUpgradesOnWindowsKeepingTheOldFolderForARollback() throws Exception {
+        String docs = Files.readString(Path.of("docs/install.md"));
+        int at = docs.indexOf("\n## Upgrading\n");
+        String upgrading = docs.substring(at, docs.indexOf("\n## ", at + 1));
+        assertFalse(upgrading.replaceAll("\\s+", " ").contains("replace `C:\\Program Files\\kcd-audit`"), "not one word");
+        int stop = upgrading.indexOf("Disable-ScheduledTask kcd-audit-daemon; Stop-ScheduledTask kcd-audit-daemon\n");
+        int keepOld = upgrading.indexOf("Rename-Item 'C:\\Program Files\\kcd-audit' kcd-auditor-0.1.0\n");
+        int unpack = upgrading.indexOf("Expand-Archive .\\kcd-auditor-0.2.0.zip 'C:\\Program Files'\n");
+        int rename = upgrading.indexOf("Rename-Item 'C:\\Program Files\\kcd-auditor-0.2.0' kcd-audit\n");
+        int install = upgrading.indexOf("& 'C:\\Program Files\\kcd-audit\\bin\\install-task.ps1' -Config");
+        int accepted = upgrading.indexOf("Remove-Item -Recurse 'C:\\Program Files\\kcd-auditor-0.1.0'");
+        assertTrue(stop > 0 && keepOld > stop && unpack > keepOld && rename > unpack && install > rename
+                && accepted > install, upgrading);
+        String back = upgrading.substring(upgrading.indexOf("5. To go back"));
+        int asideNew = back.indexOf("Rename-Item 'C:\\Program Files\\kcd-audit' kcd-auditor-0.2.0\n");
+        int oldBack = back.indexOf("Rename-Item 'C:\\Program Files\\kcd-auditor-0.1.0' kcd-audit\n");
+        int restore = back.indexOf("org.h2.tools.Restore -file C:\\ProgramData");
+        assertTrue(back.indexOf("Disable-ScheduledTask") < asideNew && asideNew > 0 && oldBack > asideNew
+                && restore > oldBack && back.indexOf("install-task.ps1' -Config", restore) > restore, back);
+    }
+
+    /**
      * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
      * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
      * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
