@@ -10,14 +10,16 @@ else a domain account whose password is asked for. Run from an elevated PowerShe
 found now (-JavaHome, else JAVA_HOME, else PATH; 17 or later) is written into the task: give -JavaHome
 a folder that stays across Java updates (a junction, docs/install.md), or run this again after every
 Java update, patch level included.
-The config file's folder (store, reports, baseline and log are there by default) is given an ACL of
-its own: Administrators and SYSTEM Full control, the account Modify, secrets\ read-only for the
-account; this refuses while a local user who is no administrator may write there or owns, or may
-change, something below it. The account is checked first (Test-ADServiceAccount for a gMSA where the RSAT module is
-installed; a password given). The task is registered disabled and enabled only once it runs as
-<Account>; a task of the same name registered before is saved (Export-ScheduledTask), disabled and
-stopped first, so run this again for an upgrade. A failure never leaves the task as LocalSystem: a new
-one is removed, one registered before is registered again as it was. docs/install.md has the whole procedure.
+The account is checked first (Test-ADServiceAccount for a gMSA where the RSAT module is installed;
+for another account, a password given). The config file's folder (store, reports, baseline and log are
+there by default) is then given an ACL of its own: Administrators and SYSTEM Full control, the account
+Modify, secrets\ read-only for the account; this refuses while a local user who is no administrator
+may write there, or owns or may change something below it. The task is registered disabled and
+enabled only once it runs as <Account>; a task of the same name registered before is saved
+(Export-ScheduledTask), disabled and stopped first, so run this again for an upgrade: it keeps that
+task's JVM options unless KCD_AUDIT_HEAP or KCD_AUDIT_JAVA_OPTS are set. A failure never leaves the
+task as LocalSystem: a new one is removed, one registered before is registered again as it was.
+docs/install.md has the whole procedure.
 
 .PARAMETER JavaHome
 The Java 17+ folder whose bin\java.exe the task runs (else JAVA_HOME's, else the first on PATH). The
