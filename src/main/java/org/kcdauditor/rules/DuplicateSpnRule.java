@@ -4,14 +4,17 @@ import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,7 +30,9 @@ public final class DuplicateSpnRule implements Rule {
             "an SPN of a node or file server is also registered on another object (users and service accounts"
                     + " included); blocks the pairs into it when it is a required target SPN, or the `HOST/X` through"
                     + " which `cifs/X` is served; across domains, a holder in the domain of a pair's source blocks the"
-                    + " pairs from that domain (`evidence.holders[].domain`; docs/directories.md)",
+                    + " pairs from that domain (`evidence.holders[].domain`; docs/directories.md); a computer the SPN"
+                    + " names by its own name (another HV01 in another domain) keeps it: a decision, never a scripted"
+                    + " removal",
             "When two accounts register the same SPN the KDC cannot tell which key to use and refuses the ticket"
                     + " (KDC event 11, 'multiple accounts with name ... of type DS_SERVICE_PRINCIPAL_NAME'): delegation"
                     + " to that service fails however complete it is. A source in another domain asks its own domain's"
@@ -62,7 +67,22 @@ public final class DuplicateSpnRule implements Rule {
                     }
                 }
             }
-            List<Action> removals = Rules.unregister(holders);
+            // a computer the SPN names by its own name (another HV01 in another domain) keeps it: taking it off would
+            // break that computer, so what to do instead is a decision; a copy on any other object is taken off
+            List<AdObject> own = d.others().stream().filter(o -> ownSpn(spn, o)).toList();
+            List<Action> removals = Rules.unregister(Rules.holders(d.others().stream().filter(o -> !own.contains(o))
+                    .toList(), spn, o -> ctx.sameDirectory(o, node) ? null : ctx.domainOf(o)));
+            List<Action> actions = new ArrayList<>();
+            if (AuditContext.spnNames(spn, node)) {
+                actions.addAll(removals);
+                if (!own.isEmpty()) {
+                    actions.add(new Action.Manual(keptOn(ctx, node, spn, own)));
+                }
+            } else {
+                actions.add(new Action.Manual("Decide which account runs the service (" + spn + " does not name "
+                        + node.name() + (own.isEmpty() ? "" : "; " + keptOn(ctx, node, spn, own)) + ")"
+                        + (removals.isEmpty() ? "." : "; to keep it on " + node.name() + ":"), removals));
+            }
             var cluster = ctx.clusterOfHost(node);
             out.add(INFO).cluster(cluster == null ? null : cluster.name()).host(node.name()).spn(spn)
                     .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName").holders(holders)
@@ -83,10 +103,50 @@ public final class DuplicateSpnRule implements Rule {
                             + ", which it serves through sPNMappings" : "") + ", so " + (breaks.size() == 1
                             ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + String.join(" and ", into)
                             + " cannot migrate." + Rules.smbWhy(ctx, blocked, List.of(spn))))
-                    .actions(AuditContext.spnNames(spn, node) ? removals : List.of(new Action.Manual("Decide which account"
-                            + " runs the service (" + spn + " does not name " + node.name() + "); to keep it on "
-                            + node.name() + ":", removals)))
+                    .actions(actions)
                     .emit();
         }
+    }
+
+    /**
+     * Whether {@code spn} is computer {@code o}'s own: its host part is {@code o}'s sAMAccountName without {@code $},
+     * its cn, its dNSHostName, or (a short name) that dNSHostName's first label. Such a computer is another host
+     * answering to the name (an HV01 in another domain), not an object that carries a copy of the node's SPN.
+     */
+    static boolean ownSpn(String spn, AdObject o) {
+        Spn s = Spn.parse(spn);
+        if (s == null || !o.isComputer()) {
+            return false;
+        }
+        String h = s.hostName();
+        String sam = o.samAccountName() == null ? null : o.samAccountName().endsWith("$")
+                ? o.samAccountName().substring(0, o.samAccountName().length() - 1) : o.samAccountName();
+        String dns = o.dnsHostName() == null ? null : DnsNames.withoutTrailingDots(o.dnsHostName().strip())
+                .toLowerCase(Locale.ROOT);
+        return sam != null && h.equals(sam.toLowerCase(Locale.ROOT))
+                || o.cn() != null && h.equals(o.cn().toLowerCase(Locale.ROOT))
+                || dns != null && !dns.isEmpty() && (h.equals(dns)
+                || h.indexOf('.') < 0 && dns.startsWith(h + "."));
+    }
+
+    /**
+     * The decision for an SPN that also names computers {@code own} by their own name: no step takes it off them
+     * (their SMB, remote management and own migrations by that name use it); the pairs into {@code node} ask for it by
+     * {@code node}'s FQDN only, or one of the hosts is renamed.
+     */
+    private static String keptOn(AuditContext ctx, AdObject node, String spn, List<AdObject> own) {
+        String names = own.stream().map(o -> Values.visibleAccount(o.name())).collect(Collectors.joining(" and "));
+        String domains = own.stream().filter(o -> !ctx.sameDirectory(o, node)).map(ctx::domainOf).distinct()
+                .collect(Collectors.joining(" and "));
+        boolean shortName = Spn.parse(spn).hostName().indexOf('.') < 0;
+        String fqdn = ctx.fqdnOf(node);
+        return Values.visibleSpn(spn) + " is " + names + "'s own SPN (it names " + names + (domains.isEmpty() ? ""
+                : ", in " + domains) + "): taking it off " + names + " would break that computer's own services (SMB,"
+                + " remote management, its own live migrations by that name), so no step takes it off. Two hosts answer"
+                + " to the name" + (domains.isEmpty() ? "" : " in two domains") + ": "
+                + (shortName && fqdn != null ? "have the pairs into " + node.name() + " name it by its FQDN "
+                + Values.visibleSpn(fqdn) + " only (policy.nameForms: [fqdn], and moves started with that name), or"
+                + " rename one of the two hosts" : "rename one of the two hosts or correct the dNSHostName that is"
+                + " wrong") + "; then audit again.";
     }
 }

@@ -477,6 +477,79 @@ class MultiDirectoryTest {
     }
 
     /**
+     * A different computer hv01 in fabrikam, with its own HOST/hv01 and migration SPN (its name there), while contoso's
+     * node HV01 is migrated to from fabrikam: the NetBIOS-form SPNs are ambiguous (DUPLICATE_SPN, the pairs from
+     * fabrikam fail), but the SPNs are that computer's own. remediation.ps1 -Apply took them off hv01 (review 10, item 2),
+     * which breaks SMB, remote management and its own migrations; taking them off is never scripted: it is a decision
+     * (FQDN-only name forms, or a rename), in every output. A service account of fabrikam that merely carries a copy of
+     * HV01's migration SPN still loses it in the script.
+     */
+    @Test
+    void aComputerOfAnotherDomainNamedByTheSpnKeepsItsOwnSpnsAndADecisionIsAsked() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        fabrikam.add(new Entry("dn: OU=Servers," + FABRIKAM, "objectClass: organizationalUnit", "ou: Servers"));
+        String hv01Dn = "CN=hv01,OU=Servers," + FABRIKAM;
+        fabrikam.add(new Entry("dn: " + hv01Dn, "objectClass: top", "objectClass: user", "objectClass: computer",
+                "cn: hv01", "sAMAccountName: hv01$", "dNSHostName: hv01.fabrikam.com", "userAccountControl: 4096",
+                "servicePrincipalName: HOST/hv01", "servicePrincipalName: HOST/hv01.fabrikam.com",
+                "servicePrincipalName: " + Hosts.MIG + "/hv01", "servicePrincipalName: " + Hosts.MIG
+                        + "/hv01.fabrikam.com"));
+        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
+        fabrikam.add(new Entry("dn: CN=svc-copy,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
+                "cn: svc-copy", "sAMAccountName: svc-copy", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/HV01"));
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1,xlsx");
+        assertEquals(3, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> dup = findings(doc, "DUPLICATE_SPN");
+        assertEquals(List.of("HOST/HV01", Hosts.MIG + "/HV01"), dup.stream().map(f -> f.path("spn").asText()).sorted()
+                .toList(), dup.toString());
+        for (JsonNode f : dup) {
+            assertEquals("HIGH", f.path("severity").asText());
+            assertEquals("HV01", f.path("host").asText());
+            List<JsonNode> actions = StreamSupport.stream(f.path("actions").spliterator(), false).toList();
+            // hv01 loses nothing: no typed removal names it, and the decision says why and what to do instead
+            assertTrue(actions.stream().noneMatch(a -> a.path("dn").asText().equalsIgnoreCase(hv01Dn)), actions.toString());
+            JsonNode decision = actions.stream().filter(a -> a.path("type").asText().equals("manual")).findFirst()
+                    .orElseThrow(() -> new AssertionError(actions.toString()));
+            String what = decision.path("what").asText();
+            assertTrue(what.contains("is hv01's own SPN (it names hv01, in fabrikam.com)"), what);
+            assertTrue(what.contains("policy.nameForms: [fqdn]") && what.contains("hv01.contoso.com")
+                    && what.contains("rename one of the two hosts"), what);
+            assertEquals(0, decision.path("proposed").size(), decision.toString());
+            String fix = f.path("remediation").asText();
+            assertFalse(fix.contains(hv01Dn), fix);
+        }
+        // the copy on a service account is still taken off by the script
+        JsonNode mig = dup.stream().filter(f -> f.path("spn").asText().startsWith(Hosts.MIG)).findFirst().orElseThrow();
+        assertTrue(StreamSupport.stream(mig.path("actions").spliterator(), false).anyMatch(a -> a.path("type").asText()
+                .equals("unregisterSpn") && a.path("dn").asText().equals("CN=svc-copy,CN=Users," + FABRIKAM)),
+                mig.toString());
+        String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
+        assertFalse(ps1.toLowerCase(java.util.Locale.ROOT).contains("remove-objectspn '" + hv01Dn.toLowerCase(
+                java.util.Locale.ROOT)), ps1);
+        assertTrue(ps1.contains("Remove-ObjectSpn 'CN=svc-copy,CN=Users," + FABRIKAM + "' '" + Hosts.MIG + "/HV01'"),
+                ps1);
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        assertFalse(md.contains("-Identity '" + hv01Dn + "' -Remove"), md);
+        assertTrue(md.contains("is hv01's own SPN (it names hv01, in fabrikam.com)"), md);
+        String sheet;
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out/audit.xlsx").toFile())) {
+            StringBuilder sb = new StringBuilder();
+            wb.getSheet("Runbook").forEach(row -> row.forEach(c -> sb.append(c.toString()).append('\n')));
+            sheet = sb.toString();
+        }
+        assertFalse(sheet.contains("-Identity '" + hv01Dn + "' -Remove"), sheet);
+        // page 1's "proposed change": hv01 loses nothing, svc-copy its copy
+        ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
+        assertTrue(view.objectChanges().stream().noneMatch(o -> o.name().equalsIgnoreCase("hv01")),
+                view.objectChanges().toString());
+        assertTrue(view.objectChanges().stream().anyMatch(o -> o.name().equals("svc-copy")),
+                view.objectChanges().toString());
+    }
+
+    /**
      * HV01 allows HV21 and This Organization (S-1-5-15), which is not counted as covering HV22 -> HV01: the list that
      * CROSS_DOMAIN_NEEDS_RBCD sets keeps HV21, adds HV22 and leaves the grant to every account out, and says so (the
      * cmdlet could not resolve it, and writing it back would keep the hole).

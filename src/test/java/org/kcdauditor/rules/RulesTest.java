@@ -175,6 +175,33 @@ class RulesTest {
                 + " check with setspn -X.", f.remediation());
     }
 
+    /**
+     * In one domain two computers cannot share a NetBIOS name, and a computer that merely carries a copy of a node's SPN
+     * (a stale or renamed object, whose own names are others) loses it in the script as before; one whose own
+     * dNSHostName the SPN names is another computer answering to that name (review 10, item 2): taking its SPN off
+     * would break it, so it is a decision, as across domains.
+     */
+    @Test
+    void duplicateSpnOnAComputerIsTakenOffUnlessTheSpnNamesThatComputer() {
+        List<AdObject> all = new ArrayList<>(List.of(healthyCluster()));
+        all.add(host("OLD02").uac(Uac.WORKSTATION_TRUST_ACCOUNT).spn(MIG + "/hv02.contoso.com").build());
+        Finding copy = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0);
+        assertEquals(List.of(new Action.UnregisterSpn("OLD02", "OLD02$", "CN=OLD02,OU=Hyper-V,DC=contoso,DC=com",
+                MIG + "/hv02.contoso.com", null)), copy.actions(), copy.toString());
+
+        all = new ArrayList<>(List.of(healthyCluster()));
+        all.add(host("HV02B").uac(Uac.WORKSTATION_TRUST_ACCOUNT).dns("hv02.contoso.com").spn("HOST/hv02.contoso.com")
+                .build());
+        Finding own = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0);
+        assertEquals(1, own.actions().size(), own.toString());
+        Action.Manual m = (Action.Manual) own.actions().get(0);
+        assertEquals(List.of(), m.proposed());
+        assertTrue(m.what().startsWith("HOST/hv02.contoso.com is HV02B's own SPN (it names HV02B): taking it off"
+                + " HV02B would break that computer's own services"), m.what());
+        assertTrue(m.what().contains("rename one of the two hosts or correct the dNSHostName that is wrong"), m.what());
+        assertFalse(own.remediation().contains("Set-ADObject"), own.remediation());
+    }
+
     @Test
     void duplicateSpnValuesAShellWouldChangeAreQuotedOrGetNoCommand() {
         for (String[] hostile : new String[][]{{"svc$(Remove-ADUser x)", MIG + "/hv02.contoso.com"},
