@@ -1842,6 +1842,30 @@ public final class AuditContext implements Drift.Nodes {
         return owners.isEmpty() ? null : owners.get(0);
     }
 
+    /**
+     * {@link #entryOwner} among the objects of directory {@code directory} only: the KDC of the domain whose object
+     * holds a classic delegation entry looks it up there, and classic delegation does not cross the domain boundary.
+     * With one directory (or none named), {@link #entryOwner}.
+     */
+    public AdObject entryOwnerIn(String entry, String directory) {
+        if (directoryOf.isEmpty() || directory == null) {
+            return entryOwner(entry);
+        }
+        String key = Spn.keyOf(entry);
+        AdObject owner = firstIn(spnOwners.getOrDefault(key, List.of()), directory);
+        String alias = Spn.hostAlias(key);
+        return owner == null && alias != null ? firstIn(spnOwners.getOrDefault(alias, List.of()), directory) : owner;
+    }
+
+    private AdObject firstIn(List<AdObject> owners, String directory) {
+        for (AdObject o : owners) {
+            if (directory.equals(directoryOf.get(o))) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     public Snapshot snapshot() {
         return snapshot;
     }

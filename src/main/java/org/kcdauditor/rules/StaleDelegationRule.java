@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
@@ -38,8 +39,9 @@ public final class StaleDelegationRule implements Rule {
                     + " exist (not a configured node or file server that was not found: HOST_NOT_FOUND reports it, and"
                     + " the entry is needed once it is joined again), or names a peer in a form the KDC never asks for"
                     + " (with a port or white space); or an enabled computer that is no configured node (a node evicted"
-                    + " whose computer object is still there) delegates such a service to a node, `host`=that computer;"
-                    + " a value that is no SPN is MALFORMED_DELEGATION_ENTRY's",
+                    + " whose computer object is still there) delegates such a service to a node, `host`=that computer"
+                    + " (its entry names a node of another domain only by that node's dNSHostName, never by a short"
+                    + " name: docs/directories.md); a value that is no SPN is MALFORMED_DELEGATION_ENTRY's",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
@@ -246,6 +248,22 @@ public final class StaleDelegationRule implements Rule {
     }
 
     /**
+     * The computer a classic delegation entry of {@code holder} names by {@code hostName}, or null: one of the holder's
+     * own directory (domain) by name or dNSHostName, whose KDC resolves the entry and which classic delegation cannot
+     * leave; in another directory only by a full dNSHostName (the entry names that domain), never by a short name (two
+     * domains may each have an HV01). With one directory, {@link AuditContext#computer}.
+     */
+    private static AdObject named(AuditContext ctx, String hostName, AdObject holder) {
+        AdObject own = ctx.computerIn(hostName, ctx.directoryOf(holder));
+        if (own != null || hostName.indexOf('.') <= 0) {
+            return own;
+        }
+        AdObject other = ctx.computer(hostName);
+        return other != null && other.dnsHostName() != null
+                && DnsNames.withoutTrailingDots(other.dnsHostName().strip()).equalsIgnoreCase(hostName) ? other : null;
+    }
+
+    /**
      * The entries of an enabled computer that is no configured node or file server and that name a node's service: a
      * node evicted whose computer object is still there, above all, keeps its delegation to the nodes it left, with
      * which it can still act for users towards them (with protocol transition as any user, without their ticket). One
@@ -265,9 +283,9 @@ public final class StaleDelegationRule implements Rule {
                         || MalformedDelegationEntryRule.malformed(entry, services) != null) {
                     continue;
                 }
-                AdObject node = ctx.computer(spn.hostName());
+                AdObject node = named(ctx, spn.hostName(), o);
                 if (node == null) {
-                    node = ctx.entryOwner(entry);
+                    node = ctx.entryOwnerIn(entry, ctx.directoryOf(o));
                 }
                 ResolvedCluster cluster = node == null ? null : ctx.clusterOf(node);
                 if (cluster == null) {

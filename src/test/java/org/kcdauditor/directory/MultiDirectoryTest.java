@@ -550,6 +550,26 @@ class MultiDirectoryTest {
     }
 
     /**
+     * A computer of fabrikam that is no configured node and delegates with protocol transition: its short-name entry
+     * cifs/hv02 names a host of fabrikam (classic delegation cannot cross the domain boundary), not contoso's node
+     * HV02, which the finding claimed it could act towards (review 10, item 2); its FQDN entry names contoso's HV03 by
+     * its dNSHostName and stays that node's; its entry for fabrikam's own node HV21 stays a finding as before.
+     */
+    @Test
+    void aShortNameInAnotherDomainsDelegationEntryNamesAHostOfThatDomain() throws Exception {
+        fabrikam.add(new Entry("dn: CN=FB91,OU=Hyper-V," + FABRIKAM, "objectClass: top", "objectClass: user",
+                "objectClass: computer", "cn: FB91", "sAMAccountName: FB91$", "dNSHostName: fb91.fabrikam.com",
+                "userAccountControl: " + (4096 | 0x1000000), "servicePrincipalName: HOST/FB91",
+                "msDS-AllowedToDelegateTo: cifs/hv02", "msDS-AllowedToDelegateTo: " + Hosts.MIG + "/HV02",
+                "msDS-AllowedToDelegateTo: cifs/hv03.contoso.com", "msDS-AllowedToDelegateTo: cifs/HV21"));
+        run(config(fabrikamUrl(), "[]"), "json");
+        List<JsonNode> stale = findings(CliRun.findings(tmp.resolve("out")), "STALE_DELEGATION");
+        assertEquals(List.of("FB91 cifs/HV21 HV21 HVC2", "FB91 cifs/hv03.contoso.com HV03 HVC1"), stale.stream()
+                .map(f -> f.path("host").asText() + " " + f.path("spn").asText() + " " + f.path("peer").asText() + " "
+                        + f.path("cluster").asText()).sorted().toList(), stale.toString());
+    }
+
+    /**
      * HV01 allows HV21 and This Organization (S-1-5-15), which is not counted as covering HV22 -> HV01: the list that
      * CROSS_DOMAIN_NEEDS_RBCD sets keeps HV21, adds HV22 and leaves the grant to every account out, and says so (the
      * cmdlet could not resolve it, and writing it back would keep the hole).
