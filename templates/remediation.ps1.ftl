@@ -715,6 +715,9 @@ Write-Host 'Validate with a test VM, each move started on its source node (it th
 <#list validate as v>
 <#if v.cmd?has_content>
 Write-Host '  on ${v.on}: ${v.cmd}'
+<#if v.across?has_content>
+Write-Host '    (into cluster ${v.across}: ${v.acrossNote})'
+</#if>
 <#if v.logged?has_content>
 Write-Host '    (a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see runbook.md step ${phase.decide.number})'
 </#if>

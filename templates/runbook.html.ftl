@@ -278,7 +278,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 <ul class="check">
 <#list validate as v>
   <#if v.cmd?has_content>
-  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.on})</span><#if v.logged?has_content> <span class="meta">a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number}</span></#if><@pre text=v.cmd/></li>
+  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.on}<#if v.across?has_content>; into cluster ${v.across}: ${v.acrossNote}</#if>)</span><#if v.logged?has_content> <span class="meta">a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number}</span></#if><@pre text=v.cmd/></li>
   <#else>
   <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster})</span>: ${v.noCommand}.</li>
   </#if>

@@ -332,7 +332,7 @@ elsewhere. Replace `<test VM>` with a VM currently running on the source host.
 
 <#list validate as v>
 <#if v.cmd?has_content>
-- [ ] ${v.from} → ${v.to} (cluster ${v.cluster}), on ${v.on}<#if v.logged?has_content> (a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number})</#if>:
+- [ ] ${v.from} → ${v.to} (cluster ${v.cluster}), on ${v.on}<#if v.across?has_content>, into cluster ${v.across}: ${v.acrossNote}</#if><#if v.logged?has_content> (a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number})</#if>:
 
 ```powershell
 ${v.cmd?no_esc}

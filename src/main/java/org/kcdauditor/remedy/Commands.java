@@ -611,4 +611,17 @@ public final class Commands {
         return Values.validHostName(target) ? "Move-ClusterVirtualMachineRole -Name '<test VM>' -Node "
                 + Ps.quote(target) + " -MigrationType Live" : null;
     }
+
+    /**
+     * A live migration of a test VM to {@code destination} (its FQDN, else its computer name), a node of another cluster
+     * (a migration group), named {@code target} in the placeholder for the storage path there: Move-ClusterVirtualMachineRole
+     * moves a role only between the nodes of one cluster, so this is Hyper-V's shared-nothing move with the VM's storage
+     * (Move-VM -IncludeStorage -DestinationStoragePath, Microsoft Learn), of a VM that is no clustered role; null for an
+     * unsafe name.
+     */
+    public static String testMoveAcross(String destination, String target) {
+        return Values.validHostName(destination) && Values.validHostName(target) ? "Move-VM -Name '<test VM>'"
+                + " -DestinationHost " + Ps.quote(destination) + " -IncludeStorage -DestinationStoragePath "
+                + Ps.quote("<path on " + target + ">") : null;
+    }
 }

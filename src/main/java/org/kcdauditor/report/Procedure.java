@@ -566,11 +566,15 @@ public final class Procedure {
                     + Commands.PURGE_TICKETS + " (the SYSTEM session vmms uses; plain klist purge is not enough); "
                     + Commands.RESTART_VMMS + " if a migration still fails.", purge));
             List<Step> validate = new ArrayList<>();
+            Map<String, FindingsDocument.HostDoc> hostDocs = ObjectChange.hostDocs(doc);
             for (RemediationPlan.Pair p : plan.validate()) {
-                String move = Commands.testMove(plan.machine(p.to()));
+                String move = p.toCluster() == null ? Commands.testMove(plan.machine(p.to()))
+                        : Commands.testMoveAcross(destination(plan, hostDocs, p.to()), plan.machine(p.to()));
                 String logged = plan.unexplainedFailure(p);
                 String action = "Live-migrate a test VM " + p.from() + " → " + p.to() + " (must reach 100 %)";
-                String detail = "cluster " + p.cluster() + "; run it on " + plan.machine(p.from())
+                String detail = "cluster " + p.cluster() + (p.toCluster() == null ? "" : ", into cluster "
+                        + p.toCluster() + " (policy.migrationGroups): " + acrossNote(plan, p)) + "; run it on "
+                        + plan.machine(p.from())
                         + " (a node of the cluster), so that it tests the hosts' delegation, not your account's: started"
                         + " remotely it also needs your account delegable (not in Protected Users)" + (logged.isEmpty()
                         ? "" : "; a " + logged + " failure was logged on this direction, which delegation cannot"
@@ -790,6 +794,25 @@ public final class Procedure {
      * A check of the storage path {@code from} → {@code server} through {@code from}'s delegation, run from a
      * management station: the node opens the share with the caller's delegated credentials; null for an unsafe name.
      */
+    /**
+     * What a test move into a node of another cluster takes ({@link RemediationPlan.Pair#toCluster}): a VM that is no
+     * clustered role, and a folder on the target for its storage ({@link Commands#testMoveAcross}).
+     */
+    public static String acrossNote(RemediationPlan plan, RemediationPlan.Pair p) {
+        String target = plan.machine(p.to());
+        return "a VM that is not a clustered role (remove its role from " + p.cluster() + " first, in Failover Cluster"
+                + " Manager; Move-ClusterVirtualMachineRole moves a VM only between the nodes of one cluster), a folder"
+                + " on " + target + " in place of <path on " + target + ">";
+    }
+
+    /** The name a move across clusters reaches {@code host} by: its dNSHostName where that is a DNS name, else its computer name. */
+    private static String destination(RemediationPlan plan, Map<String, FindingsDocument.HostDoc> hostDocs, String host) {
+        FindingsDocument.HostDoc h = hostDocs.get(host.toLowerCase(Locale.ROOT));
+        String fqdn = h == null || h.dnsHostName() == null ? null
+                : org.kcdauditor.model.DnsNames.withoutTrailingDots(h.dnsHostName().strip());
+        return fqdn != null && Values.validHostName(fqdn) ? fqdn : plan.machine(host);
+    }
+
     static String storageCheck(String from, String server) {
         return Values.validHostName(from) && Values.validHostName(server) ? "Invoke-Command -ComputerName "
                 + org.kcdauditor.remedy.Ps.quote(from) + " -ScriptBlock { Test-Path -LiteralPath "

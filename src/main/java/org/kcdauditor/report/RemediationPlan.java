@@ -111,8 +111,12 @@ public final class RemediationPlan {
     public record Refused(String name, String reason, List<String> remove) {
     }
 
-    /** A direction to test after the change; {@code working}: it migrates today (its source's delegation mode changes). */
-    public record Pair(String cluster, String from, String to, boolean working) {
+    /**
+     * A direction to test after the change; {@code working}: it migrates today (its source's delegation mode changes);
+     * {@code toCluster}: the target's cluster where it is another than {@code cluster} (policy.migrationGroups), whose
+     * test move is a shared-nothing Move-VM, not a move between the nodes of one cluster; else null.
+     */
+    public record Pair(String cluster, String from, String to, boolean working, String toCluster) {
     }
 
     /**
@@ -585,7 +589,7 @@ public final class RemediationPlan {
             for (FindingsDocument.PairDoc p : nn(c.matrix())) {
                 if (p != null && p.from() != null && p.to() != null && p.fileServer()
                         && fixes(p, this::settles, added)) {
-                    out.add(new Pair(c.name(), p.from(), p.to(), false));
+                    out.add(new Pair(c.name(), p.from(), p.to(), false, null));
                 }
             }
         }
@@ -1444,13 +1448,22 @@ public final class RemediationPlan {
         Set<String> modeChanges = new HashSet<>();
         hosts.stream().filter(HostChange::changesMode).forEach(h -> modeChanges.add(key(h.name())));
         List<Pair> validate = new ArrayList<>();
+        // each node's cluster: a pair into a node of another cluster (a migration group) is tested across clusters
+        Map<String, String> clusterOfNode = new HashMap<>();
+        for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
+            if (c != null && c.name() != null) {
+                nn(c.nodes()).stream().filter(Objects::nonNull).forEach(n -> clusterOfNode.putIfAbsent(key(n), c.name()));
+            }
+        }
         for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
             for (FindingsDocument.PairDoc p : nn(c.matrix())) {
                 if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
                     continue;
                 }
                 if (p.passes() ? modeChanges.contains(key(p.from())) : fixes(p, settled::contains, added)) {
-                    validate.add(new Pair(c.name(), p.from(), p.to(), p.passes()));
+                    String toCluster = clusterOfNode.get(key(p.to()));
+                    validate.add(new Pair(c.name(), p.from(), p.to(), p.passes(),
+                            toCluster == null || toCluster.equals(c.name()) ? null : toCluster));
                 }
             }
         }

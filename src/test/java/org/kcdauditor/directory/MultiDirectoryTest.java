@@ -398,6 +398,43 @@ class MultiDirectoryTest {
     }
 
     /**
+     * The test move of a pair into a node of another cluster (policy.migrationGroups) is a shared-nothing Move-VM to
+     * that node's FQDN: the runbook, the script and the workbook gave Move-ClusterVirtualMachineRole -Node 'HV01'
+     * (review 10, item 7), which moves a role only between the nodes of one cluster. A pair within a cluster keeps its
+     * cluster move.
+     */
+    @Test
+    void theTestMoveIntoAnotherClusterIsAMoveVmToItsFqdn() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000"));
+        contoso.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HV03"));
+        assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1,xlsx").exitCode());
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
+        String sheet;
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out/audit.xlsx").toFile())) {
+            StringBuilder sb = new StringBuilder();
+            wb.getSheet("Runbook").forEach(r -> r.forEach(c -> sb.append(c.toString()).append('\n')));
+            sheet = sb.toString();
+        }
+        String across = "Move-VM -Name '<test VM>' -DestinationHost 'hv01.contoso.com' -IncludeStorage"
+                + " -DestinationStoragePath '<path on HV01>'";
+        for (String out : List.of(md, sheet)) {
+            assertTrue(out.contains(across), out);
+            assertTrue(out.contains("Move-ClusterVirtualMachineRole -Name '<test VM>' -Node 'HV03' -MigrationType Live"),
+                    out);
+            assertFalse(out.contains("-Node 'HV01'"), out);
+        }
+        assertTrue(md.contains("- [ ] HV22 → HV01 (cluster HVC2), on HV22, into cluster HVC1: a VM that is not a"
+                + " clustered role"), md);
+        assertTrue(sheet.contains("Move-ClusterVirtualMachineRole moves a VM only between the nodes of one cluster"),
+                sheet);
+        assertTrue(ps1.contains("Write-Host '  on HV22: " + across.replace("'", "''") + "'"), ps1);
+        assertFalse(ps1.contains("-Node ''HV01''"), ps1);
+    }
+
+    /**
      * A duplicate of HV21's SPN on a service account of fabrikam, the second directory: it is taken off on fabrikam's
      * DC, and exported there. It went to contoso's DC (the first directory's), which does not hold the account.
      */

@@ -295,6 +295,9 @@ public final class RunbookModel {
             // where the move is started: the source computer, which a node renamed in ADUC names otherwise than its cn
             pm.put("on", s(plan.machine(p.from())));
             pm.put("cmd", validation.get(i).command());
+            // a move into a node of another cluster (a migration group): a shared-nothing Move-VM, and what it takes
+            pm.put("across", s(p.toCluster()));
+            pm.put("acrossNote", p.toCluster() == null ? "" : Procedure.acrossNote(plan, p));
             pm.put("noCommand", validation.get(i).noCommand());
             pm.put("logged", s(plan.unexplainedFailure(p)));
             validate.add(pm);
