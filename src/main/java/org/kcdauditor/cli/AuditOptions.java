@@ -26,9 +26,15 @@ final class AuditOptions {
     List<String> formats;
 
     @Option(names = "--fail-on", paramLabel = "LEVEL", defaultValue = "high",
-            description = "Exit 3 when a finding is at least this severe: high, medium, low or info"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Exit 3 when a finding is at least this severe: high, medium, low or info; or " + NO_GO
+                    + ": " + NO_GO_MEANS + " (default: ${DEFAULT-VALUE}).")
     String failOn;
+
+    /** The --fail-on value that gates on the run's verdict instead of a severity. */
+    static final String NO_GO = "nogo";
+    /** What --fail-on nogo does, as the help of run and demo says it. */
+    static final String NO_GO_MEANS = "exit 3 when a cluster is NO-GO for the patch window (findings.json summary.go"
+            + " false), whatever the findings' severities";
 
     @Option(names = "--change-ticket", paramLabel = "TICKET",
             description = "The change ticket the reports are prepared for, printed on the PDF's decision page and"
@@ -83,12 +89,25 @@ final class AuditOptions {
         }
     }
 
+    /**
+     * The severity --fail-on names; null for {@code nogo}, which gates on the verdict ({@link #failOnNoGo}). A usage
+     * error when it is neither.
+     */
     Severity failOnSeverity() {
+        if (failOnNoGo()) {
+            return null;
+        }
         try {
             return Severity.parse(failOn);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--fail-on: must be high, medium, low or info (got '" + failOn + "')");
+            throw new ConfigException("--fail-on: must be high, medium, low, info or " + NO_GO + " (got '" + failOn
+                    + "')");
         }
+    }
+
+    /** Whether --fail-on is {@code nogo}: exit 3 when a cluster of the run is NO-GO. */
+    boolean failOnNoGo() {
+        return NO_GO.equalsIgnoreCase(failOn.trim());
     }
 
     /** The formats of {@code --formats}, else the configured ones (checked when the config was loaded), else all. */

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
                 + " afresh by every demo; where that cannot be written (Program Files, /opt), the demo runs on a copy"
                 + " of config/demo in a temporary folder. Reports: --out, else ./reports.",
                 "Exit codes: 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get"
-                        + " exit 3 when findings reach it, as run does by default; 1 the demo could not complete (--out"
+                        + " exit 3 when findings reach it, as run does by default (--fail-on nogo: when a cluster is NO-GO); 1 the demo could not complete (--out"
                         + " not writable, one line says why); 2 usage error (a mistyped option or --formats value); 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit demo --out demo-reports"})
 final class DemoCommand implements Callable<Integer> {
@@ -59,8 +59,9 @@ final class DemoCommand implements Callable<Integer> {
         java.util.Map<String, String> demos = java.util.Map.of(
                 "--out", "Write into DIR (default: ./reports, the reports folder of the current folder, in a new"
                         + " <UTC yyyyMMdd-HHmmss>-<short run id> folder).",
-                "--fail-on", "Exit 3 when a finding is at least this severe: high, medium, low or info"
-                        + " (the demo exits 0 unless it is given).");
+                "--fail-on", "Exit 3 when a finding is at least this severe: high, medium, low or info; or "
+                        + AuditOptions.NO_GO + ": " + AuditOptions.NO_GO_MEANS + " (the demo exits 0 unless it is"
+                        + " given).");
         // removed and added again from the first on, so that the help lists the options in the same order as run's
         java.util.List<CommandLine.Model.OptionSpec> after = new java.util.ArrayList<>(spec.options());
         after = after.subList(after.stream().filter(o -> demos.containsKey(o.longestName())).mapToInt(after::indexOf)

@@ -6,6 +6,8 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.ReportView;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.RunLock;
 import org.kcdauditor.store.StoreUrls;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
@@ -30,9 +33,16 @@ import java.util.function.IntConsumer;
                 + " example's keeps it beside the config). The first line printed names it.",
                 Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, Cli.PASSWORD_PS_1,
                 Cli.PASSWORD_PS_2, Cli.PASSWORD_CMD, Cli.PASSWORD_CMD_1,
-                "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
+                "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on (with"
+                        + " --fail-on nogo: a cluster is NO-GO), 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded"
+                        + " INTERRUPTED. Exit 0 does not mean GO for the patch window unless --fail-on nogo is given:"
+                        + " with a severity, a cluster can be NO-GO without a finding at that level (a MEDIUM blocker,"
+                        + " a waived blocker on a Windows Server 2025 node, an optional directory not read); the"
+                        + " console's decision line and findings.json summary.go say the verdict.",
                 "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
 final class RunCommand implements Callable<Integer> {
+    /** The NO-GO clusters the line of exit code 3 under --fail-on nogo names; the rest are counted. */
+    private static final int NO_GO_NAMED = 10;
     private final Cli cli;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
@@ -111,6 +121,19 @@ final class RunCommand implements Callable<Integer> {
             timings.print(cli.err());
         }
         if (!exitOnFindings) {
+            return ExitCodes.OK;
+        }
+        if (options.failOnNoGo()) {
+            // the verdict the console's decision line printed, as findings.json's summary says it
+            FindingsDocument.Summary verdict = outcome.document().summary();
+            if (Boolean.FALSE.equals(verdict.go())) {
+                List<String> noGo = verdict.noGoClusters().stream().map(ConsoleSummary::oneLine).toList();
+                cli.out().println("Exit code 3: " + ReportView.decision(noGo.size(), verdict.clusters(), null) + " ("
+                        + String.join(", ", noGo.subList(0, Math.min(NO_GO_NAMED, noGo.size())))
+                        + (noGo.size() > NO_GO_NAMED ? ", … and " + (noGo.size() - NO_GO_NAMED) + " more" : "")
+                        + ") (--fail-on " + AuditOptions.NO_GO + ").");
+                return ExitCodes.FINDINGS;
+            }
             return ExitCodes.OK;
         }
         long reaching = outcome.result().findings().stream()

@@ -224,16 +224,28 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * them). {@code configFile}: the configuration file the run read, as an absolute path without {@code .} and
      * {@code ..} on the machine that ran it, which the runbooks' closing commands ({@code kcd-audit preflight
      * --config …}) name; absent for the demo, whose configuration is a copy for the one run, and in a findings.json
-     * written before it.
+     * written before it. {@code go}: the run's decision for the patch window, true when every cluster is GO
+     * ({@code clusters[].go}, the verdict the console and page 1 print); {@code noGoClusters} the clusters that are
+     * NO-GO, in configuration order ({@code []} for a GO); both absent in a findings.json written before them.
      */
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
-            "bySeverity", "waived", "waivedBySeverity", "configFile"})
+            "bySeverity", "waived", "waivedBySeverity", "configFile", "go", "noGoClusters"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                           @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
                           Map<String, Integer> bySeverity, @JsonInclude(JsonInclude.Include.NON_NULL) Integer waived,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> waivedBySeverity,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) String configFile) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String configFile,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean go,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<String> noGoClusters) {
+        /** Without the run's verdict (a findings.json written before it). */
+        public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
+                       Double compliancePercent, Map<String, Integer> bySeverity, Integer waived,
+                       Map<String, Integer> waivedBySeverity, String configFile) {
+            this(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity, waived,
+                    waivedBySeverity, configFile, null, null);
+        }
+
         /** Without the configuration file (a findings.json written before it). */
         public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                        Double compliancePercent, Map<String, Integer> bySeverity, Integer waived,
@@ -251,7 +263,18 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         /** This summary naming {@code file} (null: none) as the run's configuration file. */
         public Summary withConfigFile(String file) {
             return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
-                    waived, waivedBySeverity, file);
+                    waived, waivedBySeverity, file, go, noGoClusters);
+        }
+
+        /**
+         * This summary with the run's verdict, as {@code verdicts} (the clusters with their {@code go}) give it: GO
+         * when none is NO-GO.
+         */
+        public Summary withVerdict(List<ClusterDoc> verdicts) {
+            List<String> noGo = verdicts.stream().filter(c -> Boolean.FALSE.equals(c.go())).map(ClusterDoc::name)
+                    .toList();
+            return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
+                    waived, waivedBySeverity, configFile, noGo.isEmpty(), noGo);
         }
     }
 

@@ -111,7 +111,7 @@ public final class FindingsJson {
         }
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity(),
-                counts.waivedTotal(), waivedBySeverity);
+                counts.waivedTotal(), waivedBySeverity).withVerdict(clusters);
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,
                 new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn(),
                         ctx.snapshot().dc(), FindingsDocument.readOnlyField(parts.get(0).dcReadOnly()),

@@ -100,6 +100,12 @@ class DemoTest {
         assertEquals(3, strict.exitCode());
         assertTrue(strict.out().contains("Exit code 3: 16 findings at or above high (--fail-on); 4 waived findings are"
                 + " not counted."), strict.out());
+        // the verdict as the gate: both clusters are NO-GO
+        CliRun noGo = CliRun.run(Map.of(), "demo", "--out", out.resolve("nogo").toString(), "--formats", "json",
+                "--fail-on", "nogo");
+        assertEquals(3, noGo.exitCode(), noGo.toString());
+        assertTrue(noGo.out().endsWith("\nExit code 3: NO-GO for the patch window: 2 of 2 clusters (HVC1, HVC2)"
+                + " (--fail-on nogo).\n"), noGo.out());
         // a usage error is refused before the demo's history is reset and seeded again
         for (String[] bad : List.of(new String[]{"--fail-on", "nope"}, new String[]{"--formats", "bogus"})) {
             CliRun typo = CliRun.run(Map.of(), "demo", "--out", out.resolve("typo").toString(), bad[0], bad[1]);

@@ -178,6 +178,21 @@ class HelpScreensTest {
     }
 
     /**
+     * run exits 0 on a NO-GO that no finding's severity carries (a MEDIUM blocker, a waived blocker on a Windows Server
+     * 2025 node, an optional directory not read): its screen said only "0 ok", and a pipeline gated on it. It says that
+     * 0 is no GO and names --fail-on nogo, which the option's own line lists beside the severities.
+     */
+    @Test
+    void theRunHelpSaysThatExitZeroIsNoGoUnlessFailOnNoGo() {
+        String run = usage("run");
+        assertTrue(run.contains("Exit 0 does not mean GO for the patch window unless --fail-on nogo is given"), run);
+        assertTrue(run.contains("3 findings reach --fail-on (with --fail-on nogo: a cluster is NO-GO)"), run);
+        assertTrue(run.contains("high, medium, low or info; or nogo: exit 3 when a cluster is NO-GO for the patch"
+                + " window"), run);
+        assertTrue(usage("demo").contains("or nogo"), usage("demo"));
+    }
+
+    /**
      * The inspect examples name config/demo/… of the installation folder, which from any other folder "no file
      * matches"; the demo's --out said "default: reports.dir from the config", and the demo has no config of the
      * user's.

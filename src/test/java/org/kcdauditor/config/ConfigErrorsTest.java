@@ -278,7 +278,7 @@ class ConfigErrorsTest {
         Files.writeString(file, GOOD);
         CliRun r = CliRun.run(Map.of(), "run", "--config", file.toString(), "--fail-on", "sometimes");
         assertEquals(2, r.exitCode(), r.toString());
-        assertEquals("kcd-audit: --fail-on: must be high, medium, low or info (got 'sometimes')", r.err().strip());
+        assertEquals("kcd-audit: --fail-on: must be high, medium, low, info or nogo (got 'sometimes')", r.err().strip());
     }
 
     /** A password typed into a *Env key by mistake: refused by name, never repeated (console, log, store, mail). */

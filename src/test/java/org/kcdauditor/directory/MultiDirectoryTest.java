@@ -1459,6 +1459,38 @@ class MultiDirectoryTest {
     }
 
     /**
+     * A run whose optional directory could not be read says NO-GO and exits 0, as the exit table says (no finding
+     * reaches --fail-on high): a pipeline gating on the exit code passed a window the tool calls NO-GO. findings.json
+     * now says the verdict at the top ({@code summary.go}, {@code summary.noGoClusters}) and {@code --fail-on nogo}
+     * exits 3 on it; with both directories read the same gate exits 0.
+     */
+    @Test
+    void failOnNoGoGatesOnTheVerdictWhereNoFindingReachesASeverity() throws Exception {
+        int closed = org.kcdauditor.support.ClosedPort.refusing();
+        Path cfg = config("ldap://127.0.0.1:" + closed, "[]", "optional: true");
+        CliRun plain = run(cfg, "json");
+        assertEquals(0, plain.exitCode(), plain.toString());
+        assertTrue(plain.out().contains("NO-GO for the patch window: 1 of 2 clusters (HVC2)"), plain.out());
+        JsonNode summary = CliRun.findings(tmp.resolve("out")).path("summary");
+        assertFalse(summary.path("go").asBoolean(true), summary.toString());
+        assertEquals(List.of("HVC2"), texts(summary.path("noGoClusters")));
+
+        CliRun gate = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("gate").toString(),
+                "--formats", "json", "--fail-on", "nogo");
+        assertEquals(3, gate.exitCode(), gate.toString());
+        assertTrue(gate.out().contains("\nExit code 3: NO-GO for the patch window: 1 of 2 clusters (HVC2) (--fail-on"
+                + " nogo).\n"), gate.out());
+
+        CliRun go = CliRun.run(ENV, "run", "--config", config(fabrikamUrl(), "[]").toString(), "--out",
+                tmp.resolve("go").toString(), "--formats", "json", "--fail-on", "NoGo");
+        assertEquals(0, go.exitCode(), go.toString());
+        assertFalse(go.out().contains("Exit code 3"), go.out());
+        JsonNode goSummary = CliRun.findings(tmp.resolve("go")).path("summary");
+        assertTrue(goSummary.path("go").asBoolean(false), goSummary.toString());
+        assertEquals(List.of(), texts(goSummary.path("noGoClusters")));
+    }
+
+    /**
      * An operator of the second domain, named by its UPN, its DN or only its sAMAccountName, is looked up where it
      * lives: fabrikam's admin marked "sensitive and cannot be delegated" is OPERATOR_NOT_DELEGABLE, not "not found
      * under DC=contoso,DC=com". A name no directory holds is not found in either.
