@@ -238,6 +238,9 @@ public final class AuditRun {
                            RunControl control, Output output) throws DirectoryException, IOException {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
+        // before the run is begun in the store: an error in the baseline (exit 2) is an edit of a file to correct, as a
+        // config error is, not an audit that failed, so it records no run
+        BaselineFile.Read baseline = readBaseline();
         try (RunStore store = StoreUrls.open(config, env)) {
             String history = store.historyKey(config.historyKey());
             store.begin(runId, startedAt, trigger, history, config.directory().url(),
@@ -273,7 +276,7 @@ public final class AuditRun {
                 PreviousRun previous = read == null ? null : read.withHostNames(snapshot.objects().stream()
                         .map(org.kcdauditor.model.AdObject::name).filter(n -> n != null && n.indexOf('\u0000') >= 0)
                         .toList(), RunStore::stored);
-                Evaluation ev = evaluate(snapshot, previous, timings, runId,
+                Evaluation ev = evaluate(snapshot, previous, timings, runId, baseline,
                         hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous),
                         newNodes -> store.lastFound(history, newNodes));
                 // to the microsecond, as the store keeps it (H2 and PostgreSQL round finer times): the finish time a
@@ -482,20 +485,24 @@ public final class AuditRun {
      * the hardening catalogue. Reads files, writes nothing.
      */
     public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
-        return evaluate(snapshot, previous, timings, null, hosts -> { }, newNodes -> Map.of());
+        return evaluate(snapshot, previous, timings, null, readBaseline(), hosts -> { }, newNodes -> Map.of());
+    }
+
+    /** The baseline the run compares with; null when there is none or it is not read ({@link #withoutBaseline}). */
+    private BaselineFile.Read readBaseline() {
+        return readBaseline && java.nio.file.Files.exists(config.baselinePath())
+                ? BaselineFile.readChecked(config.baselinePath()) : null;
     }
 
     /**
-     * The same in the run {@code runId} (which names the files the remediation's commands write), telling
-     * {@code hostsResolved} the clusters' hosts as soon as they are resolved; {@code lastFound} gives, for the nodes
-     * {@code previous} did not record (name by objectSid), the last earlier run that found them under another name
-     * ({@link PreviousRun#lastFound}).
+     * The same in the run {@code runId} (which names the files the remediation's commands write) with the baseline
+     * {@code read} (null: none), telling {@code hostsResolved} the clusters' hosts as soon as they are resolved;
+     * {@code lastFound} gives, for the nodes {@code previous} did not record (name by objectSid), the last earlier run
+     * that found them under another name ({@link PreviousRun#lastFound}).
      */
     Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings, String runId,
-                        Consumer<AuditContext.Hosts> hostsResolved,
+                        BaselineFile.Read read, Consumer<AuditContext.Hosts> hostsResolved,
                         java.util.function.Function<Map<String, String>, Map<String, LastFound>> lastFound) {
-        BaselineFile.Read read = readBaseline && java.nio.file.Files.exists(config.baselinePath())
-                ? BaselineFile.readChecked(config.baselinePath()) : null;
         Baseline baseline = read == null ? null : read.baseline();
         HardeningCatalogue catalogue = catalogue();
         // The clusters are resolved once: the import keeps only records of nodes, and the evaluation

@@ -68,6 +68,36 @@ class StoreWhereTest {
         assertFalse(Files.exists(cfg.resolveSibling("reports")), r.toString());
     }
 
+    /**
+     * An error in baseline.yaml is an edit of a file, as a config error is (exit 2, one line at its position), not an
+     * audit that failed: it was read after the run was begun in the store, so it was recorded FAILED (and, with the DC
+     * down, the run failed on the DC first, exit 1). It is read before the run is begun, so it records no run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "preflight"})
+    void anErrorInTheBaselineIsSaidBeforeTheRunIsBegunAndRecordsNoRun(String command) throws Exception {
+        Path cfg = config("store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        Path baseline = cfg.resolveSibling("baseline.yaml");
+        Files.writeString(baseline, """
+                hosts: {}
+                waivers:
+                  - rule: MISSING_DELEGATION
+                    host: HV01
+                    peer: HV02
+                    justification: "HV01 is being replaced, CHG0042"
+                    expires: 2027-02-30
+                """);
+        Map<String, String> env = Map.of("KCD_AUDIT_LDAP_PASSWORD", "Winter2026!");
+        CliRun r = CliRun.run(env, args(command, cfg).toArray(String[]::new));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + baseline + ":7:14: waivers[0].expires: invalid value '2027-02-30' (expected a"
+                + " date such as 2026-12-31)", r.err().strip());
+        CliRun h = CliRun.run(env, "history", "--config", cfg.toString());
+        assertEquals(0, h.exitCode(), h.toString());
+        assertFalse(h.out().contains("FAILED"), h.toString());
+        assertFalse(Files.exists(cfg.resolveSibling("reports")), r.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"run", "preflight"})
     void aRunThatFailsAtRunTimeSaysWhereItsHistoryIsAndIsRecordedThere(String command) throws Exception {
