@@ -134,7 +134,7 @@ final class PreflightCommand implements Callable<Integer> {
         List<String> unchecked = ctx.clusters().stream().filter(x -> x.name().equals(name))
                 .flatMap(x -> ctx.hostSettingsUnchecked(x).stream()).map(AdObject::name).map(Values::visibleAccount)
                 .toList();
-        if (!ctx.inputs().hostSettingsConfigured()) {
+        if (c.audited() && !ctx.inputs().hostSettingsConfigured()) { // of a cluster not read, nothing was checked
             cli.out().println("  Host settings were not checked (no hostSettings.sources): whether each host migrates"
                     + " with Kerberos (Get-VMHost VirtualMachineMigrationAuthenticationType) is not known.");
         } else if (!unchecked.isEmpty()) {
@@ -171,9 +171,15 @@ final class PreflightCommand implements Callable<Integer> {
         if (narrow != null) {
             cli.out().println("  " + Ps.oneLine(narrow) + ".");
         }
+        List<String> notRead = notReadOnly(view, c, unreadDcs);
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");
+        } else if (!notRead.isEmpty()) {
+            // no blocker: nothing to fix, replicate or purge; the NO-GO needs what could not be read
+            cli.out().println("  Nothing to fix, replicate or purge: " + Ps.oneLine(String.join("; ", notRead))
+                    + " could not be read. Make " + (notRead.size() == 1 ? "it" : "them") + " reachable from here and"
+                    + " run preflight again.");
         } else {
             // preflight writes findings.json alone: the runbook and remediation.ps1 are one command away
             cli.out().println("  Fix the blockers (see findings.json in " + (o.outDir() == null ? "-" : o.outDir()
@@ -182,6 +188,27 @@ final class PreflightCommand implements Callable<Integer> {
                     + ") and run preflight again.");
         }
         return go ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+
+    /**
+     * When the only reasons of {@code c}'s NO-GO are a directory ({@link GoVerdict#NOT_AUDITED}) or domain controller
+     * ({@link GoVerdict#DC_NOT_READ}) that could not be read, each of those with why ({@code directories[].failure}, the
+     * DC's error); empty when a reason is a blocker (or the Windows Server 2025 fallback), which preflight's advice to
+     * fix, replicate and purge is for.
+     */
+    static List<String> notReadOnly(ReportView view, ReportView.ClusterView c, List<FindingsDocument.DcDoc> unreadDcs) {
+        List<GoVerdict.Reason> reasons = c.verdict().reasons();
+        if (reasons.isEmpty() || !reasons.stream().allMatch(r -> GoVerdict.NOT_AUDITED.equals(r.rule())
+                || GoVerdict.DC_NOT_READ.equals(r.rule()))) {
+            return List.of();
+        }
+        Set<String> domains = view.directoriesOf(c.name());
+        List<String> out = new java.util.ArrayList<>();
+        view.directories().stream().filter(d -> !d.audited() && domains.contains(d.name())).forEach(d -> out.add(
+                "the directory " + d.name() + (d.failure() == null ? "" : " (" + d.failure() + ")")));
+        unreadDcs.forEach(x -> out.add("domain controller " + x.name() + (x.error() == null ? "" : " (" + x.error()
+                + ")")));
+        return out;
     }
 
     /**

@@ -172,6 +172,7 @@ class DomainControllersTest {
                 CliRun nogo = preflight(cfg, "--all-dcs");
                 assertEquals(3, nogo.exitCode(), nogo.toString());
                 assertTrue(nogo.out().contains("BLOCKER DC_NOT_CONVERGED"), nogo.out());
+                assertTrue(nogo.out().contains("\n  Fix the blockers (see findings.json in "), nogo.out());
                 List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
                 assertEquals(1, f.size(), f.toString());
                 assertEquals("HV02", f.get(0).path("host").asText());
@@ -216,6 +217,12 @@ class DomainControllersTest {
         assertTrue(r.out().contains("  NO-GO   domain controller ldap://127.0.0.1:" + closed + " could not be read:"
                 + " whether it has replicated the delegation is unknown (DC_UNREACHABLE)"), r.out());
         assertFalse(r.out().contains("GO as far as"), r.out());
+        // no blocker: the NO-GO asks for the DC, not for fixing, replicating and purging tickets
+        assertTrue(r.out().contains("\n  Nothing to fix, replicate or purge: domain controller ldap://127.0.0.1:"
+                + closed + " (ldap://127.0.0.1:" + closed + ": cannot connect ("), r.out());
+        assertTrue(r.out().endsWith(") could not be read. Make it reachable from here and run preflight again.\n"),
+                r.out());
+        assertFalse(r.out().contains("Fix the blockers"), r.out());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         JsonNode reason = doc.path("clusters").get(0).path("reasons").get(0);
         assertEquals("DC_NOT_READ", reason.path("rule").asText(), reason.toString());

@@ -1456,6 +1456,14 @@ class MultiDirectoryTest {
                 "HVC2", "--out", tmp.resolve("pre").toString());
         assertEquals(3, pre.exitCode(), pre.toString());
         assertTrue(pre.out().contains("not audited: directory fabrikam could not be read"), pre.out());
+        // nothing was read of HVC2: no blocker to fix, nothing to replicate or purge, no host setting to speak of; what
+        // the NO-GO needs is the directory, as findings.json's directories[].failure says why it could not be read
+        String failure = CliRun.findings(tmp.resolve("pre")).path("directories").get(1).path("failure").asText();
+        assertTrue(failure.contains("cannot connect"), failure);
+        assertTrue(pre.out().endsWith("\n  Nothing to fix, replicate or purge: the directory fabrikam (" + failure
+                + ") could not be read. Make it reachable from here and run preflight again.\n"), pre.out());
+        assertFalse(pre.out().contains("Fix the blockers"), pre.out());
+        assertFalse(pre.out().contains("Host settings were not checked"), pre.out());
     }
 
     /**
