@@ -44,8 +44,28 @@ import java.util.Map;
 public final class FindingsJson {
     public static final String FILE_NAME = "findings.json";
 
+    /**
+     * How every instant of findings.json is written: UTC, exactly six fraction digits (the history store keeps
+     * microseconds, and the run cuts its own times to them before storing them) and Z,
+     * {@code 2026-12-07T10:41:03.294817Z}; finer digits (an export's 100-ns ticks) are cut. Instant's own form has 0, 3,
+     * 6 or 9 digits by the value, which a parser given one fixed pattern reads in some runs only.
+     */
+    private static final java.time.format.DateTimeFormatter INSTANT = new java.time.format.DateTimeFormatterBuilder()
+            .appendInstant(6).toFormatter(Locale.ROOT);
+
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            // after the JavaTimeModule: its serializer of Instant is replaced, its reader (any number of digits) kept
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("findings-instants")
+                    .addSerializer(Instant.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(
+                            Instant.class) {
+                        @Override
+                        public void serialize(Instant value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                              com.fasterxml.jackson.databind.SerializerProvider provider)
+                                throws IOException {
+                            gen.writeString(INSTANT.format(value));
+                        }
+                    }))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .defaultPrettyPrinter(new FindingsLayout(Set.of("clusters")))

@@ -237,7 +237,8 @@ public final class AuditRun {
     public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress,
                            RunControl control, Output output) throws DirectoryException, IOException {
         String runId = UUID.randomUUID().toString();
-        Instant startedAt = clock.instant();
+        // to the microsecond, as the store keeps it and findings.json writes it (see evaluated below)
+        Instant startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         // before the run is begun in the store: an error in the baseline (exit 2) is an edit of a file to correct, as a
         // config error is, not an audit that failed, so it records no run
         BaselineFile.Read baseline = readBaseline();

@@ -241,11 +241,11 @@ class DemoTest {
     void theKerberosFactsBesideDelegation() {
         JsonNode dir = doc.path("directory");
         assertEquals("dc1.contoso.com", dir.path("dc").asText(), "the demo directory answers as DC1");
-        assertEquals("2009-03-10T09:15:00Z", dir.path("aesKeysSince").asText());
+        assertEquals("2009-03-10T09:15:00.000000Z", dir.path("aesKeysSince").asText());
         Map<String, JsonNode> hosts = StreamSupport.stream(doc.path("hosts").spliterator(), false)
                 .collect(java.util.stream.Collectors.toMap(h -> h.path("name").asText(), h -> h));
         assertEquals(28, hosts.get("HV01").path("supportedEncryptionTypes").asInt());
-        assertEquals("2007-06-12T00:00:00Z", hosts.get("HV13").path("pwdLastSet").asText(),
+        assertEquals("2007-06-12T00:00:00.000000Z", hosts.get("HV13").path("pwdLastSet").asText(),
                 "HV13's password predates the domain's AES keys");
         assertEquals("[\"NAS01\",\"NAS02\"]", doc.path("clusters").get(0).path("fileServers").toString());
         List<JsonNode> kdc = StreamSupport.stream(doc.path("events").spliterator(), false)

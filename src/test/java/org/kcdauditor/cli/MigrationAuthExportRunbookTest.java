@@ -93,7 +93,7 @@ class MigrationAuthExportRunbookTest {
         // findings.json records the export's time; the procedure (the workbook's Runbook sheet, the PDF) has the same
         // check: the hosts found using Kerberos in one check, a step per host only for those checked by hand
         com.fasterxml.jackson.databind.JsonNode imported = CliRun.findings(tmp.resolve("out")).path("imports").get(0);
-        assertEquals("2026-12-01T06:00:00Z", imported.path("modified").asText(), imported.toString());
+        assertEquals("2026-12-01T06:00:00.000000Z", imported.path("modified").asText(), imported.toString());
         org.kcdauditor.report.ReportView view = org.kcdauditor.report.ReportView.of(org.kcdauditor.report.FindingsJson
                 .read(findingsJson()));
         List<org.kcdauditor.report.Procedure.Step> before = view.procedure().steps(org.kcdauditor.report.Procedure

@@ -365,11 +365,11 @@ class DomainFactsTest {
             assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
             JsonNode doc = CliRun.findings(tmp.resolve("out"));
             assertEquals("dc1.contoso.com", doc.path("directory").path("dc").asText());
-            assertEquals("2009-03-10T12:00:00Z", doc.path("directory").path("aesKeysSince").asText());
+            assertEquals("2009-03-10T12:00:00.000000Z", doc.path("directory").path("aesKeysSince").asText());
             JsonNode hv01 = doc.path("hosts").get(0);
             assertEquals("HV01", hv01.path("name").asText());
             assertEquals(24, hv01.path("supportedEncryptionTypes").asInt());
-            assertEquals("2008-06-01T00:00:00Z", hv01.path("pwdLastSet").asText());
+            assertEquals("2008-06-01T00:00:00.000000Z", hv01.path("pwdLastSet").asText());
             JsonNode hv02 = doc.path("hosts").get(1);
             assertTrue(hv02.has("supportedEncryptionTypes") && hv02.path("supportedEncryptionTypes").isNull(),
                     "absent: present as null");

@@ -1351,7 +1351,7 @@ class MultiDirectoryTest {
             assertEquals(3, run(config(fabrikamFirst, fabrikamUrl(), "[]"), "json").exitCode());
             JsonNode doc = CliRun.findings(tmp.resolve("out"));
             List<JsonNode> missing = findings(doc, "AES_KEYS_MISSING");
-            assertEquals(List.of("HV02 2009-03-10T12:00:00Z", "HV21 2016-05-01T12:00:00Z"), missing.stream()
+            assertEquals(List.of("HV02 2009-03-10T12:00:00.000000Z", "HV21 2016-05-01T12:00:00.000000Z"), missing.stream()
                     .map(f -> f.path("host").asText() + " " + f.path("evidence").path("aesKeysSince").asText())
                     .sorted().toList(), "fabrikam first: " + fabrikamFirst);
             JsonNode hv21 = missing.stream().filter(f -> f.path("host").asText().equals("HV21")).findFirst()

@@ -2,9 +2,7 @@ package org.kcdauditor.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,10 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** findings.json's layout: whitespace only, one line per object in an array, the document indented. */
 class FindingsLayoutTest {
-    /** Jackson's own indentation, the layout findings.json had before. */
-    private static final ObjectMapper JACKSON_INDENTED = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    /** Jackson's own indentation, the layout findings.json had before, with findings.json's values (its instants). */
+    private static final ObjectMapper JACKSON_INDENTED = FindingsJson.MAPPER.copy()
+            .setDefaultPrettyPrinter(new com.fasterxml.jackson.core.util.DefaultPrettyPrinter());
     private static final ObjectMapper COMPACT = JsonMapper.builder().build();
 
     @Test
