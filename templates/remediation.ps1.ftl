@@ -677,6 +677,9 @@ if (-not $Rollback) {
 <#list untypedChecks as pc>
     Write-Host '  ${pc.host}: Kerberos for live migration where it shows CredSSP; ${pc.noCommand}'
 </#list>
+<#list reexports as x>
+    Write-Host '  ${x}'
+</#list>
 <#assign serverInHostSteps = false>
 <#list hostSteps as st><#if st.cmd?contains("-Server")><#assign serverInHostSteps = true></#if></#list>
 <#if !multi && run.server?has_content && serverInHostSteps>

@@ -249,6 +249,9 @@ ${run.applyCmd}</pre>
   <li><#if hostSteps?has_content>Each other host<#else>Each host</#if> whose check in step ${phase.before.number} showed <code>CredSSP</code>: authenticate live migrations with Kerberos; from a management station with the Hyper-V module (the loop checks each host first and changes only one on CredSSP).<pre><#list credSspFixes as c>${c}<#sep>
 </#list></pre></li>
 </#if>
+<#list reexports as x>
+  <li>${x}.</li>
+</#list>
 </ul>
 </#if>
 

@@ -282,6 +282,10 @@ ${c?no_esc}
 ```
 
 </#if>
+<#list reexports as x>
+- [ ] ${x}.
+
+</#list>
 </#if>
 ## ${phase.replicate.number}. ${phase.replicate.title}
 

@@ -181,11 +181,18 @@ final class PreflightCommand implements Callable<Integer> {
                     + " could not be read. Make " + (notRead.size() == 1 ? "it" : "them") + " reachable from here and"
                     + " run preflight again.");
         } else {
-            // preflight writes findings.json alone: the runbook and remediation.ps1 are one command away
-            cli.out().println("  Fix the blockers (see findings.json in " + (o.outDir() == null ? "-" : o.outDir()
+            // preflight writes findings.json alone: the runbook and remediation.ps1 are one command away; a blocker
+            // read from a Get-VMHost export's row stays until that file no longer holds the row, which replication
+            // and a ticket purge do not change
+            String reexport = org.kcdauditor.report.Procedure.reexportInWords(blockers);
+            boolean directory = blockers.stream().anyMatch(f -> !org.kcdauditor.report.Procedure.fromExportRow(f));
+            cli.out().println("  Fix the blockers" + (directory || reexport.isEmpty() ? "" : " on the hosts")
+                    + " (see findings.json in " + (o.outDir() == null ? "-" : o.outDir()
                     + "; runbook and remediation.ps1: kcd-audit report --from " + ShellArg.of(o.outDir())
-                    + " --formats md,html,ps1") + "), replicate, purge tickets (" + Commands.PURGE_TICKETS
-                    + ") and run preflight again.");
+                    + " --formats md,html,ps1") + "), " + (reexport.isEmpty() ? "replicate, purge tickets ("
+                    + Commands.PURGE_TICKETS + ")" : (directory ? "replicate and purge tickets ("
+                    + Commands.PURGE_TICKETS + ") for those in Active Directory, " : "") + Ps.oneLine(reexport))
+                    + " and run preflight again.");
         }
         return go ? ExitCodes.OK : ExitCodes.FINDINGS;
     }

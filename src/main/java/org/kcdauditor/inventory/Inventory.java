@@ -110,7 +110,9 @@ public final class Inventory {
                 if (host == null) {
                     other.add(r.computer(), r.origin());
                 } else {
-                    settings.merge(host, r, (kept, later) -> later.blocks() > kept.blocks() ? later : kept);
+                    // the other rows are kept with it: the finding names those that do not count
+                    settings.merge(host, r, (kept, later) -> later.blocks() > kept.blocks() ? later.over(kept)
+                            : kept.over(later));
                 }
             }, p -> { })));
         }

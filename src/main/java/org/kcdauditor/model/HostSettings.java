@@ -1,5 +1,7 @@
 package org.kcdauditor.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,10 +15,53 @@ import java.util.Locale;
  *                               as written; {@link #performance} reads it
  * @param maximumMigrations      {@code MaximumVirtualMachineMigrations}; null when absent or unreadable
  * @param origin                 {@code file:line}
+ * @param others                 the rows of other exports for the same node, read and not counted (this one blocks
+ *                               more, or as much and came first): a newer export does not override a row that blocks,
+ *                               so its finding names them beside its own; empty from the importer, which reads one file
  */
 public record HostSettings(String computer, Boolean migrationEnabled, MigrationAuthentication authenticationType,
                            String authenticationTypeText, String performanceOption, Integer maximumMigrations,
-                           String origin) {
+                           String origin, @com.fasterxml.jackson.annotation.JsonIgnore List<HostSettings> others) {
+    /**
+     * Said where a row that blocks a node is named: it counts until its file is replaced, whatever another export
+     * says ({@link #blocks}).
+     */
+    public static final String BLOCKING_ROW_COUNTS = "an export beside it does not override it (where exports of a"
+            + " host disagree, the one that blocks counts)";
+
+    public HostSettings {
+        others = others == null ? List.of() : List.copyOf(others);
+    }
+
+    /** One export's row, with no other read for its node. */
+    public HostSettings(String computer, Boolean migrationEnabled, MigrationAuthentication authenticationType,
+                        String authenticationTypeText, String performanceOption, Integer maximumMigrations,
+                        String origin) {
+        this(computer, migrationEnabled, authenticationType, authenticationTypeText, performanceOption,
+                maximumMigrations, origin, List.of());
+    }
+
+    /** This row, counted, with {@code other} (and the rows it had not counted) read for the same node and not counted. */
+    public HostSettings over(HostSettings other) {
+        List<HostSettings> all = new ArrayList<>(others);
+        all.add(new HostSettings(other.computer, other.migrationEnabled, other.authenticationType,
+                other.authenticationTypeText, other.performanceOption, other.maximumMigrations, other.origin));
+        all.addAll(other.others);
+        return new HostSettings(computer, migrationEnabled, authenticationType, authenticationTypeText,
+                performanceOption, maximumMigrations, origin, all);
+    }
+
+    /** The file of an origin {@code file:line} ({@code C:\exports\vmhost.csv:4} too): the origin without its line. */
+    public static String file(String origin) {
+        int colon = origin == null ? -1 : origin.lastIndexOf(':');
+        return colon <= 0 ? origin : origin.substring(0, colon);
+    }
+
+    /** The line of an origin {@code file:line}, as written; empty when it names none. */
+    public static String line(String origin) {
+        int colon = origin == null ? -1 : origin.lastIndexOf(':');
+        return colon <= 0 ? "" : origin.substring(colon + 1);
+    }
 
     /**
      * How many of its node's pair blockers this record gives: migration disabled, CredSSP. Of two exports that disagree

@@ -241,11 +241,12 @@ public final class Procedure {
                     .toList();
         }
 
-        /** The file's name without its folder, as the runbook names an import ("vmhost.csv"). */
-        private static String fileName(String file) {
-            String f = file == null ? "" : file;
-            return f.substring(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
-        }
+    }
+
+    /** The file's name without its folder, as the runbook names an import ("vmhost.csv"). */
+    private static String fileName(String file) {
+        String f = file == null ? "" : file;
+        return f.substring(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
     }
 
     /** The exports of the current state, one per directory the change writes to (one for a single domain). */
@@ -544,11 +545,17 @@ public final class Procedure {
                             fixes.size(), "host") + ", which checks each host first and changes only one on CredSSP; from a management station with the Hyper-V"
                             + " module", List.of(Commands.migrationAuthFixLoop(fixes)), List.of()));
                 }
+                // a row of a Get-VMHost export that blocks a host counts until its file no longer holds it
+                Map<String, List<Finding>> rows = exportRows(doc, plan);
+                rows.forEach((file, found) -> onHosts.add(new Step(Phase.HOSTS, "", REEXPORT + fileName(file),
+                        reexportDetail(file, found), List.of(), List.of())));
                 String credSsp = "Kerberos for live migration on each " + (plan.onHosts().isEmpty() ? "" : "other ")
                         + "host that step 1's check found using CredSSP";
                 phases.add(phase(phases, Phase.HOSTS, (plan.onHosts().isEmpty() ? "Set " + credSsp
                         : hostActions(plan) + ": " + onHostsInWords(plan.onHosts()) + (fixes.isEmpty() ? ""
-                        : "; and " + credSsp)) + ", before replication.", onHosts));
+                        : "; and " + credSsp)) + (rows.isEmpty() ? "" : "; then " + Character.toLowerCase(
+                        REEXPORT.charAt(0)) + REEXPORT.substring(1) + String.join(", ", rows.keySet().stream()
+                        .map(Procedure::fileName).toList())) + ", before replication.", onHosts));
             }
             phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"
                     + " until replication has converged; without it, other sites see the change only at the next"
@@ -817,6 +824,76 @@ public final class Procedure {
         return Values.validHostName(from) && Values.validHostName(server) ? "Invoke-Command -ComputerName "
                 + org.kcdauditor.remedy.Ps.quote(from) + " -ScriptBlock { Test-Path -LiteralPath "
                 + org.kcdauditor.remedy.Ps.quote("\\\\" + server + "\\<share>") + " }" : null;
+    }
+
+    /** The step on the hosts after a change a Get-VMHost export row blocks, before the file's name. */
+    public static final String REEXPORT = "Export Get-VMHost again in place of ";
+
+    /**
+     * The open findings of a step on the hosts whose evidence is a row of a Get-VMHost export ({@code file:line},
+     * hostSettings.sources), by the file, in the order of the steps: that row keeps the host blocked until the file no
+     * longer holds it, whatever a newer export beside it says.
+     */
+    private static Map<String, List<Finding>> exportRows(FindingsDocument doc, RemediationPlan plan) {
+        Map<String, List<Finding>> rows = new LinkedHashMap<>();
+        for (Action.OnHost a : plan.onHosts()) {
+            List<String> rules = plan.rulesFor(a);
+            (doc.findings() == null ? List.<Finding>of() : doc.findings()).stream().filter(f -> fromExportRow(f)
+                    && !f.isWaived() && rules.contains(f.rule()) && a.subject().equalsIgnoreCase(f.host()))
+                    .forEach(f -> rows.computeIfAbsent(org.kcdauditor.model.HostSettings.file(f.evidence().origin()),
+                            k -> new ArrayList<>()).add(f));
+        }
+        return rows;
+    }
+
+    /** Whether {@code f}'s evidence is a row of an imported export ({@code file:line}). */
+    public static boolean fromExportRow(Finding f) {
+        return f != null && f.hasEvidence() && f.evidence().origin() != null;
+    }
+
+    /** What a row of a Get-VMHost export found on its host: "on CredSSP", "with live migration disabled". */
+    private static String rowInWords(Finding f) {
+        return switch (f.rule()) {
+            case "MIGRATION_AUTH_NOT_KERBEROS" -> "on CredSSP";
+            case "MIGRATION_DISABLED" -> "with live migration disabled";
+            default -> "blocked (" + f.rule() + ")";
+        };
+    }
+
+    /**
+     * The detail of the step exporting Get-VMHost again in place of {@code file}: which of its rows block which hosts,
+     * that they keep their clusters NO-GO until the file no longer holds them, and that an export beside it does not
+     * override them.
+     */
+    private static String reexportDetail(String file, List<Finding> found) {
+        List<String> clusters = found.stream().map(Finding::cluster).filter(Objects::nonNull).distinct().toList();
+        boolean one = found.size() == 1;
+        return "after the steps above: " + file + " (hostSettings.sources) still has " + String.join(" and ",
+                found.stream().map(f -> Values.visibleAccount(f.host()) + " " + rowInWords(f) + " (line "
+                        + org.kcdauditor.model.HostSettings.line(f.evidence().origin()) + ")").toList()) + ", and "
+                + (one ? "that row keeps " : "those rows keep ") + (clusters.isEmpty() ? "the preflight"
+                : String.join(", ", clusters)) + " NO-GO until the file no longer holds " + (one ? "it" : "them") + "; "
+                + org.kcdauditor.model.HostSettings.BLOCKING_ROW_COUNTS + ": export the hosts it covers again, as it"
+                + " was made, and save the new export under its name";
+    }
+
+    /**
+     * For preflight's advice: "export Get-VMHost again in place of FILE (its row for HV02 keeps the host blocked until
+     * the file no longer holds it; an export beside it does not override it)", one per file the rows of {@code
+     * blockers} come from, joined by "and"; empty when none comes from an export's row.
+     */
+    public static String reexportInWords(java.util.Collection<Finding> blockers) {
+        Map<String, Set<String>> hosts = new java.util.TreeMap<>();
+        blockers.stream().filter(Procedure::fromExportRow).forEach(f -> hosts.computeIfAbsent(
+                org.kcdauditor.model.HostSettings.file(f.evidence().origin()), k -> new java.util.TreeSet<>(NATURAL))
+                .add(Values.visibleAccount(f.host())));
+        return String.join(" and ", hosts.entrySet().stream().map(e -> {
+            boolean one = e.getValue().size() == 1;
+            return "export Get-VMHost again in place of " + e.getKey() + " (" + (one ? "its row for " : "its rows for ")
+                    + String.join(", ", e.getValue()) + (one ? " keeps the host" : " keep the hosts") + " blocked until"
+                    + " the file no longer holds " + (one ? "it" : "them") + "; an export beside it does not override "
+                    + (one ? "it" : "them") + ")";
+        }).toList());
     }
 
     /** The steps on the hosts counted in one unit: "3 actions on 2 hosts". */

@@ -36,7 +36,9 @@ public final class MigrationDisabledRule implements Rule {
                     .evidence(Evidence.builder().attribute("VirtualMachineMigrationEnabled").actual(List.of("False"))
                             .expected(List.of("True")).pairs(pairs).origin(h.origin()).build())
                     .message("Live migration is disabled on " + node.name() + " (" + h.origin() + ")"
-                            + EncryptionRules.breaks(pairs) + ".")
+                            + EncryptionRules.breaks(pairs) + "." + MigrationAuthNotKerberosRule.untilReplaced(node,
+                            h, o -> o.migrationEnabled() == null ? "no VirtualMachineMigrationEnabled"
+                                    : "VirtualMachineMigrationEnabled " + (o.migrationEnabled() ? "True" : "False")))
                     .action(new Action.EnableMigration(node.name()))
                     .emit();
         }

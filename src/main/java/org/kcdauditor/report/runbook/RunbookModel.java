@@ -240,10 +240,17 @@ public final class RunbookModel {
         List<String> migrationEnabled = new ArrayList<>();
         // the hosts step 1's check found using CredSSP, switched in the same step, before replication
         List<String> credSspFixes = new ArrayList<>();
+        // the Get-VMHost exports to make again, in place of the files whose rows block a host
+        List<String> reexports = new ArrayList<>();
         for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
             if (st.change() == null && Procedure.CREDSSP_SWITCH.equals(st.action())) {
                 credSspFixes.addAll(st.commands());
                 kerberosOnHosts = true;
+                continue;
+            }
+            if (st.change() == null && st.action().startsWith(Procedure.REEXPORT)) {
+                // after the switch: the export's row that blocks counts until its file no longer holds it
+                reexports.add(st.action() + "; " + st.detail());
                 continue;
             }
             kerberosOnHosts |= st.change() instanceof Action.SetMigrationAuthentication;
@@ -264,6 +271,7 @@ public final class RunbookModel {
         }
         m.put("hostSteps", hostSteps);
         m.put("credSspFixes", credSspFixes);
+        m.put("reexports", reexports);
         // one unit for the steps on the hosts: "3 actions on 2 hosts"
         m.put("hostActions", Procedure.hostActions(plan));
         m.put("kerberosOnHosts", kerberosOnHosts);
