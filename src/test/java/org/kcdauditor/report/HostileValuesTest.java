@@ -687,9 +687,11 @@ class HostileValuesTest {
         String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
         String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8).replace("\r\n", "\n");
         List<String> sheet = cells(out.resolve("audit.xlsx")).lines().filter(l -> l.startsWith("Runbook!")).toList();
-        // every step but the checks, which need none, and the decisions that propose no change
+        // every step but the checks, which need none, the decisions that propose no change, and the Get-VMHost export
+        // made again in place of a file, as that file was made (which hosts it covers is the admin's to know)
         List<Procedure.Step> without = new java.util.ArrayList<>(view.procedure().checklist().stream().filter(s ->
-                s.commands().isEmpty() && s.phase() != Procedure.Phase.DECIDE && !s.detail().isEmpty()).toList());
+                s.commands().isEmpty() && s.phase() != Procedure.Phase.DECIDE && !s.detail().isEmpty()
+                        && !s.action().startsWith(Procedure.REEXPORT)).toList());
         for (int i = 0; i < view.plan().decisions().size(); i++) {
             if (view.plan().decisions().get(i).proposed().stream().anyMatch(a -> view.plan().commandsFor(a.subject())
                     .all(a).isEmpty())) {
