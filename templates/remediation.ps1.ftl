@@ -714,7 +714,7 @@ if ($Rollback) {
 }
 Write-Host 'If a migration still fails: ${run.restartCmd} on the source host.'
 <#if validate?has_content>
-Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
+Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account ${delegable}, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
 <#list validate as v>
 <#if v.cmd?has_content>
 Write-Host '  on ${v.on}: ${v.cmd}'
@@ -731,7 +731,7 @@ Write-Host '  ${v.from} -> ${v.to}: ${v.noCommand}'
 </#if>
 <#list storage as sc>
 <#if sc?is_first>
-Write-Host 'Check each storage path (node -> file server) the change fixes, which no live migration tests, from a management station (put the share in place of <share>; it must return True):'
+Write-Host 'Check each storage path (node -> file server) the change fixes, which no live migration tests, from a management station as an account that is ${delegable}${notDelegable} (put the share in place of <share>; it must return True; False or access denied with a delegable account: the delegation is still wrong):'
 </#if>
 <#if sc.cmd?has_content>
 Write-Host '  ${sc.cmd}'

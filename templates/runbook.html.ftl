@@ -275,7 +275,7 @@ delegation, until they expire (up to 10 hours).</p>
 
 <h2 id="step-${phase.validate.number}">${phase.validate.number}. ${phase.validate.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>Live-migrate a test VM in every affected direction. Start each move <strong>on the source node</strong> (in a session on that node, or in Failover Cluster Manager there),
-so that it tests the hosts’ delegation, not your account: started remotely, it also needs your account delegable (not in Protected Users, not “sensitive and cannot be delegated”), and it cannot fall back to CredSSP, which needs a sign-in on the source host and which Credential Guard (on by default on Windows Server 2025) blocks. Each migration must reach 100 %.
+so that it tests the hosts’ delegation, not your account: started remotely, it also needs your account ${delegable}, and it cannot fall back to CredSSP, which needs a sign-in on the source host and which Credential Guard (on by default on Windows Server 2025) blocks. Each migration must reach 100 %.
 A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x8009030E, 0x8009030D, 0x80090322, 0x80090303) means delegation or an SPN is still wrong; other HRESULTs (network, memory, logon right, attached ISO, cluster) point elsewhere. Replace &lt;test VM&gt; with a VM running on the source host.</p>
 <#if validate?has_content>
 <ul class="check">

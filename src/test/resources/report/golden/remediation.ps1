@@ -455,7 +455,7 @@ if ($Rollback) {
     return
 }
 Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'
-Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
+Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable (not in Protected Users, not "sensitive and cannot be delegated"), and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
 Write-Host '  on HV01: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV02'' -MigrationType Live'
 Write-Host '  on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03'' -MigrationType Live'
 Write-Host '  on HV03: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV01'' -MigrationType Live'

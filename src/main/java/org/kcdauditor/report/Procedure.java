@@ -46,6 +46,13 @@ public final class Procedure {
     public static final String CREDSSP_SWITCH = "Where step 1 showed CredSSP: authenticate live migrations with"
             + " Kerberos";
 
+    /**
+     * What an account needs to start a move remotely, or to check a storage path through a node's delegation, in the
+     * one wording every report uses: "delegable (not in Protected Users, not "sensitive and cannot be delegated")".
+     */
+    public static final String DELEGABLE = "delegable (not in Protected Users, not \"sensitive and cannot be"
+            + " delegated\")";
+
     /** Step 2 of a change made only on the hosts ({@link RemediationPlan#scripted()} false), before its step number. */
     public static final String NOTHING_SCRIPTED = "Nothing changes in ADUC or with remediation.ps1: the change is made"
             + " on the hosts";
@@ -583,7 +590,7 @@ public final class Procedure {
                         + p.toCluster() + " (policy.migrationGroups): " + acrossNote(plan, p)) + "; run it on "
                         + plan.machine(p.from())
                         + " (a node of the cluster), so that it tests the hosts' delegation, not your account's: started"
-                        + " remotely it also needs your account delegable (not in Protected Users)" + (logged.isEmpty()
+                        + " remotely it also needs your account " + DELEGABLE + (logged.isEmpty()
                         ? "" : "; a " + logged + " failure was logged on this direction, which delegation cannot"
                         + " explain: if the move fails that way again, see Needs a decision");
                 // as the runbooks and the script have always said it
@@ -594,15 +601,20 @@ public final class Procedure {
             }
             // a fixed node -> file server path carries no live migration: a check through the node's delegation
             List<RemediationPlan.Pair> storage = plan.storagePaths(doc);
+            String notDelegable = notDelegableOperators(doc);
             for (RemediationPlan.Pair p : storage) {
                 String from = plan.machine(p.from());
                 String server = plan.fileServerName(doc, p);
                 String check = storageCheck(from, server);
                 String action = "Check the storage path " + p.from() + " → " + p.to() + " (no live migration tests it)";
-                String detail = "cluster " + p.cluster() + "; from a management station, not on " + from + ": the check"
-                        + " then goes through " + from + "'s delegation to cifs on " + p.to() + ", as Hyper-V Manager"
-                        + " or a storage move started remotely does; put the share holding the VMs' files in place of"
-                        + " <share>; it must return True (False or access denied: the delegation is still wrong)";
+                // a double hop: the node opens the share with the caller's delegated credentials, which an account
+                // that cannot be delegated never has, whatever the node's delegation
+                String detail = "cluster " + p.cluster() + "; from a management station, not on " + from + ", as an"
+                        + " account that is " + DELEGABLE + notDelegable + ": the check then goes through " + from
+                        + "'s delegation to cifs on " + p.to() + ", as Hyper-V Manager or a storage move started"
+                        + " remotely does, and with an account that is not delegable it fails whatever the delegation;"
+                        + " put the share holding the VMs' files in place of <share>; it must return True (False or"
+                        + " access denied with a delegable account: the delegation is still wrong)";
                 validate.add(check != null ? new Step(Phase.VALIDATE, p.from(), action, detail, List.of(check),
                         List.of()) : new Step(Phase.VALIDATE, p.from(), action, detail, "no command, a name in it is not"
                         + " a valid host name (DNS_HOST_NAME_INVALID); open the share from a remote Hyper-V Manager"
@@ -616,7 +628,7 @@ public final class Procedure {
                     + " change fixes, and " + working + " that " + (working == 1 ? "works" : "work") + " today from a"
                     + " host whose delegation mode changes (a regression test)") + ", started on the source node (it"
                     + " then tests the hosts' delegation, not your account's: started remotely a move also needs the"
-                    + " account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each must reach"
+                    + " account " + DELEGABLE + ", and CredSSP, which Credential Guard blocks, is no fallback); each must reach"
                     + " 100 %." + (storage.isEmpty() ? "" : " " + (storage.size() == 1 ? "The storage path" : "Each of"
                     + " the " + storage.size() + " storage paths") + " (node → file server) the change fixes, which no"
                     + " live migration tests, is checked through the node's delegation (Test-Path from a management"
@@ -824,6 +836,23 @@ public final class Procedure {
         return Values.validHostName(from) && Values.validHostName(server) ? "Invoke-Command -ComputerName "
                 + org.kcdauditor.remedy.Ps.quote(from) + " -ScriptBlock { Test-Path -LiteralPath "
                 + org.kcdauditor.remedy.Ps.quote("\\\\" + server + "\\<share>") + " }" : null;
+    }
+
+    /**
+     * " (this audit found adm-b and adm-ops not delegable, OPERATOR_NOT_DELEGABLE: not as them)": the operators'
+     * accounts this run found sensitive or in Protected Users, in name order; empty when none.
+     */
+    public static String notDelegableOperators(FindingsDocument doc) {
+        List<String> names = (doc.findings() == null ? List.<Finding>of() : doc.findings()).stream()
+                .filter(f -> f != null && "OPERATOR_NOT_DELEGABLE".equals(f.rule()) && f.host() != null)
+                .map(f -> Values.visibleAccount(f.host())).distinct().sorted(NATURAL).toList();
+        if (names.isEmpty()) {
+            return "";
+        }
+        String listed = names.size() == 1 ? names.get(0) : String.join(", ", names.subList(0, names.size() - 1))
+                + " and " + names.get(names.size() - 1);
+        return " (this audit found " + listed + " not delegable, OPERATOR_NOT_DELEGABLE: not as " + (names.size() == 1
+                ? "it" : "them") + ")";
     }
 
     /** The step on the hosts after a change a Get-VMHost export row blocks, before the file's name. */

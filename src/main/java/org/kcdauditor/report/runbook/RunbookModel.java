@@ -272,6 +272,10 @@ public final class RunbookModel {
         m.put("hostSteps", hostSteps);
         m.put("credSspFixes", credSspFixes);
         m.put("reexports", reexports);
+        // what an account needs to start a move remotely or check a storage path (a double hop), in one wording, and
+        // the operators this audit found without it
+        m.put("delegable", Procedure.DELEGABLE);
+        m.put("notDelegable", Procedure.notDelegableOperators(doc));
         // one unit for the steps on the hosts: "3 actions on 2 hosts"
         m.put("hostActions", Procedure.hostActions(plan));
         m.put("kerberosOnHosts", kerberosOnHosts);
