@@ -121,8 +121,8 @@ ${migrationAuthenticationNotChecked}</#if></p>
   <li value="${phase.rollback.number}"><a href="#step-${phase.rollback.number}">${phase.rollback.title}</a> <span class="meta">(only if needed)</span></li>
 </ol>
 <a href="#sign-off">Sign-off</a></nav>
-<p><#if objects?has_content>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</#if><#if objects?has_content && settingHosts?has_content>
-</#if><#if settingHosts?has_content>Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><strong>${h}</strong><#sep>, </#list>.</#if></p>
+<p><#if objects?has_content>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</#if><#if objects?has_content && hostActionsListed?has_content>
+</#if><#if hostActionsListed?has_content>Actions on the hosts (step ${phase.hosts.number}): <#list hostActionsListed as h><strong>${h.host}</strong> (${h.actions})<#sep>, </#list>.</#if></p>
 <#if !scriptBeside>
 <p>remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, <code>kcd-audit report --from &lt;this run’s folder&gt; --formats ps1</code> writes it from the same findings.</p>
 </#if>
@@ -131,7 +131,7 @@ ${migrationAuthenticationNotChecked}</#if></p>
 <h2 id="step-${phase.before.number}">${phase.before.number}. ${phase.before.title}</h2>
 <ul class="check">
   <li>You hold Domain Admin rights (or delegated write access to these objects).</li>
-  <li>The change ticket is approved and names the <#if objects?has_content>objects<#if settingHosts?has_content> and hosts</#if><#else>hosts</#if> above.</li>
+  <li>The change ticket is approved and names the <#if objects?has_content>objects<#if hostActionsListed?has_content> and host actions</#if><#else>host actions</#if> above.</li>
   <li>A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.</li>
   <li>The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):</li>
 </ul>

@@ -82,8 +82,8 @@ of its pairs, purge the tickets of the SYSTEM logon session (vmms uses them; pla
 <#if objects?has_content>
 Objects to change: <#list objects as o>${o}<#sep>, </#list>.
 </#if>
-<#if settingHosts?has_content>
-Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h>${h}<#sep>, </#list>.
+<#if hostActionsListed?has_content>
+Actions on the hosts (step ${phase.hosts.number}): <#list hostActionsListed as h>${h.host} (${h.actions})<#sep>, </#list>.
 </#if>
 <#if !scriptBeside>
 
@@ -93,7 +93,7 @@ remediation.ps1, which the steps below name, was not written with this runbook: 
 ## ${phase.before.number}. ${phase.before.title}
 
 - [ ] You hold Domain Admin rights (or delegated write access to these objects).
-- [ ] The change ticket is approved and names the <#if objects?has_content>objects<#if settingHosts?has_content> and hosts</#if><#else>hosts</#if> above.
+- [ ] The change ticket is approved and names the <#if objects?has_content>objects<#if hostActionsListed?has_content> and host actions</#if><#else>host actions</#if> above.
 - [ ] A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.
 - [ ] The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):
 

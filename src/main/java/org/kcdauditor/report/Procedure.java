@@ -925,6 +925,26 @@ public final class Procedure {
         }).toList());
     }
 
+    /**
+     * Every action on the hosts (step "On the hosts"), host by host, with what it is, for the change ticket: "HV13
+     * (computer password reset: Reset-ComputerMachinePassword; live migration enabled: Enable-VMMigration)".
+     */
+    public static List<HostActions> hostActionsListed(RemediationPlan plan) {
+        return plan.stepsByHost().stream().map(steps -> new HostActions(Values.visibleAccount(steps.get(0).subject()),
+                String.join("; ", steps.stream().map(a -> a instanceof Action.ResetMachinePassword
+                ? "computer password reset: Reset-ComputerMachinePassword" : a instanceof Action.SetMigrationAuthentication
+                ? "Kerberos for live migration: Set-VMHost" : "live migration enabled: Enable-VMMigration").toList())))
+                .toList();
+    }
+
+    /** A host's actions on the hosts in words ({@link #hostActionsListed}): "HV02 (Kerberos for live migration: Set-VMHost)". */
+    public record HostActions(String host, String actions) {
+        @Override
+        public String toString() {
+            return host + " (" + actions + ")";
+        }
+    }
+
     /** The steps on the hosts counted in one unit: "3 actions on 2 hosts". */
     public static String hostActions(RemediationPlan plan) {
         return Words.plural(plan.onHosts().size(), "action") + " on " + Words.plural(plan.hostsWithSteps().size(),

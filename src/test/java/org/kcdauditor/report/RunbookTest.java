@@ -1133,9 +1133,13 @@ class RunbookTest {
         assertTrue(html.contains("is exported for rollback (" + where + "):"), html);
     }
 
-    /** The runbook names the hosts whose live-migration setting changes beside the objects the change ticket names. */
+    /**
+     * The runbook names every action on the hosts, with what it is, beside the objects the change ticket names: it named
+     * only the hosts whose live-migration setting changes, leaving out a password reset of step 3 ("Host settings to
+     * change (step 3): HVA2." while HVB2's Reset-ComputerMachinePassword was in the same step).
+     */
     @Test
-    void theHostsWhoseSettingChangesAreNamedBesideTheObjects() throws Exception {
+    void everyActionOnTheHostsIsNamedBesideTheObjects() throws Exception {
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
                 TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null, "HV02"
                         + " authenticates live migrations with CredSSP.", Evidence.builder().build(),
@@ -1144,12 +1148,16 @@ class RunbookTest {
                         + " disabled on HV13.", Evidence.builder().build(), new Action.EnableMigration("HV13"))));
         String md = markdown(doc);
         String on = stepNumber(md, "On the host");
-        assertTrue(md.contains("\nHost settings to change (step " + on + "): HV13, HV02.\n"), md);
+        String listed = "Actions on the hosts (step " + on + "): HV13 (computer password reset:"
+                + " Reset-ComputerMachinePassword; live migration enabled: Enable-VMMigration), HV02 (Kerberos for live"
+                + " migration: Set-VMHost).";
+        assertTrue(md.contains("\n" + listed + "\n"), md);
         String html = html(doc);
-        assertTrue(html.contains("Host settings to change (step " + on + "): <strong>HV13</strong>,"
-                + " <strong>HV02</strong>.</p>"), html);
-        assertFalse(markdown(Fixtures.demo())
-                .contains("Host settings to change"), "a password reset alone is a directory object's change");
+        assertTrue(html.contains(listed.replace("HV13", "<strong>HV13</strong>").replace("HV02 (",
+                "<strong>HV02</strong> (") + "</p>"), html);
+        String demo = markdown(Fixtures.demo());
+        assertTrue(demo.contains("\nActions on the hosts (step " + stepNumber(demo, "On the host") + "): HV13"
+                + " (computer password reset: Reset-ComputerMachinePassword).\n"), "a password reset alone: " + demo);
     }
 
     /**

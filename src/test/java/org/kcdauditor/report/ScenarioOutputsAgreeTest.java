@@ -680,9 +680,10 @@ class ScenarioOutputsAgreeTest {
                 .getNumericCellValue());
         for (String runbook : List.of(o.md(), o.html().replace("<strong>", "").replace("</strong>", ""))) {
             assertFalse(runbook.contains("Objects to change"), runbook);
-            assertTrue(runbook.contains("Host settings to change (step 3): HVA02."), runbook);
+            assertTrue(runbook.contains("Actions on the hosts (step 3): HVA02 (Kerberos for live migration:"
+                    + " Set-VMHost)."), runbook);
             // the ticket names what changes: the host, as no object in Active Directory does
-            assertTrue(runbook.contains("The change ticket is approved and names the hosts above."), runbook);
+            assertTrue(runbook.contains("The change ticket is approved and names the host actions above."), runbook);
         }
     }
 

@@ -225,6 +225,9 @@ public final class RunbookModel {
         // the hosts whose live-migration setting changes (step "On the hosts"): named beside the objects, as the change
         // ticket must name them too
         m.put("settingHosts", plan.settingHosts());
+        // and every action on the hosts with what it is (a password reset too), as the change ticket names them
+        m.put("hostActionsListed", Procedure.hostActionsListed(plan).stream().map(h -> Map.of("host", h.host(),
+                "actions", h.actions())).toList());
         m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList(), plan));
