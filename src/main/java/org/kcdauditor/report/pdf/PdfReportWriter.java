@@ -861,8 +861,9 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     /**
-     * A finding's message as the PDF shows it: the import file it names by its file name, not by this machine's path
-     * ({@code evidence.origin}, "/tmp/…/hostsettings/vmhost-ps51.csv:4" as "vmhost-ps51.csv:4"); a host's changes
+     * A finding's message as the PDF shows it: the import files it names by their file names, not by this machine's
+     * path (the folder of {@code evidence.origin}, "/tmp/…/hostsettings/vmhost-ps51.csv:4" as "vmhost-ps51.csv:4", and
+     * so the file to export again in place of, and the other rows of that folder); a host's changes
      * since the previous run with more than a few of one kind counted ({@link ChangesInWords}); findings.json keeps
      * the path and every change.
      */
@@ -878,8 +879,10 @@ public final class PdfReportWriter implements ReportWriter {
         if (origin == null || origin.isEmpty() || !m.contains(origin)) {
             return m;
         }
-        String name = origin.substring(Math.max(origin.lastIndexOf('/'), origin.lastIndexOf('\\')) + 1);
-        return name.isEmpty() ? m : m.replace(origin, name);
+        // the folder goes wherever the message names a file of it: the row (file:line), the file to export again in
+        // place of, and the other exports' rows read for the host
+        String folder = origin.substring(0, Math.max(origin.lastIndexOf('/'), origin.lastIndexOf('\\')) + 1);
+        return folder.isEmpty() || folder.length() == origin.length() ? m : m.replace(folder, "");
     }
 
     /**
