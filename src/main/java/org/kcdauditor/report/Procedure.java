@@ -660,13 +660,20 @@ public final class Procedure {
             Set<String> clusters = new LinkedHashSet<>();
             plan.validate().forEach(p -> clusters.add(p.cluster()));
             plan.hosts().stream().filter(h -> h.cluster() != null).forEach(h -> clusters.add(h.cluster()));
+            // the Get-VMHost exports step "On the hosts" makes again, by the clusters whose blockers their rows are
+            Map<String, List<Finding>> exported = exportRows(doc, plan);
+            PhaseView onHosts = phases.stream().filter(v -> v.phase() == Phase.HOSTS).findFirst().orElse(null);
             for (String c : clusters) {
                 String preflight = Commands.preflight(c, config);
+                List<String> files = exported.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(
+                        f -> c.equalsIgnoreCase(f.cluster()))).map(e -> fileName(e.getKey())).toList();
+                String stale = files.isEmpty() || onHosts == null ? "" : "; a blocker still read from " + String.join(
+                        " or ", files) + " means that step " + onHosts.number() + "'s export was not put in its place";
                 boolean go = goAfter.getOrDefault(c.toLowerCase(java.util.Locale.ROOT), false);
                 confirm.add(new Step(Phase.CONFIRM, "", "Preflight of cluster " + c + (go ? " says GO"
                         : " names only what stays open"), (go ? "it must say GO (exit code 0); a NO-GO names what"
                         + " still blocks" : "it still says NO-GO until the findings under Needs a decision are"
-                        + " settled; every blocker this change fixes must be gone from its list")
+                        + " settled; every blocker this change fixes must be gone from its list") + stale
                         + (preflight != null ? "" : "; " + NO_PREFLIGHT_COMMAND),
                         preflight == null ? List.of() : List.of(preflight), List.of(), List.of(), null,
                         preflight != null ? "" : NO_PREFLIGHT_COMMAND));

@@ -138,6 +138,11 @@ class HostExportReplacedTest {
         // the PDF's plan gives the phase's summary
         assertTrue(hosts.summary().endsWith("; then export Get-VMHost again in place of vmhost.csv, before"
                 + " replication."), hosts.summary());
+        // the closing preflight says what a blocker still read from that file means
+        Procedure.Step confirm = view.procedure().steps(Procedure.Phase.CONFIRM).stream().filter(st -> st.action()
+                .startsWith("Preflight of cluster HVC1")).findFirst().orElseThrow();
+        assertTrue(confirm.detail().endsWith("; a blocker still read from vmhost.csv means that step 3's export was not"
+                + " put in its place"), confirm.detail());
         String md = Files.readString(out.resolve("runbook.md"));
         assertTrue(md.contains("\n- [ ] " + action + "; " + detail + ".\n"), md);
         String html = Files.readString(out.resolve("runbook.html"));
