@@ -12,6 +12,8 @@
 <#assign shown = capped?then(summary.clustersWorstFirst[0..*namedClusters], summary.clusters)>
 <#assign restNoGo = summary.noGo - shown?filter(c -> !c.go)?size>
 <#assign rest = summary.clusters?size - shown?size>
+<#-- a cluster's paths from a node to a file server apart from its node pairs, in a column only where one listed has some -->
+<#assign servers = shown?filter(c -> c.fileServerPaths gt 0)?has_content>
 <#macro table rows showFix>
 <#if rows?has_content>
 <table style="border-collapse:collapse;width:100%;font-size:14px">
@@ -42,12 +44,12 @@
 <#-- the directions' columns only where a cluster listed has some; "none" in a cell, as page 1 of the PDF says it -->
 <#assign directions = shown?filter(c -> c.failing?has_content || c.waivedFailing?has_content)?has_content>
 <table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">
-<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><#if directions><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></#if></tr>
+<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Node pairs OK</th><#if servers><th style="padding:4px">File-server paths OK</th></#if><#if directions><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></#if></tr>
 <#list shown as c>
-<tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if><#list c.reasons><ul style="margin:4px 0 0 0;padding-left:16px;font-weight:400;font-size:12px"><#items as r><li>${r}</li></#items></ul></#list></td><td style="padding:4px">${c.pairsCell}</td><#if directions><td style="padding:4px"><#if !c.audited>—<#elseif !c.failing?has_content>none</#if>${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></td><td style="padding:4px"><#if !c.waivedFailing?has_content>none</#if>${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></td></#if></tr>
+<tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if><#list c.reasons><ul style="margin:4px 0 0 0;padding-left:16px;font-weight:400;font-size:12px"><#items as r><li>${r}</li></#items></ul></#list></td><td style="padding:4px">${c.nodePairsCell}</td><#if servers><td style="padding:4px">${c.fileServerPathsCell}</td></#if><#if directions><td style="padding:4px"><#if !c.audited>—<#elseif !c.failing?has_content>none</#if>${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></td><td style="padding:4px"><#if !c.waivedFailing?has_content>none</#if>${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></td></#if></tr>
 </#list>
 <#if capped>
-<tr style="color:${palette.MUTED}"><td colspan="<#if directions>5<#else>3</#if>" style="padding:4px">… and ${rest} more clusters: ${restNoGo} NO-GO, ${rest - restNoGo} GO (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
+<tr style="color:${palette.MUTED}"><td colspan="${(directions?then(5, 3) + servers?then(1, 0))?c}" style="padding:4px">… and ${rest} more clusters: ${restNoGo} NO-GO, ${rest - restNoGo} GO (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
 </#if>
 </table>
 </#if>
@@ -57,15 +59,15 @@
 Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need<#if summary.decisions == 1>s</#if> a decision.</p>
 <#if summary.clusters?has_content || summary.unclustered??>
 <table style="border-collapse:collapse;font-size:14px">
-<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>
+<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Node pairs OK</th><#if servers><th style="padding:4px">File-server paths OK</th></#if><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>
 <#list shown as c>
-<tr style="border-bottom:1px solid ${palette.LINE}"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.pairsCell}</td><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE}"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.nodePairsCell}</td><#if servers><td style="padding:4px">${c.fileServerPathsCell}</td></#if><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
 </#list>
 <#if capped>
-<tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
+<tr style="color:${palette.MUTED}"><td colspan="${servers?then(6, 5)}" style="padding:4px">… and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
 </#if>
 <#if summary.unclustered??>
-<tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><#if servers><td style="padding:4px"></td></#if><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
 </#if>
 </table>
 </#if>

@@ -92,12 +92,15 @@ public final class Auditor {
             // a cluster's pairs come one after the other: one lookup per cluster, not per pair
             if (counts == null || p.cluster() != cluster) {
                 cluster = p.cluster();
-                counts = perCluster.computeIfAbsent(cluster, k -> new int[4]);
+                counts = perCluster.computeIfAbsent(cluster, k -> new int[6]);
             }
             counts[0]++;
             counts[1] += p.ok() ? 1 : 0;
             counts[2] += p.requiredCount();
             counts[3] += p.present();
+            // the paths to a file server (storage over SMB) apart: the rest are the node pairs (live migration)
+            counts[4] += p.fileServer() ? 1 : 0;
+            counts[5] += p.fileServer() && p.ok() ? 1 : 0;
             pairs++;
             required += p.requiredCount();
             present += p.present();
@@ -108,9 +111,9 @@ public final class Auditor {
         }
         List<ClusterSummary> summaries = new ArrayList<>();
         for (ResolvedCluster rc : ctx.clusters()) {
-            int[] c = perCluster.getOrDefault(rc.name(), new int[4]);
+            int[] c = perCluster.getOrDefault(rc.name(), new int[6]);
             summaries.add(new ClusterSummary(rc.name(), c[0], c[1], c[2], c[3], percent(c[3], c[2]),
-                    countBySeverity(findingsByCluster.getOrDefault(rc.name(), List.of()))));
+                    countBySeverity(findingsByCluster.getOrDefault(rc.name(), List.of())), c[4], c[5]));
         }
         return new AuditResult(ctx, findings, summaries, pairs, required, present, countBySeverity(findings));
     }

@@ -63,8 +63,13 @@ final class ConsoleSummary {
         }
         // the entries' share headed as the PDF's Compliance per cluster heads it, beside the cluster's verdict: "Compliant
         // 100.0 %" next to a NO-GO cluster (every entry present, pairs blocked otherwise) read as "this cluster is fine"
-        String header = row("Cluster", "Nodes", "Pairs OK", "Entries present", "% present", "GO/NO-GO", "HIGH", "MED",
-                "LOW", "INFO");
+        // a cluster's node pairs (live migration) apart from its paths to a file server (storage over SMB), as the
+        // headline counts them: "4/12 pairs OK" for 3 nodes and 2 file servers squared with neither; the column only
+        // where some cluster has such paths
+        boolean servers = view.storagePaths() > 0;
+        String header = row(servers, "Cluster", "Nodes", ReportView.ClusterView.NODE_PAIRS_OK,
+                ReportView.ClusterView.FILE_SERVER_PATHS_OK, "Entries present",
+                "% present", "GO/NO-GO", "HIGH", "MED", "LOW", "INFO");
         out.println(header);
         out.println("-".repeat(header.length()));
         // at scale, the NO-GO clusters worst first as page 1 lists them, the rest counted: 1,566 rows at 20,000 hosts
@@ -79,8 +84,8 @@ final class ConsoleSummary {
                         Locale.ROOT) + " (directory " + oneLine(c.directory()) + ")");
                 continue;
             }
-            out.println(row(clip(oneLine(c.name())), c.nodes().size(), c.pairsOk() + "/" + c.pairs(),
-                    c.presentEntries() + "/" + c.requiredEntries(), Words.percent(c.compliancePercent()),
+            out.println(row(servers, clip(oneLine(c.name())), c.nodes().size(), c.nodePairsOkText(),
+                    c.fileServerPathsOkText(), c.presentEntries() + "/" + c.requiredEntries(), Words.percent(c.compliancePercent()),
                     c.go() ? "GO" : "NO-GO", b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW),
                     b.open(Severity.INFO)));
         }
@@ -93,13 +98,13 @@ final class ConsoleSummary {
         }
         Counts outside = view.unclustered();
         if (outside.openTotal() > 0) {
-            out.println(row("(no cluster)", "", "", "", "", "", outside.open(Severity.HIGH),
+            out.println(row(servers, "(no cluster)", "", "", "", "", "", "", outside.open(Severity.HIGH),
                     outside.open(Severity.MEDIUM), outside.open(Severity.LOW), outside.open(Severity.INFO)));
         }
         out.println("-".repeat(header.length()));
         Counts b = view.counts();
-        out.println(row("All", s.hosts(), view.pairsOk() + "/" + view.pairs(),
-                s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()), "",
+        out.println(row(servers, "All", s.hosts(), view.nodePairsOk() + "/" + view.nodePairs(),
+                servers ? view.storagePathsOk() + "/" + view.storagePaths() : "", s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()), "",
                 b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO)));
         String story = story(d, b);
         if (!story.isEmpty()) {
@@ -249,13 +254,26 @@ final class ConsoleSummary {
     }
 
     private static final int[] WIDTHS = {16, 5, 13, 15, 10, 8, 5, 5, 5, 5};
+    /** With the column of the paths to a file server after the node pairs'. */
+    private static final int[] WIDTHS_SERVERS = {16, 5, 13, 20, 15, 10, 8, 5, 5, 5, 5};
 
     /**
-     * One line of the cluster table: the first column left-aligned, the others right-aligned, as
-     * {@code %-16s %5s %13s %15s %10s %8s %5s %5s %5s %5s} would (a Formatter per line took a sixth of a second for the
-     * 1,566 clusters of the 20,000-host benchmark).
+     * One line of the cluster table from its eleven columns: the first column left-aligned, the others right-aligned,
+     * as {@code %-16s %5s %13s %20s %15s %10s %8s %5s %5s %5s %5s} would (a Formatter per line took a sixth of a
+     * second for the 1,566 clusters of the 20,000-host benchmark); without the fourth (the paths to a file server),
+     * as {@code %-16s %5s %13s %15s %10s %8s %5s %5s %5s %5s}, where {@code servers} is false.
      */
-    static String row(Object... columns) {
+    static String row(boolean servers, Object... columns) {
+        if (servers) {
+            return layout(WIDTHS_SERVERS, columns);
+        }
+        Object[] without = new Object[columns.length - 1];
+        System.arraycopy(columns, 0, without, 0, 3);
+        System.arraycopy(columns, 4, without, 3, columns.length - 4);
+        return layout(WIDTHS, without);
+    }
+
+    private static String layout(int[] widths, Object[] columns) {
         // numbers in the digits of the default format locale, as %d wrote them
         boolean asciiDigits = DecimalFormatSymbols.getInstance(Locale.getDefault(Locale.Category.FORMAT))
                 .getZeroDigit() == '0';
@@ -265,11 +283,11 @@ final class ConsoleSummary {
             String v = !asciiDigits && (c instanceof Integer || c instanceof Long) ? String.format("%d", c)
                     : String.valueOf(c);
             if (i > 0) {
-                b.append(' ').append(" ".repeat(Math.max(0, WIDTHS[i] - v.length())));
+                b.append(' ').append(" ".repeat(Math.max(0, widths[i] - v.length())));
             }
             b.append(v);
             if (i == 0) {
-                b.append(" ".repeat(Math.max(0, WIDTHS[0] - v.length())));
+                b.append(" ".repeat(Math.max(0, widths[0] - v.length())));
             }
         }
         return b.toString();

@@ -105,8 +105,9 @@ final class PreflightCommand implements Callable<Integer> {
         List<Finding> waived = mine.stream().filter(Finding::isWaived).toList();
         boolean go = c.go();
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
-        cli.out().printf("  pairs that can migrate: %d/%d; blockers: %d; waived: %d (run %s)%n", c.pairsOk(),
-                c.pairs(), blockers.size(), waived.size(), o.runId().substring(0, 8));
+        // its node pairs (live migration) apart from its paths to a file server, as every report counts them
+        cli.out().printf("  %s; blockers: %d; waived: %d (run %s)%n", c.pairsOkInWords(), blockers.size(),
+                waived.size(), o.runId().substring(0, 8));
         // the domains of its own pairs: another directory's DCs were not asked about it, nor need to be
         Set<String> domains = view.directoriesOf(name);
         view.plan().readOnlyNotes(domains).forEach(n -> cli.out().println("  " + Ps.oneLine(n) + "."));

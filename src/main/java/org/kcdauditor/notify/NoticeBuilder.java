@@ -583,9 +583,17 @@ public final class NoticeBuilder {
             cm.put("audited", c.audited());
             cm.put("pairsOk", c.pairsOk());
             cm.put("pairs", c.pairs());
-            // a cluster not audited has no pair counts: "pairs not checked" / "—", not "0/0 pairs OK"
-            cm.put("pairsText", c.audited() ? c.pairsOkText() + " pairs OK" : "pairs not checked");
-            cm.put("pairsCell", c.pairsOkText());
+            // the node pairs (live migration) and the paths to a file server (storage over SMB) apart, as every output
+            // counts them; a cluster not audited has no pair counts: "pairs not checked" / "—", not "0/0 pairs OK"
+            cm.put("nodePairsOk", c.nodePairsOk());
+            cm.put("nodePairs", c.nodePairs());
+            cm.put("fileServerPathsOk", c.fileServerPathsOk());
+            cm.put("fileServerPaths", c.fileServerPaths());
+            cm.put("pairsText", c.pairsOkInWords());
+            cm.put("nodePairsCell", c.nodePairsOkText());
+            cm.put("fileServerPathsCell", c.fileServerPathsOkText());
+            // every directed path under one count, for a template written before the counts apart
+            cm.put("pairsCell", c.audited() ? c.pairsOk() + "/" + c.pairs() : Words.NO_PERCENT);
             cm.put("compliance", Words.percent(c.compliancePercent()));
             for (Severity s : Severity.values()) {
                 cm.put(s.name().toLowerCase(Locale.ROOT), c.counts().open(s));

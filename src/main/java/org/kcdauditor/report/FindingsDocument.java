@@ -290,10 +290,12 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * directory could not be read. {@code migrationAuthenticationUnchecked} (absent when none): the nodes whose
      * migration authentication type no {@code hostSettings.sources} export gives (no row, or no Kerberos or CredSSP in
      * it; every node where no source is configured); their pairs are not blocked for it, and not known to migrate with
-     * Kerberos.
+     * Kerberos. {@code pairs} and {@code pairsOk} count every directed path; {@code nodePairs}, {@code nodePairsOk}
+     * (live migration) and {@code fileServerPaths}, {@code fileServerPathsOk} (from a node to a file server, storage
+     * over SMB) count them apart and add up to those two (absent in a findings.json written before them).
      */
     @JsonPropertyOrder({"name", "directory", "audited", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk",
-            "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons",
+            "nodePairs", "nodePairsOk", "fileServerPaths", "fileServerPathsOk", "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons",
             "migrationAuthenticationUnchecked", "matrix"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
@@ -303,7 +305,22 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                              @JsonInclude(JsonInclude.Include.NON_NULL) List<GoVerdict.Reason> reasons,
                              List<PairDoc> matrix, @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean audited,
-                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> migrationAuthenticationUnchecked) {
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> migrationAuthenticationUnchecked,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Integer nodePairs,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Integer nodePairsOk,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Integer fileServerPaths,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Integer fileServerPathsOk) {
+        /** Without the counts apart (a findings.json written before them): every path counted in pairs alone. */
+        public ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
+                          int pairs, int pairsOk, int requiredEntries, int presentEntries, Double compliancePercent,
+                          Map<String, Integer> bySeverity, Boolean go, List<GoVerdict.Reason> reasons,
+                          List<PairDoc> matrix, String directory, Boolean audited,
+                          List<String> migrationAuthenticationUnchecked) {
+            this(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries, presentEntries,
+                    compliancePercent, bySeverity, go, reasons, matrix, directory, audited,
+                    migrationAuthenticationUnchecked, null, null, null, null);
+        }
+
         /** Without the nodes whose migration authentication was not checked (none, or a findings.json before them). */
         public ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                           int pairs, int pairsOk, int requiredEntries, int presentEntries, Double compliancePercent,
@@ -326,7 +343,7 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         public ClusterDoc with(GoVerdict v) {
             return new ClusterDoc(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries,
                     presentEntries, compliancePercent, bySeverity, v.go(), v.reasons(), matrix, directory, audited,
-                    migrationAuthenticationUnchecked);
+                    migrationAuthenticationUnchecked, nodePairs, nodePairsOk, fileServerPaths, fileServerPathsOk);
         }
 
         /** False only for a cluster whose (optional) directory could not be read. */

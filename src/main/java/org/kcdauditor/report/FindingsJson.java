@@ -88,7 +88,9 @@ public final class FindingsJson {
                     rc.missingNodes(), rc.fileServers().stream().map(AdObject::name).toList(), s.pairs(), s.pairsOk(),
                     s.requiredEntries(), s.presentEntries(), s.compliancePercent(), s.bySeverity(), null, null,
                     matrix.getOrDefault(rc.name(), List.of()), rc.directory(), ctx.audited(rc) ? null : Boolean.FALSE,
-                    ctx.migrationAuthenticationUnchecked(rc).stream().map(AdObject::name).toList()));
+                    ctx.migrationAuthenticationUnchecked(rc).stream().map(AdObject::name).toList(),
+                    s.pairs() - s.fileServerPaths(), s.pairsOk() - s.fileServerPathsOk(), s.fileServerPaths(),
+                    s.fileServerPathsOk()));
         }
         List<DirectoryPart> parts = directoryParts(ctx.snapshot(), config);
         Map<String, Boolean> changeTimes = new HashMap<>();

@@ -214,23 +214,57 @@ public final class ReportView {
      * need a decision) and {@code goAfter} (GO expected once the change is made and validated).
      * {@code compliancePercent} is null when nothing is required. {@code directory}: the directory (domain) it was
      * read from; {@code audited} false when that (optional) directory could not be read: its status is then AMBER
-     * and its label "Not audited".
+     * and its label "Not audited". {@code pairs} and {@code pairsOk} count every directed path, {@code fileServerPaths}
+     * and {@code fileServerPathsOk} those from a node to a file server (storage over SMB): every output gives a
+     * cluster's node pairs (live migration) and those paths apart ({@link #pairsOkInWords}), never one "pairs" count
+     * of both (a cluster of 3 nodes read "7/8 pairs OK", which no one can square with its 6 node pairs).
      */
     public record ClusterView(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                               int pairs, int pairsOk, int presentEntries, int requiredEntries,
                               Double compliancePercent, Counts counts, Status status, List<Cell> cells,
                               GoVerdict verdict, List<FindingView> openAfter, boolean goAfter, String directory,
-                              boolean audited) {
+                              boolean audited, int fileServerPaths, int fileServerPathsOk) {
         public static final String NOT_AUDITED = "Not audited";
+        /** The heading of a cluster's node pairs OK, in every table of the clusters. */
+        public static final String NODE_PAIRS_OK = "Node pairs OK";
+        /** The heading of a cluster's paths from a node to a file server OK, beside it. */
+        public static final String FILE_SERVER_PATHS_OK = "File-server paths OK";
 
         /** The status in words: its traffic light's, or "Not audited". */
         public String statusLabel() {
             return audited ? status.label() : NOT_AUDITED;
         }
 
-        /** "5/6" pairs OK of all; "—" for a cluster whose directory could not be read (nothing was counted). */
-        public String pairsOkText() {
-            return audited ? pairsOk + "/" + pairs : Words.NO_PERCENT;
+        /** The directed pairs between its nodes (live migration): {@link #pairs} without the paths to a file server. */
+        public int nodePairs() {
+            return pairs - fileServerPaths;
+        }
+
+        /** The node pairs (live migration) OK. */
+        public int nodePairsOk() {
+            return pairsOk - fileServerPathsOk;
+        }
+
+        /** "2/6" node pairs OK; "—" for a cluster whose directory could not be read (nothing was counted). */
+        public String nodePairsOkText() {
+            return audited ? nodePairsOk() + "/" + nodePairs() : Words.NO_PERCENT;
+        }
+
+        /** "2/6" paths from a node to a file server OK; "—" where it has none, or was not audited. */
+        public String fileServerPathsOkText() {
+            return audited && fileServerPaths > 0 ? fileServerPathsOk + "/" + fileServerPaths : Words.NO_PERCENT;
+        }
+
+        /**
+         * Its counts in words, the same in every output: "2/6 node pairs OK, 2/6 file-server paths OK", "2/12 node
+         * pairs OK" where no path goes to a file server, "pairs not checked" for a cluster not audited.
+         */
+        public String pairsOkInWords() {
+            if (!audited) {
+                return "pairs not checked";
+            }
+            return nodePairsOkText() + " node pairs OK" + (fileServerPaths == 0 ? ""
+                    : ", " + fileServerPathsOkText() + " file-server paths OK");
         }
 
         /** GO for a patch window. */
@@ -289,6 +323,17 @@ public final class ReportView {
             return pairsOk + fixedByChange();
         }
 
+        /** Node pairs (live migration) OK once the change is made. */
+        public int nodePairsOkAfter() {
+            return pairsOkAfter() - fileServerPathsOkAfter();
+        }
+
+        /** Paths from a node to a file server OK once the change is made. */
+        public int fileServerPathsOkAfter() {
+            return fileServerPaths == 0 ? 0 : fileServerPathsOk + (int) cells.stream()
+                    .filter(c -> c.pair().fileServer() && c.failing() && c.fixedByChange()).count();
+        }
+
         /**
          * What keeps the directions failing that the change does not fix: each blocker rule the change does not
          * settle ({@code "… (waived)"} for a waived one) → how many of those directions it blocks.
@@ -330,7 +375,6 @@ public final class ReportView {
     /** {@code history.unwaivedFindings}: waived in the run compared with, open now. */
     private final Set<String> unwaived;
     /** The matrices' cells counted once ({@link #storagePaths}): a 20k directory's 362,992 were walked four times. */
-    private final PathCounts paths;
 
     private ReportView(FindingsDocument doc, RemediationPlan plan, String changeTicket) {
         this.plan = plan;
@@ -383,10 +427,6 @@ public final class ReportView {
                 .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
         Map<String, Set<String>> added = RemediationPlan.addedByHost(plan.hosts());
         List<ClusterView> cv = new ArrayList<>();
-        int cellCount = 0;
-        int failingCells = 0;
-        int storage = 0;
-        int failingStorage = 0;
         // a findings.json written before clusters carried their verdict: judged here, all clusters at once
         GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
                 ? new GoVerdict.Judge(all, nn(doc.hosts())).withGroups(doc.clusters(), doc.policy() == null ? null
@@ -395,6 +435,9 @@ public final class ReportView {
             String key = c.name().toLowerCase(Locale.ROOT);
             Counts cc = Counts.of(byCluster.getOrDefault(key, List.of()));
             List<Cell> cells = new ArrayList<>();
+            int storage = 0;
+            int storageOk = 0;
+            int failing = 0;
             for (FindingsDocument.PairDoc p : nn(c.matrix())) {
                 if (p != null && p.from() != null && p.to() != null) {
                     // most of a large matrix has no blocker: no stream, no list per cell then
@@ -403,12 +446,16 @@ public final class ReportView {
                     Cell cell = new Cell(p, cellStatus(p), cellText(p, blockers), blockers,
                             RemediationPlan.fixes(p, plan::settles, added));
                     cells.add(cell);
-                    cellCount++;
-                    failingCells += cell.failing() ? 1 : 0;
+                    failing += cell.failing() ? 1 : 0;
                     storage += p.fileServer() ? 1 : 0;
-                    failingStorage += p.fileServer() && cell.failing() ? 1 : 0;
+                    storageOk += p.fileServer() && !cell.failing() ? 1 : 0;
                 }
             }
+            // the paths to a file server as findings.json counts them; a findings.json written before it did: from the
+            // matrix, where it holds every pair the cluster counts (else none to tell apart)
+            boolean whole = cells.size() == c.pairs() && failing == c.pairs() - c.pairsOk();
+            int fileServerPaths = c.fileServerPaths() != null ? c.fileServerPaths() : whole ? storage : 0;
+            int fileServerPathsOk = c.fileServerPathsOk() != null ? c.fileServerPathsOk() : whole ? storageOk : 0;
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
                     : judge.of(c);
             List<FindingView> openAfter = List.copyOf(viewsByCluster.getOrDefault(key, List.of()));
@@ -426,10 +473,9 @@ public final class ReportView {
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,
                     c.wasAudited() ? Status.of(cc, c.pairsOk() < c.pairs()) : Status.AMBER, List.copyOf(cells), verdict,
                     openAfter, goAfter,
-                    c.directory(), c.wasAudited()));
+                    c.directory(), c.wasAudited(), fileServerPaths, fileServerPathsOk));
         }
         this.clusters = List.copyOf(cv);
-        this.paths = new PathCounts(cellCount, failingCells, storage, failingStorage);
         // the same rule as each cluster's: never OK while a pair fails or a cluster was not audited (its AMBER)
         this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
         this.waiverEndings = composeWaiverEndings();
@@ -1083,11 +1129,11 @@ public final class ReportView {
     }
 
     /**
-     * The directed pairs whose destination is a file server (storage over SMB, no live migration); 0 where the
-     * matrices do not hold every pair the clusters count (a findings.json of an earlier version): nothing to split.
+     * The directed pairs whose destination is a file server (storage over SMB, no live migration): the clusters'
+     * {@link ClusterView#fileServerPaths} summed.
      */
     public int storagePaths() {
-        return paths.cells() != pairs() || paths.failing() != failingPairs() ? 0 : paths.storage();
+        return clusters.stream().mapToInt(ClusterView::fileServerPaths).sum();
     }
 
     /** The directed pairs between nodes (live migration): {@link #pairs} without those to a file server. */
@@ -1100,18 +1146,14 @@ public final class ReportView {
         return pairsOk() - storagePathsOk();
     }
 
-    /** The paths to a file server that are OK; 0 where {@link #storagePaths} is 0. */
+    /** The paths to a file server that are OK. */
     public int storagePathsOk() {
-        return storagePaths() == 0 ? 0 : storagePaths() - failingStoragePaths();
+        return clusters.stream().mapToInt(ClusterView::fileServerPathsOk).sum();
     }
 
     /** The directed pairs to a file server that fail. */
     public int failingStoragePaths() {
-        return paths.failingStorage();
-    }
-
-    /** The matrices' cells, those that fail, those to a file server, and those of them that fail. */
-    private record PathCounts(int cells, int failing, int storage, int failingStorage) {
+        return storagePaths() - storagePathsOk();
     }
 
     /**

@@ -9,6 +9,7 @@ import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,22 +23,34 @@ class ConsoleSummaryTest {
     private static final String HEADER = "%-16s %5s %13s %15s %10s %8s %5s %5s %5s %5s";
     private static final String COUNTS = "%-16s %5d %13s %15s %10s %8s %5d %5d %5d %5d";
     private static final String OUTSIDE = "%-16s %5s %13s %15s %10s %8s %5d %5d %5d %5d";
+    /** With the column of the paths to a file server. */
+    private static final String HEADER_SERVERS = "%-16s %5s %13s %20s %15s %10s %8s %5s %5s %5s %5s";
+    private static final String COUNTS_SERVERS = "%-16s %5d %13s %20s %15s %10s %8s %5d %5d %5d %5d";
     private static final Object[][] ROWS = {
-            {"HVC1", 4, "10/12", "40/48", "83.3 %", "NO-GO", 2, 0, 1, 12},
-            {"A-cluster-name-…", 64, "4032/4032", "16128/16128", "100.0 %", "NO-GO", 123456, 0, 0, 0},
-            {"\uD83D\uDE80-rocket", 2, "2/2", "8/8", "100.0 %", "GO", 0, 0, 0, 0},
-            {"All", 20000L, "", "", "", "", 0, 0, 0, 0},
+            {"HVC1", 4, "10/12", "4/6", "40/48", "83.3 %", "NO-GO", 2, 0, 1, 12},
+            {"A-cluster-name-…", 64, "4032/4032", "—", "16128/16128", "100.0 %", "NO-GO", 123456, 0, 0, 0},
+            {"\uD83D\uDE80-rocket", 2, "2/2", "—", "8/8", "100.0 %", "GO", 0, 0, 0, 0},
+            {"All", 20000L, "", "", "", "", "", 0, 0, 0, 0},
     };
 
+    /** The row without its fourth column, the paths to a file server. */
+    private static Object[] withoutServers(Object[] r) {
+        List<Object> l = new java.util.ArrayList<>(Arrays.asList(r));
+        l.remove(3);
+        return l.toArray();
+    }
+
     private static void assertLikeTheFormats() {
-        Object[] header = {"Cluster", "Nodes", "Pairs OK", "Entries present", "% present", "GO/NO-GO", "HIGH", "MED",
-                "LOW", "INFO"};
-        assertEquals(String.format(HEADER, header), ConsoleSummary.row(header));
+        Object[] header = {"Cluster", "Nodes", "Node pairs OK", "File-server paths OK", "Entries present",
+                "% present", "GO/NO-GO", "HIGH", "MED", "LOW", "INFO"};
+        assertEquals(String.format(HEADER, withoutServers(header)), ConsoleSummary.row(false, header));
+        assertEquals(String.format(HEADER_SERVERS, header), ConsoleSummary.row(true, header));
         for (Object[] r : ROWS) {
-            assertEquals(String.format(COUNTS, r), ConsoleSummary.row(r));
+            assertEquals(String.format(COUNTS, withoutServers(r)), ConsoleSummary.row(false, r));
+            assertEquals(String.format(COUNTS_SERVERS, r), ConsoleSummary.row(true, r));
         }
-        Object[] outside = {"(no cluster)", "", "", "", "", "", 0, 3, 0, 0};
-        assertEquals(String.format(OUTSIDE, outside), ConsoleSummary.row(outside));
+        Object[] outside = {"(no cluster)", "", "", "", "", "", "", 0, 3, 0, 0};
+        assertEquals(String.format(OUTSIDE, withoutServers(outside)), ConsoleSummary.row(false, outside));
     }
 
     @Test

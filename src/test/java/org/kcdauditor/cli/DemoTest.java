@@ -82,9 +82,12 @@ class DemoTest {
     void runsAndPrintsTheSummary() {
         // the entries' share headed as the PDF heads it, beside the cluster's verdict: "Compliant 100.0 %" next to the
         // NO-GO cluster HVC2 read as "HVC2 is fine"
-        assertTrue(run.out().contains("\nCluster          Nodes      Pairs OK Entries present  % present GO/NO-GO  HIGH"
-                + "   MED   LOW  INFO\n"), run.out());
-        assertTrue(run.out().lines().anyMatch(l -> l.matches("HVC2 +4 +2/12 +48/48 +100\\.0 % +NO-GO( +\\d+){4}")),
+        // a cluster's node pairs apart from its paths to a file server: HVC1's 3 nodes have 6 node pairs, not "4/12"
+        assertTrue(run.out().contains("\nCluster          Nodes Node pairs OK File-server paths OK Entries present  %"
+                + " present GO/NO-GO  HIGH   MED   LOW  INFO\n"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("HVC1 +3 +2/6 +2/6 +31/36 +86\\.1 % +NO-GO( +\\d+){4}")),
+                run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("HVC2 +4 +2/12 +— +48/48 +100\\.0 % +NO-GO( +\\d+){4}")),
                 run.out());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("HVC1") && run.out().contains("HVC2"), run.out());

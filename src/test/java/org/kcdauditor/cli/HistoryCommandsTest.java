@@ -133,14 +133,14 @@ class HistoryCommandsTest {
         // HV11 -> HV12 has every entry, but HV12's migration SPN is also on svc-vmm: the KDC refuses the ticket
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
         assertTrue(verdict().startsWith("Preflight PAIR: NO-GO"), out);
-        assertTrue(out.contains("pairs that can migrate: 1/2;"), out);
+        assertTrue(out.contains("1/2 node pairs OK;"), out);
         assertTrue(out.contains("BLOCKER DUPLICATE_SPN"), out);
         assertTrue(out.contains("Host settings were not checked"), out);
         Path solo = config("  - name: SOLO\n    nodes: [HV01]", "");
         // one node: no pair to check, and nowhere to drain its VMs to for the patch window
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", solo.toString(), "--cluster", "SOLO"), out + err);
         assertTrue(verdict().startsWith("Preflight SOLO: NO-GO"), out);
-        assertTrue(out.contains("pairs that can migrate: 0/0;"), out);
+        assertTrue(out.contains("0/0 node pairs OK;"), out);
         assertTrue(out.contains("NO_MIGRATION_PARTNER"), out);
         assertEquals(ExitCodes.USAGE, run("preflight", "--config", cfg.toString(), "--cluster", "NOPE"));
         assertTrue(err.contains("--cluster: no cluster named 'NOPE'"), err);
@@ -328,7 +328,7 @@ class HistoryCommandsTest {
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-26"));
         assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
         assertTrue(verdict().startsWith("Preflight HVC1: GO"), out);
-        assertTrue(out.contains("pairs that can migrate: 4/6; blockers: 0; waived: 6"), out);
+        assertTrue(out.contains("4/6 node pairs OK; blockers: 0; waived: 6"), out);
         // valid through the end of the day in UTC, as baseline diff and the PDF say; at 20:00 UTC that is 4 hours
         // away, which a change window starting now must know (the next preflight is NO-GO): it read "until 2026-11-26"
         assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 cifs/hv02.contoso.com [CHG1, through"

@@ -645,7 +645,7 @@ class DomainControllersTest {
         dc2.modify(svc, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "4"));
         CliRun hvc2 = preflightOf("HVC2", cfg);
         assertEquals(3, hvc2.exitCode(), hvc2.toString());
-        assertTrue(hvc2.out().contains("pairs that can migrate: 2/4; blockers: 1"), hvc2.out());
+        assertTrue(hvc2.out().contains("2/2 node pairs OK, 0/2 file-server paths OK; blockers: 1"), hvc2.out());
         assertTrue(hvc2.out().contains("BLOCKER DC_NOT_CONVERGED               svc-nas is the account NAS01, NAS02's"
                 + " cifs SPNs are keyed on"), hvc2.out());
         List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
@@ -1336,7 +1336,7 @@ class DomainControllersTest {
         CliRun go = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
         assertEquals(0, go.exitCode(), go.toString());
         assertTrue(go.out().contains("Preflight HVC1: GO"), go.out());
-        assertTrue(go.out().contains("pairs that can migrate: 6/6; blockers: 0;"), go.out());
+        assertTrue(go.out().contains("6/6 node pairs OK; blockers: 0;"), go.out());
         List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
         assertEquals(1, f.size(), f.toString());
         assertEquals("MEDIUM", f.get(0).path("severity").asText());

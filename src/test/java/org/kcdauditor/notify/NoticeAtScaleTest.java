@@ -52,7 +52,7 @@ public class NoticeAtScaleTest {
         FindingsDocument doc = big(3, 0);
         Notice n = builder(Map.of()).build("daily-drift", Notify.ALWAYS, doc, doc.findings(), "prev", null).get(0);
         String line = n.text().lines().filter(l -> l.startsWith("- C00: NO-GO")).findFirst().orElseThrow();
-        assertTrue(line.contains("0/56 pairs OK; failing: HV00001 -> HV00002, "), line);
+        assertTrue(line.contains("0/56 node pairs OK; failing: HV00001 -> HV00002, "), line);
         assertEquals(20, line.split(" -> ").length - 1, line);
         assertTrue(line.contains(", … and 36 more (every one on the workbook's Matrix sheet and in findings.json)"),
                 line);

@@ -145,7 +145,7 @@ class ClusterLifecycleTest {
                     joined.ps1());
         }
         assertFalse(joined.ps1().contains("\n    Remove-Values "), joined.ps1());
-        assertTrue(joined.mail().contains("HVC1: NO-GO, 6/12 pairs OK"), joined.mail());
+        assertTrue(joined.mail().contains("HVC1: NO-GO, 6/12 node pairs OK"), joined.mail());
 
         for (String old : List.of("HV01", "HV02", "HV03")) {
             delegate(old, "HV04");

@@ -240,18 +240,28 @@ class GeneratedOutputsAgreeTest {
             }
             String hmli = v.counts().open(Severity.HIGH) + " +" + v.counts().open(Severity.MEDIUM) + " +"
                     + v.counts().open(Severity.LOW) + " +" + v.counts().open(Severity.INFO);
-            assertTrue(Pattern.compile("\\n" + c.name() + " +\\d+ +" + c.pairsOk() + "/" + c.pairs() + " .* " + hmli
+            // the node pairs apart from the paths to a file server, each counted from the cluster's matrix
+            List<FindingsDocument.PairDoc> toServers = c.matrix().stream().filter(FindingsDocument.PairDoc::fileServer)
+                    .toList();
+            int serversOk = (int) toServers.stream().filter(FindingsDocument.PairDoc::passes).count();
+            String nodes = (c.pairsOk() - serversOk) + "/" + (c.pairs() - toServers.size());
+            String words = nodes + " node pairs OK" + (toServers.isEmpty() ? ""
+                    : ", " + serversOk + "/" + toServers.size() + " file-server paths OK");
+            assertTrue(Pattern.compile("\\n" + c.name() + " +\\d+ +" + nodes + " .* " + hmli
                     + "\\n").matcher(o.console()).find(), "console row of " + c.name() + ": " + o.console());
-            assertTrue(Pattern.compile(c.name() + "(?: \\(\\w+\\))? \\d+ " + c.pairsOk() + "/" + c.pairs() + " .* " + verdict + " "
+            assertTrue(Pattern.compile(c.name() + "(?: \\(\\w+\\))? \\d+ " + nodes + " .* " + verdict + " "
                     + hmli.replace(" +", " ?/ ?")).matcher(o.pdf()).find(), "PDF row of " + c.name() + " ("
-                    + c.pairsOk() + "/" + c.pairs() + ", " + verdict + ", " + hmli + "): " + o.pdf());
-            assertEquals(c.pairsOk(), (int) row.getCell(2).getNumericCellValue(), "workbook pairs OK " + c.name());
+                    + nodes + ", " + verdict + ", " + hmli + "): " + o.pdf());
+            assertEquals(c.pairsOk() - serversOk, (int) row.getCell(cols.indexOf("Node pairs OK"))
+                    .getNumericCellValue(), "workbook node pairs OK " + c.name());
+            assertEquals(serversOk, (int) row.getCell(cols.indexOf("File-server paths OK")).getNumericCellValue(),
+                    "workbook file-server paths OK " + c.name());
             for (int i = 0; i < 4; i++) {
-                assertEquals(v.counts().open(Severity.values()[i]), (int) row.getCell(8 + i).getNumericCellValue(),
-                        "workbook " + c.name() + " " + Severity.values()[i]);
+                assertEquals(v.counts().open(Severity.values()[i]), (int) row.getCell(cols.indexOf("HIGH") + i)
+                        .getNumericCellValue(), "workbook " + c.name() + " " + Severity.values()[i]);
             }
-            assertTrue(o.mail().contains("- " + c.name() + ": " + verdict + ", " + c.pairsOk() + "/" + c.pairs()
-                    + " pairs OK"), "mail: " + c.name() + " " + o.mail());
+            assertTrue(o.mail().contains("- " + c.name() + ": " + verdict + ", " + words), "mail: " + c.name() + " "
+                    + o.mail());
             List<String> failing = c.matrix().stream().filter(p -> !p.passes()).map(p -> p.from() + " -> " + p.to())
                     .toList();
             assertEquals(failing, v.failing().stream().map(ReportView.Cell::direction).toList(), c.name());
@@ -262,9 +272,11 @@ class GeneratedOutputsAgreeTest {
                         + c.name() + ": " + o.mail());
             }
             if (onPage >= 0) {
-                // page 1's row: its pairs OK, then the first failing directions and how many more
+                // page 1's row: its figures, each with what it counts, then the first failing directions and how
+                // many more
                 Matcher pageRow = Pattern.compile(" " + c.name() + " " + verdict + " (?:after the change: [^/]*? )?"
-                        + c.pairsOk() + "/" + c.pairs() + " (?:([^\\s,]+→[^\\s,]+(?: \\(W\\))?(?:, [^\\s,]+→[^\\s,]+(?: \\(W\\))?)*)(?:, … and (\\d+) more)? )?")
+                        + nodes + " node pairs " + (toServers.isEmpty() ? "" : serversOk + "/" + toServers.size()
+                        + " paths to file servers ") + "(?:([^\\s,]+→[^\\s,]+(?: \\(W\\))?(?:, [^\\s,]+→[^\\s,]+(?: \\(W\\))?)*)(?:, … and (\\d+) more)? )?")
                         .matcher(o.page1());
                 assertTrue(pageRow.find(onPage), "page 1 row of " + c.name() + ": " + o.page1());
                 List<String> named = pageRow.group(1) == null ? List.of()

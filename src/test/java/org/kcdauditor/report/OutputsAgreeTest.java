@@ -255,18 +255,19 @@ class OutputsAgreeTest {
             // the patch window beside the status, as page 1 and the workbook give it: a cluster whose open findings
             // are only MEDIUM read "Attention" there while page 1 counted it NO-GO
             String window = c.go() ? "GO" : "NO-GO";
-            assertTrue(Pattern.compile(c.name() + " \\d+ " + c.pairsOk() + "/" + c.pairs() + " .* " + window + " "
-                    + hml.replace("/", " ?/ ?")).matcher(pdf).find(), "PDF row of " + c.name() + " (" + c.pairsOk()
-                    + "/" + c.pairs() + ", " + window + ", " + hml + "): " + pdf);
+            assertTrue(Pattern.compile(c.name() + " \\d+ " + v.nodePairsOkText() + " .* " + window + " "
+                    + hml.replace("/", " ?/ ?")).matcher(pdf).find(), "PDF row of " + c.name() + " ("
+                    + v.nodePairsOkText() + ", " + window + ", " + hml + "): " + pdf);
             Row row = rowStartingWith(summary, c.name());
-            assertEquals(window, row.getCell(13).getStringCellValue(), "workbook patch window " + c.name());
-            assertEquals(c.pairsOk(), (int) row.getCell(2).getNumericCellValue(), "workbook pairs OK " + c.name());
+            assertEquals(window, row.getCell(15).getStringCellValue(), "workbook patch window " + c.name());
+            assertEquals(v.nodePairsOk(), (int) row.getCell(2).getNumericCellValue(), "workbook node pairs OK "
+                    + c.name());
             for (int i = 0; i < 4; i++) {
-                assertEquals(v.counts().open(Severity.values()[i]), (int) row.getCell(8 + i).getNumericCellValue(),
+                assertEquals(v.counts().open(Severity.values()[i]), (int) row.getCell(10 + i).getNumericCellValue(),
                         "workbook " + c.name() + " " + Severity.values()[i]);
             }
-            assertTrue(mail.contains("- " + c.name() + ": " + v.status().label() + ", " + c.pairsOk() + "/" + c.pairs()
-                    + " pairs OK"), mail);
+            assertTrue(mail.contains("- " + c.name() + ": " + v.status().label() + ", " + v.pairsOkInWords() + ", "),
+                    mail);
         }
         for (Severity s : Severity.values()) {
             sum.merge(s, view.unclustered().open(s), Integer::sum);
@@ -335,6 +336,93 @@ class OutputsAgreeTest {
         assertTrue(pdf.replaceAll("\\s+", " ").contains((pairs - pairsOk) + " of " + pairs + " directed paths fail: "),
                 pdf);
         assertTrue(pdf.replaceAll("\\s+", " ").contains(view.failingPathsInWords()), pdf);
+    }
+
+    /**
+     * A cluster's figures say what they count, the same way in every output: its node pairs (live migration) apart
+     * from its paths from a node to a file server (storage over SMB), as page 1's headline says the totals. Before,
+     * the console, the PDF's tables and matrix titles, the workbook and the mail gave HVC1 (3 nodes) "4/12 pairs OK",
+     * which a reader cannot square with its 3 x 2 = 6 node pairs. findings.json keeps pairs and pairsOk (every
+     * directed path) and adds the four counts apart; every count here is taken from its matrix, independently.
+     */
+    @Test
+    void perClusterNodePairsAndFileServerPathsAreCountedApartInEveryOutput() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("findings.json").toFile()).get("clusters");
+        String mail = notice();
+        String mailHtml = teamNotice().html();
+        String pdfFlat = pdf.replaceAll("\\s+", " ");
+        boolean fileServers = false;
+        for (FindingsDocument.ClusterDoc c : doc.clusters()) {
+            ReportView.ClusterView v = view.clusters().stream().filter(x -> x.name().equals(c.name())).findFirst()
+                    .orElseThrow();
+            List<FindingsDocument.PairDoc> node = c.matrix().stream().filter(p -> !p.fileServer()).toList();
+            List<FindingsDocument.PairDoc> toServer = c.matrix().stream().filter(FindingsDocument.PairDoc::fileServer)
+                    .toList();
+            int n = node.size();
+            int nOk = (int) node.stream().filter(FindingsDocument.PairDoc::passes).count();
+            int s = toServer.size();
+            int sOk = (int) toServer.stream().filter(FindingsDocument.PairDoc::passes).count();
+            fileServers |= s > 0;
+            String name = c.name();
+            // findings.json: pairs and pairsOk keep their meaning (every directed path), the four counts apart added
+            assertEquals(n + s, c.pairs(), name + " pairs");
+            assertEquals(nOk + sOk, c.pairsOk(), name + " pairsOk");
+            com.fasterxml.jackson.databind.JsonNode jc = null;
+            for (com.fasterxml.jackson.databind.JsonNode x : json) {
+                jc = x.get("name").asText().equals(name) ? x : jc;
+            }
+            assertNotNull(jc);
+            assertEquals(List.of(n, nOk, s, sOk), List.of(jc.path("nodePairs").asInt(-1),
+                    jc.path("nodePairsOk").asInt(-1), jc.path("fileServerPaths").asInt(-1),
+                    jc.path("fileServerPathsOk").asInt(-1)), "findings.json clusters[] " + name + ": " + jc);
+            String nodeCell = nOk + "/" + n;
+            String serverCell = s == 0 ? Words.NO_PERCENT : sOk + "/" + s;
+            String words = nodeCell + " node pairs OK" + (s == 0 ? "" : ", " + serverCell + " file-server paths OK");
+            // the console's row: Nodes, Node pairs OK, File-server paths OK
+            Matcher row = Pattern.compile("(?m)^" + name + " +\\d+ +(\\S+) +(\\S+) ").matcher(console);
+            assertTrue(row.find(), console);
+            assertEquals(List.of(nodeCell, serverCell), List.of(row.group(1), row.group(2)), "console: " + console);
+            assertTrue(console.contains("Node pairs OK File-server paths OK"), console);
+            // the PDF: page 1's row (each figure with what it counts under it), the compliance table's row and the
+            // matrix's title
+            String row1 = page1.substring(page1.indexOf(name + " " + (c.go() ? "GO" : "NO-GO") + " "));
+            row1 = row1.substring(0, row1.indexOf("After the change, " + name));
+            assertTrue(Pattern.compile("^" + name + " (NO-GO|GO)( after the change: [A-Za-z -]+?)? "
+                    + Pattern.quote(nodeCell + " node pairs " + (s == 0 ? "" : serverCell + " paths to file servers ")))
+                    .matcher(row1).find(), row1);
+            assertTrue(Pattern.compile(name + " \\d+ " + Pattern.quote(nodeCell + " " + serverCell) + " ")
+                    .matcher(pdfFlat).find(), "compliance row of " + name + ": " + pdfFlat);
+            assertTrue(pdfFlat.contains(" present: " + Words.percent(c.compliancePercent()) + ", " + words), pdfFlat);
+            // the workbook: the Summary's and the Clusters sheet's rows, by their headers
+            for (String sheet : List.of("Summary", "Clusters")) {
+                XSSFSheet sh = xlsx.getSheet(sheet);
+                Row head = rowStartingWith(sh, "Cluster");
+                List<String> cols = new ArrayList<>();
+                head.forEach(x -> cols.add(x.getStringCellValue()));
+                Row r = rowStartingWith(sh, name);
+                List<Integer> got = new ArrayList<>();
+                for (String col : List.of("Node pairs", "Node pairs OK", "File-server paths", "File-server paths OK")) {
+                    assertTrue(cols.contains(col), sheet + " columns " + cols);
+                    got.add((int) r.getCell(cols.indexOf(col)).getNumericCellValue());
+                }
+                assertEquals(List.of(n, nOk, s, sOk), got, sheet + " " + name);
+                assertFalse(cols.contains("Pairs OK") || cols.contains("Pairs"), sheet + " columns " + cols);
+            }
+            // the mail: its decision line and its status line, text and HTML
+            assertTrue(mail.contains("- " + name + ": " + (c.go() ? "GO" : "NO-GO") + ", " + words + ";"), mail);
+            assertTrue(mail.contains("- " + name + ": " + v.statusLabel() + ", " + words + ", "), mail);
+            assertTrue(mailHtml.contains(">" + nodeCell + "</td><td style=\"padding:4px\">" + serverCell + "</td>"),
+                    mailHtml);
+            if (s > 0) {
+                // no output gives the cluster its node pairs and file-server paths under one "pairs" number
+                String mixed = c.pairsOk() + "/" + c.pairs();
+                for (String o : List.of(console, pdfFlat, mail, mailHtml)) {
+                    assertFalse(o.contains(" " + mixed + " ") || o.contains(">" + mixed + "<"), mixed + " in " + o);
+                }
+            }
+        }
+        assertTrue(fileServers, "the demo has a cluster with paths to a file server");
     }
 
     @Test
@@ -454,8 +542,8 @@ class OutputsAgreeTest {
             assertTrue(page1.contains(c.name() + " " + verdict + " "), "page 1: " + c.name() + " " + verdict);
             Row row = rowStartingWith(summary, c.name());
             assertEquals(verdict, row.getCell(cols.indexOf("Patch window")).getStringCellValue(), "workbook");
-            assertTrue(mail.contains("- " + c.name() + ": " + verdict + ", " + c.pairsOk() + "/" + c.pairs()
-                    + " pairs OK"), "mail: " + mail);
+            assertTrue(mail.contains("- " + c.name() + ": " + verdict + ", " + v.pairsOkInWords() + ";"), "mail: "
+                    + mail);
             List<String> failing = c.matrix().stream().filter(p -> !p.passes()).map(p -> p.from() + " -> " + p.to())
                     .toList();
             assertEquals(failing, v.failing().stream().map(ReportView.Cell::direction).toList());

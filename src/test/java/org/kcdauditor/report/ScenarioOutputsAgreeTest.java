@@ -161,11 +161,12 @@ class ScenarioOutputsAgreeTest {
         assertEquals(pairs, o.view().pairs());
         assertEquals(pairsOk, o.view().pairsOk());
         assertEquals(noGo, o.view().clustersNoGo());
-        // console: the All row and the waived line
-        Matcher all = Pattern.compile("\\nAll +\\d+ +(\\d+)/(\\d+) +\\S+ +\\S+ %? *(\\d+) +(\\d+) +(\\d+) +(\\d+)\\n")
-                .matcher(o.console());
+        // console: the All row (its node pairs, and its paths to a file server where there are any) and the waived line
+        Matcher all = Pattern.compile("\\nAll +\\d+ +(\\d+/\\d+) +" + (storage == 0 ? "()" : "(\\d+/\\d+) +")
+                + "\\S+ +\\S+ %? *(\\d+) +(\\d+) +(\\d+) +(\\d+)\\n").matcher(o.console());
         assertTrue(all.find(), o.console());
-        assertEquals(pairsOk + "/" + pairs, all.group(1) + "/" + all.group(2), "console pairs OK");
+        assertEquals((pairsOk - storageOk) + "/" + (pairs - storage), all.group(1), "console node pairs OK");
+        assertEquals(storage == 0 ? "" : storageOk + "/" + storage, all.group(2), "console file-server paths OK");
         for (int i = 0; i < 4; i++) {
             assertEquals(open[i], Integer.parseInt(all.group(3 + i)), "console " + Severity.values()[i]);
         }
@@ -223,7 +224,18 @@ class ScenarioOutputsAgreeTest {
             assertEquals(c.go() ? "GO" : "NO-GO", r.getCell(head.indexOf("Patch window")).getStringCellValue(),
                     c.name());
             if (!Boolean.FALSE.equals(c.audited())) {
-                assertEquals(c.pairsOk(), (int) r.getCell(head.indexOf("Pairs OK")).getNumericCellValue(), c.name());
+                // the node pairs and the paths to a file server apart, each from the cluster's matrix
+                List<FindingsDocument.PairDoc> mine = c.matrix().stream().filter(FindingsDocument.PairDoc::fileServer)
+                        .toList();
+                int mineOk = (int) mine.stream().filter(x -> Boolean.TRUE.equals(x.ok())).count();
+                assertEquals(c.pairsOk() - mineOk, (int) r.getCell(head.indexOf("Node pairs OK")).getNumericCellValue(),
+                        c.name());
+                assertEquals(c.pairs() - mine.size(), (int) r.getCell(head.indexOf("Node pairs"))
+                        .getNumericCellValue(), c.name());
+                assertEquals(mineOk, (int) r.getCell(head.indexOf("File-server paths OK")).getNumericCellValue(),
+                        c.name());
+                assertEquals(mine.size(), (int) r.getCell(head.indexOf("File-server paths")).getNumericCellValue(),
+                        c.name());
             }
         }
         // mail: the decision, the open findings, and each cluster named within the notice's cap
@@ -308,7 +320,7 @@ class ScenarioOutputsAgreeTest {
                 + " new and there is no trend yet (it starts with the next run).", row(o.xlsx().getSheet("Summary"),
                 "Previous run").getCell(1).getStringCellValue());
         // the mail's decision table has no columns of nothing: no direction fails, none under a waiver
-        assertTrue(o.mailHtml().contains(">Pairs OK</th></tr>"), o.mailHtml());
+        assertTrue(o.mailHtml().contains(">Node pairs OK</th></tr>"), o.mailHtml());
         assertFalse(o.mailHtml().contains("Failing directions") || o.mailHtml().contains("Waived, still failing"),
                 o.mailHtml());
         assertFalse(o.page1().contains("waived ones") || o.page1().contains("waived finding"), o.page1());
@@ -806,7 +818,7 @@ class ScenarioOutputsAgreeTest {
         assertTrue(compliance.contains("All 41 clusters have status OK and every pair OK: each with its figures on the"
                 + " Summary sheet of audit.xlsx."), compliance);
         assertFalse(compliance.contains("further") || compliance.contains("Findings H/M/L/I")
-                || compliance.contains("Pairs OK: directed host pairs"), compliance);
+                || compliance.contains("Node pairs OK: directed pairs"), compliance);
     }
 
     /**

@@ -104,14 +104,18 @@ class XlsxPivotTest {
     void theClustersSheetIsTheSummarysPerClusterTableAsAnExcelTable() {
         XSSFSheet sh = wb.getSheet("Clusters");
         ReportView view = ReportView.of(doc);
-        assertEquals(List.of("Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
-                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
-                "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"),
+        assertEquals(List.of("Cluster", "Nodes", "Node pairs OK", "Node pairs", "File-server paths OK",
+                "File-server paths", "Entries present", "Entries required", "Compliance", "Status", "HIGH", "MEDIUM",
+                "LOW", "INFO", "Nodes not found", "Patch window", "Failing directions", "Waived, still failing",
+                "Node pairs OK after the change", "File-server paths OK after the change", "Patch window after"),
                 headers(sh));
         for (int i = 0; i < view.clusters().size(); i++) {
             ReportView.ClusterView c = view.clusters().get(i);
             assertEquals(c.name(), cell(sh, i + 1, "Cluster").getStringCellValue());
-            assertEquals(c.pairsOk(), (int) cell(sh, i + 1, "Pairs OK").getNumericCellValue());
+            assertEquals(c.nodePairsOk(), (int) cell(sh, i + 1, "Node pairs OK").getNumericCellValue());
+            assertEquals(c.fileServerPathsOk(), (int) cell(sh, i + 1, "File-server paths OK").getNumericCellValue());
+            assertEquals(c.pairs(), (int) (cell(sh, i + 1, "Node pairs").getNumericCellValue()
+                    + cell(sh, i + 1, "File-server paths").getNumericCellValue()));
             assertEquals(c.go() ? "GO" : "NO-GO", cell(sh, i + 1, "Patch window").getStringCellValue());
         }
         assertEquals("(not tied to a cluster)", cell(sh, view.clusters().size() + 1, "Cluster").getStringCellValue(),

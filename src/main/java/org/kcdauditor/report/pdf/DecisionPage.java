@@ -242,7 +242,18 @@ final class DecisionPage {
             window.add(new Chunk(!view.plan().hasChanges() || c.go() ? "" : "\nafter the change: " + (!c.audited()
                     ? "not known (not audited)" : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
-            t.addCell(cell(c.pairsOkText(), f.small, null, Element.ALIGN_RIGHT));
+            // each figure with what it counts: the node pairs (live migration) apart from the paths to a file server,
+            // as every output counts a cluster's ("4/12" for 3 nodes squared with neither); under the figure, in a
+            // column that is never a row's tallest
+            Phrase ok = new Phrase(c.nodePairsOkText(), f.small);
+            if (c.audited()) {
+                ok.add(new Chunk("\nnode pairs", f.tiny));
+                if (c.fileServerPaths() > 0) {
+                    ok.add(new Chunk("\n" + c.fileServerPathsOkText(), f.small));
+                    ok.add(new Chunk("\npaths to file servers", f.tiny)); // no hyphen to break a word at
+                }
+            }
+            t.addCell(PdfReportWriter.cell(ok, null, Element.ALIGN_RIGHT));
             t.addCell(PdfReportWriter.cell(PdfReportWriter.words(c.audited() ? directions(c.failing(), named)
                     : Words.NO_PERCENT, f.tiny), null, Element.ALIGN_LEFT));
             // the reasons in the rules' words: their ids are for the findings pages
@@ -293,14 +304,15 @@ final class DecisionPage {
 
     /**
      * The columns' relative widths: "Pairs OK" as wide as its widest figure needs (4032/4032 for a cluster of 64
-     * nodes wrapped inside the default), taken from the blockers' column.
+     * nodes wrapped inside the default; the node pairs' or the file-server paths'), taken from the blockers' column.
      */
     static float[] clusterWidths(Document d, List<ClusterView> shown, PdfReportWriter.Fonts f) {
         float[] widths = {1.2f, 1.15f, 0.75f, 2.3f, 4.8f, 1.25f};
         float widest = 0;
         for (ClusterView c : shown) {
-            widest = Math.max(widest, f.small.getBaseFont().getWidthPoint(c.pairsOkText(),
-                    f.small.getSize()));
+            for (String figure : List.of(c.nodePairsOkText(), c.fileServerPathsOkText())) {
+                widest = Math.max(widest, f.small.getBaseFont().getWidthPoint(figure, f.small.getSize()));
+            }
         }
         float sum = 0;
         for (float w : widths) {

@@ -506,14 +506,22 @@ public final class PdfReportWriter implements ReportWriter {
                     + " the Summary sheet of audit.xlsx.", f.body));
             return;
         }
-        PdfPTable t = new PdfPTable(new float[]{2.5f, 1.2f, 1.4f, 1.7f, 1.5f, 2.1f, 1.4f, 2.4f});
+        // a cluster's node pairs (live migration) apart from its paths to a file server (storage over SMB), as page 1
+        // counts them; that column only where some cluster has such paths
+        boolean servers = view.storagePaths() > 0;
+        PdfPTable t = new PdfPTable(servers ? new float[]{1.9f, 1.2f, 1.4f, 1.6f, 1.9f, 1.4f, 2.3f, 1.4f, 2.2f}
+                : new float[]{2.5f, 1.2f, 1.4f, 1.7f, 1.5f, 2.1f, 1.4f, 2.4f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(6);
         t.setHeaderRows(1);
         t.setComplete(false);
         // the entries' share labelled as such: "100 %" beside NO-GO read as a contradiction
-        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Delegation entries present", "% present", "Status",
-                "Patch window", "Findings H/M/L/I")) {
+        List<String> heads = new ArrayList<>(List.of("Cluster", "Nodes", ClusterView.NODE_PAIRS_OK));
+        if (servers) {
+            heads.add(ClusterView.FILE_SERVER_PATHS_OK);
+        }
+        heads.addAll(List.of("Delegation entries present", "% present", "Status", "Patch window", "Findings H/M/L/I"));
+        for (String h : heads) {
             t.addCell(header(h, f));
         }
         int rows = 0;
@@ -528,7 +536,10 @@ public final class PdfReportWriter implements ReportWriter {
             // a cluster not audited has no figures: "—", not counts of nothing read
             t.addCell(cell(c.audited() ? String.valueOf(c.nodes().size()) : Words.NO_PERCENT, f.small, null,
                     Element.ALIGN_RIGHT));
-            t.addCell(cell(c.pairsOkText(), f.small, null, Element.ALIGN_RIGHT));
+            t.addCell(cell(c.nodePairsOkText(), f.small, null, Element.ALIGN_RIGHT));
+            if (servers) {
+                t.addCell(cell(c.fileServerPathsOkText(), f.small, null, Element.ALIGN_RIGHT));
+            }
             t.addCell(cell(c.audited() ? c.presentEntries() + "/" + c.requiredEntries() : Words.NO_PERCENT, f.small,
                     null, Element.ALIGN_RIGHT));
             t.addCell(cell(Words.percent(c.compliancePercent()), f.small, null, Element.ALIGN_RIGHT));
@@ -544,12 +555,12 @@ public final class PdfReportWriter implements ReportWriter {
         if (omitted > 0) {
             PdfPCell more = cell(omitted + " further cluster" + (omitted == 1 ? "" : "s") + " with status OK (all listed"
                     + " in audit.xlsx, Summary sheet)", f.small, GREEN);
-            more.setColspan(8);
+            more.setColspan(heads.size());
             t.addCell(more);
         }
         if (outsideRow) {
             PdfPCell label = cell("Not tied to a cluster (e.g. a baseline host that is gone)", f.small, LIGHT);
-            label.setColspan(5);
+            label.setColspan(heads.size() - 3);
             t.addCell(label);
             Status st = Status.of(outside);
             t.addCell(cell(st.label(), f.smallBold, color(st), Element.ALIGN_CENTER));
@@ -558,9 +569,11 @@ public final class PdfReportWriter implements ReportWriter {
         }
         t.setComplete(true);
         d.add(t);
-        d.add(new Paragraph("Pairs OK: directed host pairs (A may delegate to B) that nothing blocks: every required"
-                + " entry present and registered, AES on both accounts, no duplicate SPN, Kerberos for migration;"
-                + " they include the paths from a node to a file server (storage over SMB). Delegation entries present:"
+        d.add(new Paragraph("Node pairs OK: directed pairs between two nodes (A may delegate to B: live migration)"
+                + " that nothing blocks: every required entry present and registered, AES on both accounts, no"
+                + " duplicate SPN, Kerberos for migration." + (servers ? " File-server paths OK: the same for the paths"
+                + " from a node to a file server (storage over SMB), \"" + Words.NO_PERCENT + "\" for a cluster without"
+                + " one." : "") + " Delegation entries present:"
                 + " required delegation entries present, and their share, the entries alone (a cluster with every"
                 + " entry present can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
                 + " none is required. Status: " + Status.LEGEND + ". Patch window: the verdict of page 1 (NO-GO"
@@ -625,7 +638,7 @@ public final class PdfReportWriter implements ReportWriter {
             Paragraph title = new Paragraph("", f.h2);
             title.add(new Chunk("Cluster " + shown(c.name()), f.h2));
             title.add(new Chunk("  delegation entries present: " + Words.percent(c.compliancePercent()) + ", "
-                    + c.pairsOk() + "/" + c.pairs() + " pairs OK" + note, f.muted));
+                    + c.pairsOkInWords() + note, f.muted));
             title.setSpacingBefore(12);
             title.setSpacingAfter(4);
             keepRoom(d, w, KEEP_WITH_TABLE); // the title with its matrix's header row, not alone at a page foot

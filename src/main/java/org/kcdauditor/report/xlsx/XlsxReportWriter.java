@@ -278,16 +278,21 @@ public final class XlsxReportWriter implements ReportWriter {
         for (int i = 1; i < cols.length; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
-        sh.setColumnWidth(7, 17 * 256);
-        sh.setColumnWidth(12, 30 * 256);
-        sh.setColumnWidth(14, 40 * 256);
+        sh.setColumnWidth(9, 17 * 256);
+        sh.setColumnWidth(14, 30 * 256);
+        sh.setColumnWidth(16, 40 * 256);
     }
 
-    /** The columns of the per-cluster table (Summary and Clusters): with several directories, the directory last. */
+    /**
+     * The columns of the per-cluster table (Summary and Clusters): with several directories, the directory last. A
+     * cluster's node pairs (live migration) and its paths from a node to a file server (storage over SMB) apart, as
+     * page 1, the console and the mail count them (0 paths where it has no file server).
+     */
     private static String[] clusterColumns(ReportView view) {
-        String[] one = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
-                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
-                "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"};
+        String[] one = {"Cluster", "Nodes", ClusterView.NODE_PAIRS_OK, "Node pairs", ClusterView.FILE_SERVER_PATHS_OK,
+                "File-server paths", "Entries present", "Entries required", "Compliance", "Status", "HIGH", "MEDIUM",
+                "LOW", "INFO", "Nodes not found", "Patch window", "Failing directions", "Waived, still failing",
+                "Node pairs OK after the change", "File-server paths OK after the change", "Patch window after"};
         return view.multiDirectory() ? Stream.concat(Arrays.stream(one), Stream.of("Directory"))
                 .toArray(String[]::new) : one;
     }
@@ -305,33 +310,36 @@ public final class XlsxReportWriter implements ReportWriter {
             // a cluster not audited has no figures: blank cells, not counts of nothing read
             if (c.audited()) {
                 number(row, 1, c.nodes().size(), st.number);
-                number(row, 2, c.pairsOk(), st.number);
-                number(row, 3, c.pairs(), st.number);
-                number(row, 4, c.presentEntries(), st.number);
-                number(row, 5, c.requiredEntries(), st.number);
+                number(row, 2, c.nodePairsOk(), st.number);
+                number(row, 3, c.nodePairs(), st.number);
+                number(row, 4, c.fileServerPathsOk(), st.number);
+                number(row, 5, c.fileServerPaths(), st.number);
+                number(row, 6, c.presentEntries(), st.number);
+                number(row, 7, c.requiredEntries(), st.number);
             }
-            percent(row, 6, c.compliancePercent(), c.presentEntries(), c.requiredEntries(), st.percent(status));
-            text(row, 7, c.statusLabel(), st.light(status));
-            int col = 8;
+            percent(row, 8, c.compliancePercent(), c.presentEntries(), c.requiredEntries(), st.percent(status));
+            text(row, 9, c.statusLabel(), st.light(status));
+            int col = 10;
             for (Severity sev : Severity.values()) {
                 number(row, col++, c.counts().open(sev), st.number);
             }
-            text(row, 12, join(c.missingNodes(), ", "), st.text);
-            text(row, 13, c.go() ? "GO" : "NO-GO", st.light(c.go() ? Status.GREEN : Status.RED));
+            text(row, 14, join(c.missingNodes(), ", "), st.text);
+            text(row, 15, c.go() ? "GO" : "NO-GO", st.light(c.go() ? Status.GREEN : Status.RED));
             String failing = failingDirections(c.failing());
-            text(row, 14, failing, st.wrap);
+            text(row, 16, failing, st.wrap);
             height(row, lines(failing, 40));
-            number(row, 15, c.waivedFailing().size(), st.number);
+            number(row, 17, c.waivedFailing().size(), st.number);
             if (c.audited()) {
-                number(row, 16, c.pairsOkAfter(), st.number);
+                number(row, 18, c.nodePairsOkAfter(), st.number);
+                number(row, 19, c.fileServerPathsOkAfter(), st.number);
             }
             // "expected" only of what the change makes GO: a cluster GO today stays GO (page 1 and the mail say
             // nothing of its "after")
-            text(row, 17, !c.audited() ? ReportView.ClusterView.NOT_AUDITED : c.go() ? "GO" : c.goAfter()
+            text(row, 20, !c.audited() ? ReportView.ClusterView.NOT_AUDITED : c.go() ? "GO" : c.goAfter()
                     ? "GO expected" : "NO-GO",
                     st.light(!c.audited() ? Status.AMBER : c.go() || c.goAfter() ? Status.GREEN : Status.RED));
             if (view.multiDirectory()) {
-                text(row, 18, c.directory(), st.text);
+                text(row, 21, c.directory(), st.text);
             }
         }
         Counts outside = view.unclustered();
@@ -339,8 +347,8 @@ public final class XlsxReportWriter implements ReportWriter {
             SXSSFRow row = sh.createRow(r++);
             text(row, 0, "(not tied to a cluster)", st.note);
             Status status = Status.of(outside);
-            text(row, 7, status.label(), st.light(status));
-            int col = 8;
+            text(row, 9, status.label(), st.light(status));
+            int col = 10;
             for (Severity sev : Severity.values()) {
                 number(row, col++, outside.open(sev), st.number);
             }
@@ -364,7 +372,7 @@ public final class XlsxReportWriter implements ReportWriter {
      * "HV01 -> HV02, HV02 -> HV03, … and 972 more (every one on the Matrix sheet)": at most {@link #DIRECTIONS}
      * named. Every failing direction made a 992-pair cluster's cell 20,000 characters (a 64-node one's was cut at
      * Excel's 32,767 mid-name, uncounted), its row 409 pt high, and the Summary printed as 200 pages of one column.
-     * Pairs minus Pairs OK is the count; the Matrix sheet has each direction.
+     * The node pairs and file-server paths minus those OK are the count; the Matrix sheet has each direction.
      */
     static String failingDirections(List<ReportView.Cell> failing) {
         List<String> named = failing.subList(0, Math.min(DIRECTIONS, failing.size())).stream()
@@ -390,8 +398,8 @@ public final class XlsxReportWriter implements ReportWriter {
         for (int i = 1; i < cols.length; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
-        sh.setColumnWidth(7, 17 * 256); // Status: "Action required", as on the Summary
-        sh.setColumnWidth(14, 40 * 256);
+        sh.setColumnWidth(9, 17 * 256); // Status: "Action required", as on the Summary
+        sh.setColumnWidth(16, 40 * 256);
         table(sh, "Clusters", cols, r - 1);
     }
 
@@ -677,7 +685,7 @@ public final class XlsxReportWriter implements ReportWriter {
             }
             SXSSFRow title = sh.createRow(r++);
             text(title, 0, "Cluster " + c.name() + ": " + (c.audited() ? Words.percent(c.compliancePercent())
-                    + " of entries present, " + c.pairsOkText() + " pairs OK" : "not audited (directory "
+                    + " of entries present, " + c.pairsOkInWords() : "not audited (directory "
                     + c.directory() + " could not be read)"), st.h2);
             if (!c.missingNodes().isEmpty()) {
                 text(sh.createRow(r++), 0, "Not found in the directory: " + join(c.missingNodes(), ", "), st.note);

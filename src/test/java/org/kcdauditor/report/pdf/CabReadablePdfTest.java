@@ -158,7 +158,7 @@ class CabReadablePdfTest {
         // 100 % next to NO-GO: labelled as the delegation entries present
         assertFalse(scope.contains("Entries %"), scope);
         assertTrue(scope.contains("Delegation entries present"), scope);
-        assertTrue(scope.matches(".*Cluster HVC2 delegation entries present: 100\\.0 %, 2/12 pairs OK.*"), scope);
+        assertTrue(scope.matches(".*Cluster HVC2 delegation entries present: 100\\.0 %, 2/12 node pairs OK.*"), scope);
     }
 
     /** Item 19: a KDC event is no migration failure: its own table, computer names without "$". */
