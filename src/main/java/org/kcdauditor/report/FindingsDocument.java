@@ -191,11 +191,14 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
 
     /**
      * One domain controller as {@code preflight --all-dcs} found it: {@code result} is {@code audited} (the DC the
-     * run read), {@code agrees}, {@code differs} ({@code differences} DC_NOT_CONVERGED findings) or
-     * {@code unreachable} ({@code error} says why); {@code newer}, when some, how many of those differences this DC
-     * holds the newer write of by its replication metadata (the DC the run read has not received them yet);
-     * {@code holdersError}, for a DC that was read, why the search of it for other holders of the nodes' SPNs failed:
-     * whether it holds a duplicate is unknown, whatever {@code result} says of the rest.
+     * run read), {@code agrees}, {@code differs} ({@code differences} DC_NOT_CONVERGED findings),
+     * {@code notSearched} (read, no difference in what was read, but the search of it for other holders of the nodes'
+     * SPNs failed: {@code holdersError} says why, and whether it agrees is unknown) or {@code unreachable}
+     * ({@code error} says why); {@code newer}, when some, how many of those differences this DC holds the newer write
+     * of by its replication metadata (the DC the run read has not received them yet); {@code holdersError}, for a DC
+     * that was read, why the search of it for other holders of the nodes' SPNs failed: whether it holds a duplicate is
+     * unknown ({@code notSearched}, or {@code differs} beside its differences; a findings.json written before
+     * {@code notSearched} has {@code agrees} there, which the reports do not count as agreeing).
      */
     @JsonPropertyOrder({"name", "url", "readOnly", "result", "differences", "newer", "error", "holdersError"})
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -214,6 +217,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         public static final String AUDITED = "audited";
         public static final String AGREES = "agrees";
         public static final String DIFFERS = "differs";
+        /** Read, but the search of it for other holders of the nodes' SPNs failed ({@code holdersError}). */
+        public static final String NOT_SEARCHED = "notSearched";
         public static final String UNREACHABLE = "unreachable";
     }
 

@@ -219,6 +219,8 @@ public final class FindingsJson {
                     int n = differences.getOrDefault(d.name().toLowerCase(Locale.ROOT), 0);
                     String result = d.audited() ? FindingsDocument.DcDoc.AUDITED : !d.reachable()
                             ? FindingsDocument.DcDoc.UNREACHABLE : n > 0 ? FindingsDocument.DcDoc.DIFFERS
+                            // its holders are unknown: it does not agree, as the DC lines and the verdict say
+                            : d.holdersError() != null ? FindingsDocument.DcDoc.NOT_SEARCHED
                             : FindingsDocument.DcDoc.AGREES;
                     dcs.add(new FindingsDocument.DcDoc(d.name(), d.url(), d.readOnly(), result,
                             d.audited() || !d.reachable() ? null : n, newer.get(d.name().toLowerCase(Locale.ROOT)),

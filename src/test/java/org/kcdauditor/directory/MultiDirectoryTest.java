@@ -1043,6 +1043,7 @@ class MultiDirectoryTest {
             assertEquals("dc2.contoso.com", f.get(0).path("evidence").path("dc").asText());
             JsonNode dc2 = doc.path("directories").get(0).path("domainControllers").get(1);
             assertTrue(dc2.path("holdersError").asText().contains("size limit exceeded"), dc2.toString());
+            assertEquals("notSearched", dc2.path("result").asText(), dc2.toString());
             assertEquals(3, r.exitCode(), r.toString());
             assertTrue(r.out().contains("Preflight HVC1: NO-GO"), r.out());
             for (String cluster : List.of("HVC1", "HVC2")) {
