@@ -111,7 +111,7 @@ final class PreflightCommand implements Callable<Integer> {
         // the domains of its own pairs: another directory's DCs were not asked about it, nor need to be
         Set<String> domains = view.directoriesOf(name);
         view.plan().readOnlyNotes(domains).forEach(n -> cli.out().println("  " + Ps.oneLine(n) + "."));
-        for (String dcs : view.dcSummaries(domains)) {
+        for (String dcs : view.dcSummaries(name)) {
             cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
         }
         List<FindingsDocument.DcDoc> unreadDcs = view.directories().stream()

@@ -518,6 +518,16 @@ public final class ReportView {
          * directory that was not read. The DC the audit read counts as agreeing.
          */
         public String dcSummary() {
+            return dcSummary(null, null);
+        }
+
+        /**
+         * {@link #dcSummary()} as cluster {@code cluster}'s preflight says it: a difference counts as blocking, and in
+         * the pairs it blocks, only with pairs of {@code pairs} (the cluster's, keys {@link #pairKey}); one that blocks
+         * only other clusters' pairs is said not to affect this cluster. Null {@code pairs}: every pair (a report of
+         * the whole run).
+         */
+        public String dcSummary(String cluster, Set<String> pairs) {
             if (!audited) {
                 return null;
             }
@@ -540,18 +550,30 @@ public final class ReportView {
             // whether live migration is affected follows from the pairs the differences block, as the verdict's does
             for (boolean newer : List.of(false, true)) {
                 List<String> blocking = new ArrayList<>();
-                Set<String> pairs = new HashSet<>();
+                Set<String> blockedHere = new HashSet<>();
                 List<String> harmless = new ArrayList<>();
                 for (String other : names(FindingsDocument.DcDoc.DIFFERS)) {
                     List<Finding> mine = dcDifferences.stream().filter(f -> other.equalsIgnoreCase(f.evidence().dc())
                             && (f.evidence().lastChange() != null) == newer).toList();
                     Set<String> blocked = new HashSet<>();
                     mine.forEach(f -> nn(f.evidence().pairs()).stream().filter(java.util.Objects::nonNull).forEach(p ->
-                            blocked.add((p.from() + "\n" + p.to()).toLowerCase(Locale.ROOT))));
+                            blocked.add(pairKey(p.from(), p.to()))));
+                    Set<String> counted = new HashSet<>(blocked);
+                    if (pairs != null) {
+                        counted.retainAll(pairs);
+                    }
                     // HIGH without pairs: a findings.json written before DC_NOT_CONVERGED listed the pairs it blocks
-                    if (!blocked.isEmpty() || mine.stream().anyMatch(f -> f.severity() == Severity.HIGH)) {
+                    if (!counted.isEmpty() || blocked.isEmpty() && mine.stream()
+                            .anyMatch(f -> f.severity() == Severity.HIGH)) {
                         blocking.add(other);
-                        pairs.addAll(blocked);
+                        blockedHere.addAll(counted);
+                    } else if (!blocked.isEmpty()) {
+                        // it blocks pairs of other clusters only: theirs to count (their preflight's line)
+                        harmless.add((newer ? auditedDc + " has not received changes made on " + other + " yet that"
+                                + " pairs of other clusters need" : other + " has not replicated what pairs of other"
+                                + " clusters need yet") + " (" + mine.stream().map(Finding::severity)
+                                .min(Comparator.naturalOrder()).orElseThrow() + what(mine) + "), so live migration of "
+                                + cluster + " is not affected");
                     } else if (!mine.isEmpty()) {
                         harmless.add((newer ? auditedDc + " has not received changes made on " + other
                                 + " yet, none that a pair needs" : other + " differs only in what no pair needs")
@@ -563,7 +585,8 @@ public final class ReportView {
                     text += "; " + (newer ? auditedDc + " has not received changes made on " + String.join(", ",
                             blocking) + " yet" : String.join(", ", blocking) + (blocking.size() == 1 ? " has" : " have")
                             + " not replicated the delegation yet") + ", which blocks live migration"
-                            + (pairs.isEmpty() ? "" : " of " + Words.plural(pairs.size(), "pair")) + " (HIGH)";
+                            + (blockedHere.isEmpty() ? "" : " of " + Words.plural(blockedHere.size(), "pair"))
+                            + " (HIGH)";
                 }
                 for (String h : harmless) {
                     text += "; " + h;
@@ -586,6 +609,11 @@ public final class ReportView {
                 text += " (read-only: " + String.join(", ", readOnly) + ")";
             }
             return text;
+        }
+
+        /** A directed pair as {@link #dcSummary(String, Set)} matches it: source and target, any case. */
+        public static String pairKey(String from, String to) {
+            return (from + "\n" + to).toLowerCase(Locale.ROOT);
         }
 
         /** {@code : userAccountControl of HV02, accountExpires of HV03 and 2 more}: what differs, or nothing. */
@@ -1421,7 +1449,7 @@ public final class ReportView {
     /**
      * The directories a cluster's verdict rests on, by name: its own and those of the clusters it shares a
      * {@code policy.migrationGroups} entry with (its pairs reach their nodes). What a cluster's preflight and its
-     * owners' notice say of the directories ({@link #aesNotChecked(Set)}, {@link #dcSummaries(Set)}) is of these.
+     * owners' notice say of the directories ({@link #aesNotChecked(Set)}, {@link #dcSummaries(String)}) is of these.
      */
     public Set<String> directoriesOf(String cluster) {
         Set<String> wanted = new HashSet<>();
@@ -1549,13 +1577,23 @@ public final class ReportView {
      * --all-dcs}), or that only the one the audit read was.
      */
     public List<String> dcSummaries() {
-        return dcSummaries(allDirectories());
+        return directories.stream().filter(DirectoryView::audited)
+                .map(d -> (multiDirectory() ? d.name() + ": " : "") + d.dcSummary()).toList();
     }
 
-    /** The same for the directories named {@code names} only (those a cluster's preflight verdict rests on). */
-    public List<String> dcSummaries(Set<String> names) {
+    /**
+     * The same as cluster {@code cluster}'s preflight gives it: of the directories its verdict rests on
+     * ({@link #directoriesOf}), a DC's differences counted in its own pairs only (those of its matrix, whose source
+     * is its node): a lag that blocks another cluster's pairs is that cluster's.
+     */
+    public List<String> dcSummaries(String cluster) {
+        Set<String> names = directoriesOf(cluster);
+        Set<String> pairs = new HashSet<>();
+        nn(doc.clusters()).stream().filter(c -> c != null && cluster.equalsIgnoreCase(c.name()))
+                .flatMap(c -> nn(c.matrix()).stream()).filter(java.util.Objects::nonNull)
+                .forEach(p -> pairs.add(DirectoryView.pairKey(p.from(), p.to())));
         return directories.stream().filter(d -> d.audited() && names.contains(d.name()))
-                .map(d -> (multiDirectory() ? d.name() + ": " : "") + d.dcSummary()).toList();
+                .map(d -> (multiDirectory() ? d.name() + ": " : "") + d.dcSummary(cluster, pairs)).toList();
     }
 
     private static List<DirectoryView> directories(FindingsDocument doc) {

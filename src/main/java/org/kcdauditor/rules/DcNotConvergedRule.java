@@ -49,7 +49,9 @@ public final class DcNotConvergedRule implements Rule {
                     + " directions; no protocol transition under policy `any`: the pairs from the host); MEDIUM where"
                     + " it blocks none (NOT_DELEGATED alone, another value those rules let through, an expiry still"
                     + " ahead, a file server's own account where that service account's keys encrypt every ticket"
-                    + " into it)",
+                    + " into it); charged to the cluster whose pairs it blocks (the host's own where it blocks some of"
+                    + " its pairs or none, else the source cluster of those it blocks: a lag on a target's RBCD that"
+                    + " allows only another cluster's nodes)",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -109,6 +111,7 @@ public final class DcNotConvergedRule implements Rule {
             }
             List<Evidence.PairRef> pairs = new ArrayList<>();
             List<PairStatus> blockedPairs = new ArrayList<>();
+            Set<String> blockedClusters = new java.util.LinkedHashSet<>();
             Blocker blocker = d.blocker();
             for (List<PairStatus> list : List.of(ctx.pairsFrom(node), servedBy.isEmpty() ? ctx.pairsTo(node)
                     : ctx.pairsKeyedOn(node))) {
@@ -116,9 +119,15 @@ public final class DcNotConvergedRule implements Rule {
                     if (p.blockers().contains(blocker)) {
                         pairs.add(new Evidence.PairRef(p.source().name(), p.target().name()));
                         blockedPairs.add(p);
+                        blockedClusters.add(p.cluster());
                     }
                 }
             }
+            // charged as the other pair rules are, to the cluster of the pairs it blocks (their source's): a lag on a
+            // target's RBCD that allows only another cluster's nodes blocks that cluster, not the target's
+            String own = EncryptionRules.cluster(ctx, node);
+            String cluster = blockedClusters.isEmpty() || blockedClusters.contains(own) ? own
+                    : blockedClusters.iterator().next();
             // a file server whose every ticket is issued in its service accounts' keys: its own account's difference
             // blocks no pair (keyedElsewhere says why)
             boolean unused = !EncryptionRules.unused(ctx, node, EncryptionRules.keyedPairs(ctx, node)).isEmpty();
@@ -128,7 +137,7 @@ public final class DcNotConvergedRule implements Rule {
             // a difference that blocks no pair on that DC (NOT_DELEGATED alone, an expiry still ahead, a file server's
             // own account whose keys no ticket uses) is MEDIUM, as the file server's own AES_NOT_ENABLED is
             // (EncryptionRules#severity): the verdict counts the same findings as the pairs it blocks
-            out.add(INFO).cluster(EncryptionRules.cluster(ctx, node)).host(node.name())
+            out.add(INFO).cluster(cluster).host(node.name())
                     .severity(pairs.isEmpty() ? Severity.MEDIUM : INFO.severity())
                     .idSpn(d.id())
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())

@@ -854,8 +854,11 @@ class MultiDirectoryTest {
                     + ", ldap://127.0.0.1:" + fabrikam2.getListenPort() + "]");
             CliRun pre = preflight(cfg);
             assertEquals(3, pre.exitCode(), pre.toString());
+            // the lag blocks HV22 -> HV21, HVC2's pair: HVC1's line does not count it (it said "has not replicated
+            // the delegation yet, which blocks live migration of 1 pair")
             assertTrue(pre.out().contains("1 of 2 domain controllers agree with dc1.fabrikam.com; dc2.fabrikam.com has"
-                    + " not replicated the delegation yet"), pre.out());
+                    + " not replicated what pairs of other clusters need yet (HIGH: msDS-AllowedToDelegateTo of HV21),"
+                    + " so live migration of HVC1 is not affected"), pre.out());
             JsonNode doc = CliRun.findings(tmp.resolve("pre"));
             List<JsonNode> lagging = findings(doc, "DC_NOT_CONVERGED");
             assertEquals(1, lagging.size(), lagging.toString());
@@ -1189,8 +1192,57 @@ class MultiDirectoryTest {
 
     /** {@code kcd-audit preflight --cluster HVC1 --all-dcs} into {@code pre}. */
     private CliRun preflight(Path cfg) {
-        return CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs", "--out",
+        return preflight(cfg, "HVC1");
+    }
+
+    /** {@code kcd-audit preflight --cluster CLUSTER --all-dcs} into {@code pre}. */
+    private CliRun preflight(Path cfg, String cluster) {
+        return CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", cluster, "--all-dcs", "--out",
                 tmp.resolve("pre").toString());
+    }
+
+    /**
+     * dc2.contoso.com has not replicated HV01's resource-based delegation, which allows HV21 and HV22 (fabrikam, HVC2)
+     * and which HV21 -> HV01 and HV22 -> HV01 need there; HVC1's own pairs into HV01 are classic constrained
+     * delegation, which that DC holds. The lag blocks HVC2's pairs only. It was charged to HV01's cluster: HVC1's
+     * preflight said NO-GO with every pair able to migrate, while the same RBCD missing on the DC the
+     * audit read is CROSS_DOMAIN_NEEDS_RBCD of HVC2 only; and its DC line counted HVC2's pairs. Now the finding is
+     * charged to the cluster whose pairs it blocks (the pairs' source cluster, as the other pair rules are), HVC1 is
+     * GO and each cluster's DC line counts its own pairs.
+     */
+    @Test
+    void aDcLaggingOnATargetsRbcdBlocksTheSourcesClusterOnly() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        InMemoryDirectoryServer contoso2 = replicaOfContoso(null);
+        try {
+            contoso2.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity"));
+            Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                    + "]"), contoso2);
+            CliRun hvc2 = preflight(cfg, "HVC2");
+            assertEquals(3, hvc2.exitCode(), hvc2.toString());
+            assertTrue(hvc2.out().contains("dc2.contoso.com has not replicated the delegation yet, which blocks live"
+                    + " migration of 2 pairs (HIGH)"), hvc2.out());
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            List<JsonNode> lagging = findings(doc, "DC_NOT_CONVERGED");
+            assertEquals(1, lagging.size(), lagging.toString());
+            assertEquals("HV01", lagging.get(0).path("host").asText());
+            assertEquals("HIGH", lagging.get(0).path("severity").asText());
+            assertEquals("HVC2", lagging.get(0).path("cluster").asText(), lagging.get(0).toString());
+            assertEquals(List.of(), reasons(doc, "HVC1"), doc.path("clusters").toString());
+
+            CliRun hvc1 = preflight(cfg, "HVC1");
+            assertEquals(0, hvc1.exitCode(), hvc1.toString());
+            assertTrue(hvc1.out().contains("Preflight HVC1: GO\n  pairs that can migrate: 12/12; blockers: 0;"),
+                    hvc1.out());
+            // its line counts HVC1's pairs: none is blocked there
+            assertFalse(hvc1.out().contains("blocks live migration"), hvc1.out());
+            assertTrue(hvc1.out().contains("dc2.contoso.com has not replicated what pairs of other clusters need yet"
+                    + " (HIGH: msDS-AllowedToActOnBehalfOfOtherIdentity of HV01), so live migration of HVC1 is not"
+                    + " affected"), hvc1.out());
+        } finally {
+            contoso2.shutDown(true);
+        }
     }
 
     private static List<String> texts(JsonNode array) {
