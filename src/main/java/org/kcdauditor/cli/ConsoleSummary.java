@@ -102,6 +102,12 @@ final class ConsoleSummary {
                     outside.open(Severity.MEDIUM), outside.open(Severity.LOW), outside.open(Severity.INFO)));
         }
         out.println("-".repeat(header.length()));
+        // a NO-GO row whose own counts do not say why: the clusters whose findings block its pairs, as its status does
+        for (ReportView.ClusterView c : rows) {
+            if (c.blockedByText() != null) {
+                out.println(oneLine(c.name()) + ": NO-GO, " + oneLine(c.blockedByText()) + " (counted in its row)");
+            }
+        }
         Counts b = view.counts();
         out.println(row(servers, "All", s.hosts(), view.nodePairsOk() + "/" + view.nodePairs(),
                 servers ? view.storagePathsOk() + "/" + view.storagePaths() : "", s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()), "",

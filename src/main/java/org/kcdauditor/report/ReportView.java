@@ -230,9 +230,70 @@ public final class ReportView {
         /** The heading of a cluster's paths from a node to a file server OK, beside it. */
         public static final String FILE_SERVER_PATHS_OK = "File-server paths OK";
 
-        /** The status in words: its traffic light's, or "Not audited". */
+        /** Clusters {@link #blockedBy()} names; the others it counts. */
+        static final int BLOCKED_BY_NAMED = 4;
+
+        /**
+         * The status in words: its traffic light's, or "Not audited"; "Action required (blocked by findings of
+         * HVC2)" for a cluster that no finding of its own holds NO-GO, only another cluster's blocking its pairs.
+         */
         public String statusLabel() {
-            return audited ? status.label() : NOT_AUDITED;
+            if (!audited) {
+                return NOT_AUDITED;
+            }
+            String by = blockedByText();
+            return by == null ? status.label() : status.label() + " (" + by + ")";
+        }
+
+        /** "blocked by findings of HVC2, HVC3", or null where {@link #blockedBy()} is empty. */
+        public String blockedByText() {
+            List<String> by = blockedBy();
+            return by.isEmpty() ? null : "blocked by findings of " + String.join(", ", by.subList(0,
+                    Math.min(BLOCKED_BY_NAMED, by.size()))) + (by.size() > BLOCKED_BY_NAMED ? " and "
+                    + (by.size() - BLOCKED_BY_NAMED) + " more" : "");
+        }
+
+        /**
+         * Whether an open finding blocks one of {@code cells} (a failing pair whose blockers are not all waived; one
+         * that names none, from a findings.json written before pairs named their blockers, counts as blocked): the
+         * cluster is then NO-GO and its status "Action required", whatever the finding's severity or cluster.
+         */
+        static boolean blocked(List<Cell> cells) {
+            for (Cell c : cells) {
+                if (c.failing() && (c.blockers().isEmpty() || c.blockers().stream().anyMatch(b -> !b.waived()))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The other clusters whose open findings block its pairs, in matrix order, where none of its own holds it
+         * NO-GO (no open HIGH finding of its own, no open finding of its own or of no known cluster blocking one of its
+         * pairs): its row's counts are then zeros or unrelated, and the findings to fix are counted in their rows.
+         * Empty otherwise.
+         */
+        public List<String> blockedBy() {
+            if (!audited || counts.open(Severity.HIGH) > 0) {
+                return List.of();
+            }
+            Map<String, String> others = new LinkedHashMap<>();
+            for (Cell c : cells) {
+                if (!c.failing()) {
+                    continue;
+                }
+                for (BlockerView b : c.blockers()) {
+                    if (b.waived()) {
+                        continue;
+                    }
+                    String of = b.finding() == null ? null : b.finding().cluster();
+                    if (of == null || of.equalsIgnoreCase(name)) {
+                        return List.of();
+                    }
+                    others.putIfAbsent(of.toLowerCase(Locale.ROOT), of);
+                }
+            }
+            return List.copyOf(others.values());
         }
 
         /** The directed pairs between its nodes (live migration): {@link #pairs} without the paths to a file server. */
@@ -471,13 +532,16 @@ public final class ReportView {
                             || ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,
-                    c.wasAudited() ? Status.of(cc, c.pairsOk() < c.pairs()) : Status.AMBER, List.copyOf(cells), verdict,
+                    c.wasAudited() ? Status.of(cc, ClusterView.blocked(cells), c.pairsOk() < c.pairs())
+                            : Status.AMBER, List.copyOf(cells), verdict,
                     openAfter, goAfter,
                     c.directory(), c.wasAudited(), fileServerPaths, fileServerPathsOk));
         }
         this.clusters = List.copyOf(cv);
-        // the same rule as each cluster's: never OK while a pair fails or a cluster was not audited (its AMBER)
-        this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
+        // the same rule as each cluster's: Action required while an open finding blocks a pair, never OK while a
+        // pair fails or a cluster was not audited (its AMBER)
+        this.status = Status.of(counts, cv.stream().anyMatch(c -> c.audited() && ClusterView.blocked(c.cells())),
+                cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
         this.waiverEndings = composeWaiverEndings();
         this.waiversEndingSoon = waiversEndingSoon(waiverEndings);
         this.headline = composeHeadline(soon());

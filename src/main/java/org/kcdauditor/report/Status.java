@@ -12,14 +12,18 @@ public enum Status {
      * expected to, but something should be fixed or is accepted; a cell: partly present.
      */
     AMBER("Attention"),
-    /** HIGH findings: live migration fails (or delegation is unsafe) somewhere; a cell: nothing present. */
+    /**
+     * HIGH findings, or a pair an open finding blocks (whatever its severity or cluster): live migration fails (or
+     * delegation is unsafe) somewhere; a cell: nothing present.
+     */
     RED("Action required");
 
     /** What each label means, as the legends of the PDF and the workbook give it. */
     public static final String LEGEND = "OK = no finding above INFO; Attention = MEDIUM or LOW findings, or a pair"
             + " that fails only through waived findings (for the whole run: also a cluster not audited); Action"
-            + " required = HIGH findings (live migration fails or delegation is unsafe); Not audited = the cluster's"
-            + " directory could not be read";
+            + " required = HIGH findings, or a pair that an open finding blocks, whatever its severity (live migration"
+            + " fails or delegation is unsafe; \"blocked by findings of HVC2\": the findings that block it are"
+            + " counted in that cluster's row); Not audited = the cluster's directory could not be read";
 
     private final String label;
 
@@ -39,9 +43,13 @@ public enum Status {
         return c.open(Severity.MEDIUM) + c.open(Severity.LOW) > 0 ? AMBER : GREEN;
     }
 
-    /** {@link #of}, but never GREEN while a pair fails (its blockers waived): "OK" beside a failing pair misleads. */
-    public static Status of(Counts c, boolean failingPairs) {
-        Status s = of(c);
+    /**
+     * {@link #of}, but RED while an open finding blocks a pair ({@code blockedPairs}: a disabled node's MEDIUM
+     * ACCOUNT_DISABLED, another cluster's finding, makes the cluster NO-GO, which "Attention" understated), and never
+     * GREEN while a pair fails only through waived findings ({@code failingPairs}): "OK" beside a failing pair misleads.
+     */
+    public static Status of(Counts c, boolean blockedPairs, boolean failingPairs) {
+        Status s = blockedPairs ? RED : of(c);
         return s == GREEN && failingPairs ? AMBER : s;
     }
 }

@@ -1038,6 +1038,67 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * A disabled node (ACCOUNT_DISABLED, MEDIUM) blocks every pair into and out of it: the cluster is NO-GO, yet its
+     * status read "Attention" (MEDIUM findings), better than a cluster with a HIGH finding and every pair OK. A cluster
+     * with a pair an open finding blocks reads "Action required" in every output, and the legends say so.
+     */
+    @Test
+    void aPairBlockedByAMediumFindingIsActionRequired() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 3)), "", (ds, dir) -> ds.modify("CN=HVA02,OU=Hyper-V,"
+                + TestDirectory.BASE, new Modification(ModificationType.REPLACE, "userAccountControl", "4098")));
+        assertAgree(o);
+        ReportView.ClusterView c = o.view().cluster("HVC1");
+        assertFalse(c.go(), o.console());
+        assertEquals(0, c.counts().open(Severity.HIGH), o.doc().findings().toString());
+        assertTrue(c.failingPairs() > 0, o.console());
+        assertEquals(Status.RED, c.status(), o.console());
+        assertEquals("Action required", c.statusLabel());
+        assertEquals("Action required", row(o.xlsx().getSheet("Summary"), "HVC1").getCell(7).getStringCellValue());
+        assertTrue(o.mail().contains("- HVC1: Action required, "), o.mail());
+        assertTrue(o.pdf().contains(" Action required NO-GO "), o.pdf());
+        assertEquals(Status.RED, o.view().status(), "the run's status, by the same rule");
+        String legend = "Action required = HIGH findings, or a pair that an open finding blocks, whatever its severity";
+        assertTrue(o.pdf().contains(legend), o.pdf());
+        StringBuilder sheet = new StringBuilder();
+        o.xlsx().getSheet("Summary").forEach(r -> r.forEach(x -> sheet.append(x).append('\n')));
+        assertTrue(sheet.toString().contains(legend), sheet.toString());
+    }
+
+    /**
+     * HVC1's pairs into HVF01 are blocked by HVC2's DUPLICATE_SPN (a contoso account holding HVF01's migration SPN,
+     * which contoso's KDC finds first): HVC1 has no blocking finding of its own. It read "Attention" beside NO-GO and
+     * 0/0/0/0 in the PDF and the workbook, and a bare NO-GO row of zeros on the console, with nothing saying why. Its
+     * status is "Action required (blocked by findings of HVC2)" in the PDF, the workbook and the mail, and the console
+     * says so under the table.
+     */
+    @Test
+    void aClusterBlockedOnlyByAnotherClustersFindingsSaysWhose() throws Exception {
+        twoDomains((ds, fb) -> {
+            contosoHolderOf(ds, fb, Hosts.MIG + "/hvf01.fabrikam.com");
+            // HVC1's own missing entry put back: what blocks it is HVC2's alone
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA02"));
+            Outputs o = run(tmp.resolve("kcd-audit.yaml"), "again", null);
+            assertAgree(o);
+            ReportView.ClusterView c = o.view().cluster("HVC1");
+            assertFalse(c.go(), o.console());
+            assertTrue(c.failingPairs() > 0, o.console());
+            assertTrue(o.doc().findings().stream().filter(f -> !f.isWaived() && "HVC1".equals(f.cluster()))
+                    .noneMatch(f -> f.severity() == Severity.HIGH), o.doc().findings().toString());
+            String label = "Action required (blocked by findings of HVC2)";
+            assertEquals(Status.RED, c.status());
+            assertEquals(label, c.statusLabel());
+            assertEquals(label, row(o.xlsx().getSheet("Summary"), "HVC1").getCell(7).getStringCellValue());
+            assertTrue(o.pdf().contains(label), o.pdf());
+            assertTrue(o.mail().contains("- HVC1: " + label + ", "), o.mail());
+            assertTrue(o.console().contains("HVC1: NO-GO, blocked by findings of HVC2 (counted in its row)"),
+                    o.console());
+            // HVC2's own finding: no such note
+            assertEquals("Action required", o.view().cluster("HVC2").statusLabel());
+        });
+    }
+
+    /**
      * Two domains migrating into each other through resource-based delegation, and a service account of contoso that
      * registers cifs/hvf01.fabrikam.com itself, which HVF01 serves only through its HOST/hvf01.fabrikam.com: contoso's
      * KDC, which HVA01-03 ask, finds that account for it (the SPN before its sPNMappings alias), so the pairs from
