@@ -21,9 +21,8 @@ public enum Status {
     /** What each label means, as the legends of the PDF and the workbook give it. */
     public static final String LEGEND = "OK = no finding above INFO; Attention = MEDIUM or LOW findings, or a pair"
             + " that fails only through waived findings (for the whole run: also a cluster not audited); Action"
-            + " required = HIGH findings, or a pair that an open finding blocks, whatever its severity (live migration"
-            + " fails or delegation is unsafe; \"blocked by findings of HVC2\": the findings that block it are"
-            + " counted in that cluster's row); Not audited = the cluster's directory could not be read";
+            + " required = HIGH findings, or a pair an open finding blocks (live migration fails or delegation is"
+            + " unsafe); Not audited = the cluster's directory could not be read";
 
     private final String label;
 

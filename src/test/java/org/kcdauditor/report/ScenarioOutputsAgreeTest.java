@@ -1057,7 +1057,8 @@ class ScenarioOutputsAgreeTest {
         assertTrue(o.mail().contains("- HVC1: Action required, "), o.mail());
         assertTrue(o.pdf().contains(" Action required NO-GO "), o.pdf());
         assertEquals(Status.RED, o.view().status(), "the run's status, by the same rule");
-        String legend = "Action required = HIGH findings, or a pair that an open finding blocks, whatever its severity";
+        String legend = "Action required = HIGH findings, or a pair an open finding blocks (live migration fails or"
+                + " delegation is unsafe)";
         assertTrue(o.pdf().contains(legend), o.pdf());
         StringBuilder sheet = new StringBuilder();
         o.xlsx().getSheet("Summary").forEach(r -> r.forEach(x -> sheet.append(x).append('\n')));
