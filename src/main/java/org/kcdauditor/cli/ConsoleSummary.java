@@ -5,6 +5,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.remedy.Cmd;
@@ -125,6 +126,12 @@ final class ConsoleSummary {
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
                     + (noGo.size() > TOP ? ", … and " + (noGo.size() - TOP) + " more" : "")
                     + "); the reasons: " + reasons(o, config, noGo)));
+            if (!noGo.isEmpty()) {
+                String fix = fix(o);
+                if (fix != null) {
+                    out.println(fix);
+                }
+            }
             // a GO that holds only until a waiver ends within days, as the headline of every report says it
             if (!view.waiversEndingSoon().isEmpty()) {
                 out.println(oneLine(view.waiversEndingSoon()));
@@ -308,17 +315,41 @@ final class ConsoleSummary {
         return Ps.oneLine(s);
     }
 
-    /** Where the NO-GO clusters' reasons are: the preflight to paste (when the directory can be read again), page 1. */
+    /**
+     * Where the NO-GO clusters' reasons are: page 1, then the preflight to paste (when the directory can be read again)
+     * on a line of its own, bare: wrapped in Markdown backticks, the trailing ` continued the line in PowerShell.
+     */
     private static String reasons(AuditRun.Outcome o, String config, List<String> noGo) {
-        boolean pdf = o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"));
+        boolean pdf = wrote(o, Format.PDF);
         if (config == null) {
             return pdf ? "page 1 of audit.pdf." : "clusters[].reasons in findings.json.";
         }
         // the cluster quoted as the runbooks' closing preflight quotes it (cmd.exe and PowerShell), or NAME when no
         // quoting keeps it one literal argument there
         String cluster = noGo.size() == 1 ? Cmd.arg(noGo.get(0)) : null;
-        return "`kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
-                + (cluster == null ? "NAME" : cluster) + "`" + (pdf ? " or page 1 of audit.pdf." : ".");
+        return (pdf ? "page 1 of audit.pdf or this preflight:" : "this preflight:") + System.lineSeparator()
+                + "  kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
+                + (cluster == null ? "NAME" : cluster);
+    }
+
+    /**
+     * "Fix: runbook.md (or remediation.ps1, a dry run unless -Apply) in FOLDER": where the change a NO-GO needs is
+     * written, when the run wrote the runbook (runbook.html when not runbook.md) or the script (they were only in the
+     * file list); null when it wrote neither. No full stop after the folder, which a paste would take for part of it.
+     */
+    private static String fix(AuditRun.Outcome o) {
+        Format runbook = wrote(o, Format.MD) ? Format.MD : wrote(o, Format.HTML) ? Format.HTML : null;
+        boolean ps1 = wrote(o, Format.PS1);
+        if (runbook == null && !ps1) {
+            return null;
+        }
+        String script = Format.PS1.fileName() + (runbook != null ? ", " : " (") + "a dry run unless -Apply";
+        return "Fix: " + (runbook != null ? runbook.fileName() + (ps1 ? " (or " + script + ")" : "") : script + ")")
+                + " in " + oneLine(o.outDir().toAbsolutePath().normalize().toString());
+    }
+
+    private static boolean wrote(AuditRun.Outcome o, Format f) {
+        return o.files().stream().anyMatch(x -> x.getFileName().toString().equals(f.fileName()));
     }
 
     /**

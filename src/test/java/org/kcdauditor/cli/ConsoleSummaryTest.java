@@ -97,13 +97,37 @@ class ConsoleSummaryTest {
         assertFalse(r.out().contains("1 hosts") || r.out().contains("1 clusters"), r.out());
     }
 
+    /**
+     * A NO-GO names the preflight to paste on a line of its own, without the Markdown backticks it had (pasted into
+     * PowerShell, the trailing ` is a line continuation and the prompt waited at ">>"), and where the fix is: the
+     * runbook and the script the run wrote (review 8, item 9: they appeared only in the file list).
+     */
     @Test
-    void aNoGoNamesThePreflightOfTheConfigTheRunRead(@TempDir Path tmp) throws Exception {
-        CliRun r = run(tmp, List.of("HV01", "HV02"), "json,pdf", ds -> ds.modify("CN=HV01,OU=Hyper-V,"
+    void aNoGoNamesThePreflightOfTheConfigTheRunReadAndWhereTheFixIs(@TempDir Path tmp) throws Exception {
+        CliRun r = run(tmp, List.of("HV01", "HV02"), "json,pdf,md,ps1", ds -> ds.modify("CN=HV01,OU=Hyper-V,"
                 + TestDirectory.BASE, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo")));
-        assertTrue(r.out().contains("\nNO-GO for the patch window: 1 of 1 cluster (HVC1); the reasons: `kcd-audit preflight"
-                + " --config " + tmp.resolve("kcd-audit.yaml") + " --cluster HVC1` or page 1 of audit.pdf.\n"),
-                r.toString());
+        assertTrue(r.out().contains("\nNO-GO for the patch window: 1 of 1 cluster (HVC1); the reasons: page 1 of"
+                + " audit.pdf or this preflight:\n  kcd-audit preflight --config " + tmp.resolve("kcd-audit.yaml")
+                + " --cluster HVC1\nFix: runbook.md (or remediation.ps1, a dry run unless -Apply) in "
+                + tmp.resolve("out").toAbsolutePath().normalize() + "\n"), r.toString());
+        assertFalse(r.out().contains("`"), r.out());
+    }
+
+    /** Without the runbook and the script, the console names the one the run wrote, or neither. */
+    @Test
+    void theFixNamesOnlyWhatTheRunWrote(@TempDir Path tmp) throws Exception {
+        CliRun r = run(tmp, List.of("HV01", "HV02"), "json", ds -> ds.modify("CN=HV01,OU=Hyper-V,"
+                + TestDirectory.BASE, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo")));
+        assertTrue(r.out().contains("; the reasons: this preflight:\n  kcd-audit preflight --config "
+                + tmp.resolve("kcd-audit.yaml") + " --cluster HVC1\n"), r.toString());
+        assertFalse(r.out().contains("Fix:"), r.out());
+        CliRun ps1 = run(tmp.resolve("b"), List.of("HV01", "HV02"), "json,ps1", ds -> {
+            java.nio.file.Files.createDirectories(tmp.resolve("b"));
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo"));
+        });
+        assertTrue(ps1.out().contains("\nFix: remediation.ps1 (a dry run unless -Apply) in "
+                + tmp.resolve("b").resolve("out").toAbsolutePath().normalize() + "\n"), ps1.toString());
     }
 
     /**
@@ -113,15 +137,16 @@ class ConsoleSummaryTest {
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
-            "HV C1"              | --cluster "HV C1"`
-            "HV'C$(x)&calc"      | --cluster NAME`
-            "HVC%PATH%"          | --cluster NAME`
+            "HV C1"              | --cluster "HV C1"
+            "HV'C$(x)&calc"      | --cluster NAME
+            "HVC%PATH%"          | --cluster NAME
             """)
     void theSuggestedPreflightQuotesTheClusterAsTheRunbooksDo(String cluster, String expected, @TempDir Path tmp)
             throws Exception {
         CliRun r = run(tmp, List.of("HV01", "HV02"), "json", cluster, ds -> ds.modify("CN=HV01,OU=Hyper-V,"
                 + TestDirectory.BASE, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo")));
-        assertTrue(r.out().contains("`kcd-audit preflight --config " + tmp.resolve("kcd-audit.yaml") + " " + expected),
+        assertTrue(r.out().contains("\n  kcd-audit preflight --config " + tmp.resolve("kcd-audit.yaml") + " " + expected
+                + "\n"),
                 r.toString());
     }
 
