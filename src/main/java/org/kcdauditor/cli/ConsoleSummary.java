@@ -246,8 +246,8 @@ final class ConsoleSummary {
     /**
      * Under the table, what every report says beside its counts: the waived findings they leave out (the PDF's "+4
      * waived", the workbook's "+4 waived, not counted") and the new and resolved findings against the previous run
-     * (findings.json {@code history}, the PDF's drift section, the Summary sheet's Previous run); empty when there is
-     * neither.
+     * (findings.json {@code history}, the PDF's drift section, the Summary sheet's Previous run), the CHANGED_SINCE_LAST_RUN
+     * records among the new ones counted apart as changes recorded, not new problems; empty when there is neither.
      */
     static String story(FindingsDocument d, Counts counts) {
         List<String> parts = new java.util.ArrayList<>();
@@ -257,7 +257,9 @@ final class ConsoleSummary {
         org.kcdauditor.report.HistorySections.HistoryDoc h = d.history();
         if (h != null && h.previousRunId() != null && h.newFindings() != null && h.resolvedFindings() != null) {
             parts.add("against run " + oneLine(h.previousRunNamed(h.previousRunId().substring(0,
-                    Math.min(8, h.previousRunId().length())))) + ": " + h.counted());
+                    Math.min(8, h.previousRunId().length())))) + ": " + h.countedApart(d.findings().stream()
+                    .filter(f -> f.rule().equals(org.kcdauditor.rules.ChangedSinceLastRunRule.ID)).map(Finding::id)
+                    .collect(Collectors.toSet())));
         }
         if (parts.isEmpty()) {
             return "";

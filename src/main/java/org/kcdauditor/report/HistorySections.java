@@ -91,10 +91,36 @@ public final class HistorySections {
 
         /**
          * The run compared with as the console, the PDF and the workbook name it: {@code id} (the id, or as much of it as
-         * the output shows), then what started it where known, as {@code history} lists it: "706a2a8a (trigger run)".
+         * the output shows), then what started it where known, in an administrator's words rather than the trigger
+         * {@code history} lists: "706a2a8a (kcd-audit run)", "(scheduled run)", "(the demo's earlier run)"; a trigger
+         * without such words as "(trigger NAME)".
          */
         public String previousRunNamed(String id) {
-            return id + (previousTrigger == null ? "" : " (trigger " + previousTrigger + ")");
+            if (previousTrigger == null) {
+                return id;
+            }
+            return id + " (" + switch (previousTrigger) {
+                case "run" -> "kcd-audit run";
+                case "schedule" -> "scheduled run";
+                case "demo-seed" -> "the demo's earlier run";
+                default -> "trigger " + previousTrigger;
+            } + ")";
+        }
+
+        /**
+         * The comparison as the console says it, the change records apart from the new problems: "15 findings
+         * resolved, 0 new problems; 4 changes recorded (INFO, see the timeline in the reports)". {@code changeRecords}
+         * are the ids of this run's CHANGED_SINCE_LAST_RUN findings: new in {@link #newFindings} each time, they record
+         * a change (the approved one of a fix among them), not a problem, and "4 new" after a fix read as a regression.
+         */
+        public String countedApart(java.util.Collection<String> changeRecords) {
+            long changes = newFindings.stream().filter(changeRecords::contains).count();
+            long problems = newFindings.size() - changes;
+            return resolvedFindings.size() + (resolvedFindings.size() == 1 ? " finding" : " findings") + " resolved, "
+                    + problems + " new problem" + (problems == 1 ? "" : "s")
+                    + (unwaived().isEmpty() ? "" : ", " + unwaived().size() + " no longer waived")
+                    + (changes == 0 ? "" : "; " + changes + (changes == 1 ? " change" : " changes")
+                    + " recorded (INFO, see the timeline in the reports)");
         }
 
         /**

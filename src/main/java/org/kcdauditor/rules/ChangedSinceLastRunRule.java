@@ -25,7 +25,9 @@ import java.util.Map;
  * change), so the timeline shows it as it is; the run compared with is in the evidence.
  */
 public final class ChangedSinceLastRunRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("CHANGED_SINCE_LAST_RUN", Severity.INFO, Category.DRIFT,
+    /** The rule's id, as findings.json names it. */
+    public static final String ID = "CHANGED_SINCE_LAST_RUN";
+    static final RuleInfo INFO = new RuleInfo(ID, Severity.INFO, Category.DRIFT,
             "A host's delegation changed since the previous run",
             "per host, what changed since the previous successful run (the timeline)",
             "Records every change between two runs so that a failure can be tied to the moment delegation changed"

@@ -150,6 +150,40 @@ class ConsoleSummaryTest {
                 r.toString());
     }
 
+    /**
+     * After a fix, the CHANGED_SINCE_LAST_RUN records of the change (INFO) are new findings in findings.json, but not
+     * new problems: the console said "Against run c7aecfa8 (trigger run): 4 new, 15 resolved findings.", which read
+     * as a regression, in the tool's own word for what started that run (review 8, items 2 and 8).
+     */
+    @Test
+    void theComparisonTellsChangesRecordedFromNewProblems() {
+        org.kcdauditor.report.FindingsDocument demo = org.kcdauditor.report.Fixtures.demo();
+        org.kcdauditor.model.Finding open = demo.findings().stream().filter(f -> !f.isWaived()
+                && f.severity().reaches(org.kcdauditor.model.Severity.MEDIUM)).findFirst().orElseThrow();
+        List<org.kcdauditor.model.Finding> changes = List.of("HV01", "HV02").stream().map(h -> org.kcdauditor.model
+                .Finding.of("CHANGED_SINCE_LAST_RUN", org.kcdauditor.model.Severity.INFO, "HVC1", h, null, null,
+                        h + " userAccountControl +TRUSTED_TO_AUTH_FOR_DELEGATION", h
+                        + ": userAccountControl +TRUSTED_TO_AUTH_FOR_DELEGATION.", null, List.of())).toList();
+        org.kcdauditor.report.FindingsDocument d = org.kcdauditor.report.Fixtures.withFindings(demo, changes);
+        for (String trigger : List.of("run", "schedule")) {
+            org.kcdauditor.report.HistorySections.HistoryDoc h = new org.kcdauditor.report.HistorySections.HistoryDoc(
+                    "c7aecfa8-0000", java.time.Instant.parse("2026-12-06T06:00:00Z"),
+                    List.of(changes.get(0).id(), changes.get(1).id()), List.of("a", "b", "c"), List.of(), null, null,
+                    trigger, null);
+            String story = ConsoleSummary.story(d.withHistory(new org.kcdauditor.report.HistorySections.Sections(h,
+                    null, null, null, null)), org.kcdauditor.model.Counts.of(List.of()));
+            assertEquals("Against run c7aecfa8 (" + (trigger.equals("run") ? "kcd-audit run" : "scheduled run")
+                    + "): 3 findings resolved, 0 new problems; 2 changes recorded (INFO, see the timeline in the"
+                    + " reports).", story);
+            h = new org.kcdauditor.report.HistorySections.HistoryDoc("c7aecfa8-0000", h.previousFinishedAt(),
+                    List.of(open.id()), List.of("a"), List.of(), null, null, trigger, null);
+            assertEquals("Against run c7aecfa8 (" + (trigger.equals("run") ? "kcd-audit run" : "scheduled run")
+                    + "): 1 finding resolved, 1 new problem.", ConsoleSummary.story(d.withHistory(
+                    new org.kcdauditor.report.HistorySections.Sections(h, null, null, null, null)),
+                    org.kcdauditor.model.Counts.of(List.of())));
+        }
+    }
+
     @Test
     void oneFailingPairWhoseBlockerIsWaivedIsSingular(@TempDir Path tmp) throws Exception {
         CliRun r = run(tmp, List.of("HV01", "HV02"), "json", ds -> {

@@ -147,7 +147,7 @@ class ComparedRunTest {
                     previous = row.getCell(1).getStringCellValue();
                 }
             }
-            assertEquals(sep.runId() + " (trigger run) finished " + org.kcdauditor.report.Words.time(
+            assertEquals(sep.runId() + " (kcd-audit run) finished " + org.kcdauditor.report.Words.time(
                     d.history().previousFinishedAt()) + ": " + d.history().counted(), previous);
             var findings = wb.getSheet("Findings");
             List<String> head = new ArrayList<>();
