@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * A host's changes since the previous run (a CHANGED_SINCE_LAST_RUN finding's, a timeline row's) as the PDF says them:
  * a node that lost its delegation has one change per entry, 252 for a node of a 64-node cluster, which read as pages of
  * "HV10: delegation entry removed: …" again and again. More than {@link #IN_FULL} changes of one kind are counted
- * ("HV10: 252 delegation entries removed (towards 63 peers: HV01, HV02, HV03, …)"); every change stays in the
+ * ("HV10: 252 delegation entries removed (towards 63 hosts: HV01, HV02, HV03, …)"); every change stays in the
  * workbook's Timeline sheet and findings.json.
  */
 public final class ChangesInWords {
     /** Up to this many changes of one kind are listed as they are. */
     public static final int IN_FULL = 4;
-    /** The peers named in a counted kind; the others are counted. */
+    /** The hosts named in a counted kind; the others are counted. */
     private static final int PEERS_NAMED = 3;
     /** "HV10: delegation entry removed: cifs/HV01": the host and kind, then the value. */
     private static final Pattern ITEM = Pattern.compile(
@@ -74,21 +74,30 @@ public final class ChangesInWords {
                 .replaceFirst(" grant ", " grants ");
     }
 
-    /** " (towards 63 peers: HV01, HV02, HV03, …)" for delegation entries; empty for other kinds. */
+    /** " (towards 63 hosts: HV01, HV02, HV03, …)" for delegation entries; empty for other kinds. */
     private static String peers(String kind, List<String> values) {
-        if (!kind.startsWith("delegation entry")) {
-            return "";
-        }
-        // a peer in any case and name form once: HV01 of cifs/HV01 and of cifs/hv01.contoso.com
-        Map<String, String> peers = new LinkedHashMap<>();
-        for (String v : values) {
+        return kind.startsWith("delegation entry") ? " (" + towards(values) + ")" : "";
+    }
+
+    /**
+     * The hosts delegation entries name: "towards HVOLD7" for one, "towards 63 hosts: HV01, HV02, HV03, …" for more.
+     * Hosts, not peers: an entry removed may name a decommissioned host, and "towards 1 peer" read as a cluster peer
+     * lost. {@code entries} as {@code evidence.entriesRemoved} lists them, or each with what Drift.describe appends.
+     */
+    public static String towards(List<String> entries) {
+        // a host in any case and name form once, as the rules take an entry's host (Rules.hostOf: port, trailing dot and
+        // the rest of the DNS name dropped, case folded as the KDC does, so a look-alike the KDC keeps apart is a host
+        // of its own): HV01 of cifs/HV01 and of cifs/hv01.contoso.com; an entry of no service/host shape is its own
+        Map<String, String> hosts = new LinkedHashMap<>();
+        for (String v : entries) {
             int when = v.indexOf(WHEN);
-            String peer = peer(when < 0 ? v : v.substring(0, when));
-            peers.putIfAbsent(peer.toLowerCase(java.util.Locale.ROOT), peer);
+            String entry = when < 0 ? v : v.substring(0, when);
+            String key = org.kcdauditor.rules.Rules.hostOf(entry);
+            hosts.putIfAbsent(key == null ? org.kcdauditor.model.Spn.fold(entry) : key, peer(entry));
         }
-        List<String> named = peers.values().stream().limit(PEERS_NAMED).toList();
-        return " (towards " + (peers.size() == 1 ? named.get(0) : peers.size() + " peers: " + String.join(", ", named)
-                + (peers.size() > PEERS_NAMED ? ", …" : "")) + ")";
+        List<String> named = hosts.values().stream().limit(PEERS_NAMED).toList();
+        return "towards " + (hosts.size() == 1 ? named.get(0) : hosts.size() + " hosts: " + String.join(", ", named)
+                + (hosts.size() > PEERS_NAMED ? ", …" : ""));
     }
 
     /** The host an entry names as it names it, without its domain ("HV01" of "cifs/HV01.contoso.com:445"). */

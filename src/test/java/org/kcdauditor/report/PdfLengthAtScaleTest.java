@@ -113,7 +113,7 @@ class PdfLengthAtScaleTest {
         assertTrue(drift.contains("HV00020 252 findings, on the delegation entries towards 63 peers: listed under"
                 + " Findings by severity (HIGH), a row per peer"), drift);
         // the timeline's row of HV00020 in this run: its 252 removed entries counted
-        assertTrue(drift.contains("HV00020 HV00020: 252 delegation entries removed (towards 63 peers: HV00001, HV00002,"
+        assertTrue(drift.contains("HV00020 HV00020: 252 delegation entries removed (towards 63 hosts: HV00001, HV00002,"
                 + " HV00003, …)"), drift);
     }
 }

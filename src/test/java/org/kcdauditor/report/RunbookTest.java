@@ -375,7 +375,7 @@ class RunbookTest {
         String html = RunbookWriter.html(new TemplateRenderer(TEMPLATES)).render(view);
         String context = md.substring(0, md.indexOf("## 1. Before you start"));
         assertTrue(context.contains("- Changed since the previous run (2026-12-06 06:00:01 UTC): HV00010: 254 delegation"
-                + " entries removed (towards 64 peers), none added, 1 other change; every change in the Timeline"
+                + " entries removed (towards 64 hosts: HV00001, HV00002, HV00003, …), none added, 1 other change; every change in the Timeline"
                 + " sheet of audit.xlsx and findings.json. The directory records no write of msDS-AllowedToDelegateTo"
                 + " on HV00010 since the previous run: the entries may still be there"), context);
         assertFalse(context.contains("delegation entry removed: cifs/HV00001"), context);
@@ -387,16 +387,17 @@ class RunbookTest {
         assertFalse(context.contains("HV95:"), context);
         assertTrue(context.length() < 3000, context.length() + ": " + context);
         String htmlContext = html.substring(html.indexOf("History context"), html.indexOf("<h2 id=\"step-1\">"));
-        assertTrue(htmlContext.contains("HV00010: 254 delegation entries removed (towards 64 peers)"), htmlContext);
+        assertTrue(htmlContext.contains("HV00010: 254 delegation entries removed (towards 64 hosts: HV00001, HV00002,"
+                + " HV00003, …)"), htmlContext);
         assertTrue(htmlContext.length() < 3000, htmlContext.length() + ": " + htmlContext);
     }
 
     /**
      * The counted line reads the finding's typed evidence, not its words: the note that the directory records no write
      * of the attribute comes from {@code mayBeUnreadable}, however the message is worded (here it does not start with
-     * the changes), and a peer is the host part of an entry as the rules take it ({@code Rules.hostOf}: port, trailing
+     * the changes), and a host is the host part of an entry as the rules take it ({@code Rules.hostOf}: port, trailing
      * dot and the rest of the DNS name dropped, case folded as the KDC does), so the KELVIN SIGN look-alike of
-     * {@code kv1}, a name the KDC keeps apart, is a peer of its own.
+     * {@code kv1}, a name the KDC keeps apart, is a host of its own.
      */
     @Test
     void aCountedHostsLineReadsTheTypedEvidenceNotTheMessage() throws Exception {
@@ -412,7 +413,7 @@ class RunbookTest {
                 .render(ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(f))));
         String context = md.substring(0, md.indexOf("## 1. Before you start"));
         assertTrue(context.contains("- Changed since the previous run (2026-12-06 06:00:01 UTC): HV7: 4 delegation"
-                + " entries removed (towards 2 peers), none added; every change in the Timeline sheet of audit.xlsx and"
+                + " entries removed (towards 2 hosts: kv1, \u212Av1), none added; every change in the Timeline sheet of audit.xlsx and"
                 + " findings.json. The directory records no write of msDS-AllowedToDelegateTo on HV7 since the previous"
                 + " run: the entries may still be there and the bind account no longer allowed to read them"
                 + " (docs/install.md, \"The service account\"), or one of the two runs read a domain controller that"

@@ -2,19 +2,17 @@ package org.kcdauditor.report.runbook;
 
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
-import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.ChangesInWords;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.rules.Category;
 import org.kcdauditor.rules.ChangedSinceLastRunRule;
-import org.kcdauditor.rules.Rules;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -27,7 +25,7 @@ final class HistoryContext {
     private static final int MAX = 12;
     /** The hosts changed since the previous run named one line each; the rest counted in one line. */
     private static final int CHANGED_MAX = 5;
-    /** A host with more changes than this is summarised: how many entries, towards how many peers. */
+    /** A host with more changes than this is summarised: how many entries, towards which hosts. */
     private static final int CHANGES_IN_FULL = 3;
 
     private HistoryContext() {
@@ -98,7 +96,7 @@ final class HistoryContext {
     /**
      * A host's changes since the previous run: as the finding says them where there are at most
      * {@link #CHANGES_IN_FULL}; else counted from its evidence ("Changed since the previous run (2026-12-06 06:00:01
-     * UTC): HV10: 254 delegation entries removed (towards 64 peers), none added, 2 other changes; every change in the
+     * UTC): HV10: 254 delegation entries removed (towards 64 hosts: HV01, HV02, HV03, …), none added, 2 other changes; every change in the
      * Timeline sheet of audit.xlsx and findings.json"), a node rebuilt reading as one line rather than one per entry.
      */
     private static String changed(Finding f, String timeline) {
@@ -121,20 +119,16 @@ final class HistoryContext {
                 + "; every change in " + timeline + "." + note;
     }
 
-    /** "254 delegation entries removed (towards 64 peers)"; "no delegation entry removed" for none. */
+    /**
+     * "254 delegation entries removed (towards 64 hosts: HV01, HV02, HV03, …)", "4 delegation entries removed (towards
+     * HVOLD7)" as the PDF says them; "no delegation entry removed" for none.
+     */
     private static String entriesInWords(List<String> entries, String how) {
         if (entries.isEmpty()) {
             return "no delegation entry " + how;
         }
-        // a peer is the host an entry names, in any of its name forms and services, as the rules name a finding's peer
-        // (an entry with no service/host shape counts as its own)
-        Set<String> peers = new HashSet<>();
-        for (String entry : entries) {
-            String host = Rules.hostOf(entry);
-            peers.add(host == null ? Spn.fold(entry) : host);
-        }
-        return entries.size() + (entries.size() == 1 ? " delegation entry " : " delegation entries ") + how + " (towards "
-                + Words.plural(peers.size(), "peer") + ")";
+        return entries.size() + (entries.size() == 1 ? " delegation entry " : " delegation entries ") + how + " ("
+                + ChangesInWords.towards(entries) + ")";
     }
 
     /** The line of an observed failure or a hardening update; null for others. */
