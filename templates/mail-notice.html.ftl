@@ -77,6 +77,9 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#if migrationAuthenticationNotChecked?has_content>
 <p>${migrationAuthenticationNotChecked}</p>
 </#if>
+<#if operatorsNotChecked?has_content>
+<p>${operatorsNotChecked}</p>
+</#if>
 <#if inputsNotUsed?has_content>
 <p>Inputs not used (the verdict went on without them; the Imports sheet of audit.xlsx and findings.json list every file):</p>
 <ul style="font-size:14px">

@@ -15,7 +15,8 @@
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
   that AES keys were not checked, as preflight says it, of the cluster's directories in a cluster owners' notice, else
   empty), migrationAuthenticationNotChecked (the sentence that the nodes' migration authentication was not checked,
-  as the console says it, of the cluster in a cluster owners' notice, else empty), endingSoon (the headline's "Waiver ending soon: …" sentence for the waivers in scope that entered that
+  as the console says it, of the cluster in a cluster owners' notice, else empty), operatorsNotChecked (the sentence
+  that operators were not checked, policy.operators being empty, as the console says it; else empty), endingSoon (the headline's "Waiver ending soon: …" sentence for the waivers in scope that entered that
   window since the run compared with, the change an on-change job mails for; else empty; when it is the headline's
   whole sentence, summary.headline leaves that sentence out, so the mail says it once). See docs/scheduling.md.
   At scale (600 hosts: 4,032 failing directions in a cluster, hundreds of findings) the body names at most
@@ -71,6 +72,10 @@ ${aesNotChecked}
 <#if migrationAuthenticationNotChecked?has_content>
 
 ${migrationAuthenticationNotChecked}
+</#if>
+<#if operatorsNotChecked?has_content>
+
+${operatorsNotChecked}
 </#if>
 <#if inputsNotUsed?has_content>
 

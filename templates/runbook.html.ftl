@@ -75,7 +75,8 @@ Compliance<#if hasChanges> before the change</#if>: ${summary.compliancePercent}
 findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0> (and ${summary.waived} waived, not counted)</#if>.<br>
 Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC: ${policy.aducChoice}).<#if aesNotChecked?has_content><br>
 ${aesNotChecked}</#if><#if migrationAuthenticationNotChecked?has_content><br>
-${migrationAuthenticationNotChecked}</#if></p>
+${migrationAuthenticationNotChecked}</#if><#if operatorsNotChecked?has_content><br>
+${operatorsNotChecked}</#if></p>
 <#if context?has_content || inputsNotUsed?has_content>
 <p><strong>History context</strong></p>
 <ul>

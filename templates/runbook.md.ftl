@@ -20,6 +20,9 @@ ${aesNotChecked}
 <#if migrationAuthenticationNotChecked?has_content>
 ${migrationAuthenticationNotChecked}
 </#if>
+<#if operatorsNotChecked?has_content>
+${operatorsNotChecked}
+</#if>
 <#if context?has_content || inputsNotUsed?has_content>
 
 History context:

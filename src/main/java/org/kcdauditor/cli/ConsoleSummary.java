@@ -143,6 +143,9 @@ final class ConsoleSummary {
             if (view.migrationAuthenticationNotChecked() != null) {
                 out.println(oneLine(view.migrationAuthenticationNotChecked()));
             }
+            if (view.operatorsNotChecked() != null) {
+                out.println(view.operatorsNotChecked());
+            }
             out.println();
         }
         List<Finding> serious = d.findings().stream()

@@ -168,6 +168,9 @@ final class PreflightCommand implements Callable<Integer> {
         if (aes != null) {
             cli.out().println("  " + aes);
         }
+        if (view.operatorsNotChecked() != null) {
+            cli.out().println("  " + view.operatorsNotChecked());
+        }
         String narrow = cfg.narrowBaseDn(cfg.directoryOf(target));
         if (narrow != null) {
             cli.out().println("  " + Ps.oneLine(narrow) + ".");

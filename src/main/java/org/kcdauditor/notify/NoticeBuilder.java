@@ -531,6 +531,7 @@ public final class NoticeBuilder {
         model.put("aesNotChecked", aes == null ? "" : aes);
         String auth = view.migrationAuthenticationNotChecked(cluster == null ? null : Set.of(cluster));
         model.put("migrationAuthenticationNotChecked", auth == null ? "" : auth);
+        model.put("operatorsNotChecked", view.operatorsNotChecked() == null ? "" : view.operatorsNotChecked());
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);

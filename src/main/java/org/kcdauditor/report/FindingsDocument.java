@@ -283,10 +283,15 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         }
     }
 
-    /** The policy the run evaluated against (runbooks need the protocol choice). */
+    /**
+     * The policy the run evaluated against (runbooks need the protocol choice). {@code operatorsUnchecked} is written
+     * only as true, where {@code policy.operators} is empty: no operator was checked (OPERATOR_NOT_DELEGABLE), so a GO
+     * says nothing of the accounts that start moves remotely.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Policy(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
-                         List<List<String>> migrationGroups) {
+                         List<List<String>> migrationGroups,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean operatorsUnchecked) {
     }
 
     /**

@@ -138,7 +138,8 @@ public final class FindingsJson {
                 new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn(),
                         ctx.snapshot().dc(), FindingsDocument.readOnlyField(parts.get(0).dcReadOnly()),
                         parts.get(0).writeDc(), ctx.snapshot().aesKeysSince()), summary,
-                new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
+                new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups(),
+                        p.operators().isEmpty() ? Boolean.TRUE : null),
                 clusters, hosts, result.findings(), rules(result.findings(), catalogue), null, null, null, null, null,
                 directories(parts, config, result.findings()), otherAccounts(ctx), fileServerHosts);
     }

@@ -1604,6 +1604,17 @@ public final class ReportView {
     }
 
     /**
+     * "Operators were not checked …" where {@code policy.operators} is empty (findings.json
+     * {@code policy.operatorsUnchecked}): no account that starts moves remotely was judged (OPERATOR_NOT_DELEGABLE), so
+     * a GO says nothing of it. Null where operators were checked, or the findings.json predates the field.
+     */
+    public String operatorsNotChecked() {
+        return doc.policy() != null && Boolean.TRUE.equals(doc.policy().operatorsUnchecked())
+                ? "Operators were not checked (policy.operators is empty): moves started remotely need an account that"
+                + " can be delegated (not sensitive, not in Protected Users)." : null;
+    }
+
+    /**
      * Said once, not per host: "Change time not available from this directory" (naming the directories when only
      * some keep none); null when every audited directory gave change times or none was asked.
      */

@@ -288,6 +288,19 @@ class HistoryCommandsTest {
         }
     }
 
+    /** policy.operators empty: preflight says that no operator was checked, beside the verdict; set, it does not. */
+    @Test
+    void preflightSaysOperatorsWereNotCheckedWithoutPolicyOperators() throws Exception {
+        String line = "Operators were not checked (policy.operators is empty): moves started remotely need an account"
+                + " that can be delegated (not sensitive, not in Protected Users).";
+        run("preflight", "--config", config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "").toString(),
+                "--cluster", "HVC1");
+        assertTrue(out.contains("\n  " + line + "\n"), out + err);
+        run("preflight", "--config", config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
+                "policy:\n  operators: [\"HV Operators\"]").toString(), "--cluster", "HVC1");
+        assertFalse(out.contains("Operators were not checked"), out + err);
+    }
+
     @Test
     void aBaseDnBelowTheDomainIsAWarningThatNodesOutsideItAreNotFound() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");

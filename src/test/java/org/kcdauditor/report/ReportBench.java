@@ -131,7 +131,7 @@ public final class ReportBench {
         return new FindingsDocument(1, "b3nch000-0000-4000-8000-000000000000", Instant.parse("2026-11-26T06:00:00Z"),
                 Instant.parse("2026-11-26T06:01:00Z"), new FindingsDocument.Directory("ldaps://dc1.contoso.com:636",
                 "DC=contoso,DC=com"), summary, new FindingsDocument.Policy(services, List.of("netbios", "fqdn"), org.kcdauditor.config.ProtocolTransition.ANY,
-                List.of()), clusters, hosts, findings, null);
+                List.of(), null), clusters, hosts, findings, null);
     }
 
     private static long used() {

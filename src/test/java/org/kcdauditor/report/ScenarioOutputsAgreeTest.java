@@ -254,6 +254,27 @@ class ScenarioOutputsAgreeTest {
             assertEquals(aes != null, aes != null ? out.contains(aes) : out.contains("AES keys were not checked"),
                     "AES keys not checked (" + aes + "): " + out);
         }
+        String operators = o.view().operatorsNotChecked();
+        assertEquals(Boolean.TRUE.equals(doc.policy().operatorsUnchecked()), operators != null);
+        for (String out : List.of(o.console(), o.page1(), o.pdf(), o.md(), o.html(), o.mail(), o.mailHtml(),
+                sheet.toString())) {
+            assertEquals(operators != null, out.contains("Operators were not checked")
+                    && (operators == null || out.contains(operators)), "operators not checked: " + out);
+        }
+    }
+
+    /**
+     * policy.operators empty: no operator was judged (OPERATOR_NOT_DELEGABLE), yet a GO said nothing of it, while a
+     * move started remotely by a sensitive or Protected Users account fails. Every output says so beside the verdict,
+     * from findings.json's policy.operatorsUnchecked.
+     */
+    @Test
+    void operatorsNotChecked() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 2)), "", (ds, dir) -> { });
+        assertAgree(o);
+        assertEquals(Boolean.TRUE, o.doc().policy().operatorsUnchecked());
+        assertEquals("Operators were not checked (policy.operators is empty): moves started remotely need an account"
+                + " that can be delegated (not sensitive, not in Protected Users).", o.view().operatorsNotChecked());
     }
 
     /**

@@ -297,7 +297,8 @@ final class DecisionPage {
                 + String.join("; ", view.dcSummaries()) + ".")
                 + (view.aesNotChecked() == null ? "" : " " + view.aesNotChecked())
                 + (view.migrationAuthenticationNotChecked() == null ? "" : " "
-                + view.migrationAuthenticationNotChecked()), f.tinyMuted);
+                + view.migrationAuthenticationNotChecked())
+                + (view.operatorsNotChecked() == null ? "" : " " + view.operatorsNotChecked()), f.tinyMuted);
         note.setSpacingAfter(4);
         out.add(note);
     }

@@ -334,6 +334,9 @@ public final class PdfReportWriter implements ReportWriter {
         if (view.migrationAuthenticationNotChecked() != null) {
             kv(t, f, "Migration authentication", view.migrationAuthenticationNotChecked());
         }
+        if (view.operatorsNotChecked() != null) {
+            kv(t, f, "Operators", view.operatorsNotChecked());
+        }
         if (view.changeTimesNote() != null) {
             kv(t, f, "Change times", view.changeTimesNote());
         }

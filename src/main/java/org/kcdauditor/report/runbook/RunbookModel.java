@@ -111,6 +111,7 @@ public final class RunbookModel {
         m.put("aesNotChecked", view.aesNotChecked() == null ? "" : view.aesNotChecked());
         String notChecked = view.migrationAuthenticationNotChecked();
         m.put("migrationAuthenticationNotChecked", notChecked == null ? "" : notChecked);
+        m.put("operatorsNotChecked", view.operatorsNotChecked() == null ? "" : view.operatorsNotChecked());
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());

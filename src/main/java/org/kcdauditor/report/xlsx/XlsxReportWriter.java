@@ -174,6 +174,9 @@ public final class XlsxReportWriter implements ReportWriter {
         if (view.migrationAuthenticationNotChecked() != null) {
             r = kv(sh, r, "Migration authentication", view.migrationAuthenticationNotChecked(), st.wrap, st);
         }
+        if (view.operatorsNotChecked() != null) {
+            r = kv(sh, r, "Operators", view.operatorsNotChecked(), st.wrap, st);
+        }
         // the Runbook sheet's commands write to another DC than the one read: where, and why, as the PDF says it
         for (String note : view.plan().readOnlyNotes()) {
             r = kv(sh, r, "Read-only domain controller", note + ".", st.wrap, st);
