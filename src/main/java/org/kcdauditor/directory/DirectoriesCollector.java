@@ -407,10 +407,14 @@ public final class DirectoriesCollector {
      * The {@code i}-th operator name as the directories answered it (a directory that could not be read answered
      * nothing): the user or group of the first directory that holds it, else something else of that name, else
      * not found, saying in which directories it was looked up (a {@code DOMAIN\name} of another domain is looked
-     * up only in its own) and which could not be read or gave no answer (its lookup failed, DirectoryCollector).
+     * up only in its own) and which could not be read or gave no answer (its lookup failed, DirectoryCollector). A
+     * {@code DOMAIN\name} whose DOMAIN no directory's NetBIOS name could be matched to ({@link
+     * Operator#prefixUnmatched}) is the account of the one directory that holds that name; where several do, it is not
+     * found, rather than another domain's account judged in its place.
      */
     private static Operator operator(List<Snapshot> parts, int i) {
         List<Operator> answers = new ArrayList<>();
+        List<String> unmatched = new ArrayList<>(); // the directories holding it whose NetBIOS name could not be read
         List<String> searched = new ArrayList<>();
         List<String> unread = new ArrayList<>();
         List<String> unanswered = new ArrayList<>(); // read, but looking the names up there failed (DirectoryCollector)
@@ -422,6 +426,9 @@ public final class DirectoriesCollector {
             } else {
                 Operator o = s.operators().get(i);
                 answers.add(o);
+                if (account(o) && o.prefixUnmatched()) {
+                    unmatched.add(s.directories().get(0).name());
+                }
                 if (!o.found() && o.note() == null) {
                     DirectoryPart p = s.directories().get(0);
                     searched.add((o.dn() != null ? o.dn() : p.baseDn()) + " (" + p.name() + ")");
@@ -429,9 +436,20 @@ public final class DirectoriesCollector {
             }
         }
         for (Operator o : answers) {
-            if (o.kind() == Operator.Kind.USER || o.kind() == Operator.Kind.GROUP) {
+            if (account(o) && !o.prefixUnmatched()) {
                 return o;
             }
+        }
+        if (unmatched.size() == 1) {
+            return answers.stream().filter(o -> account(o) && o.prefixUnmatched()).findFirst().orElseThrow();
+        }
+        if (unmatched.size() > 1) {
+            String name = answers.get(0).name();
+            int slash = name.indexOf('\\');
+            return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, "its domain"
+                    + " prefix " + name.substring(0, slash) + " could not be matched to a directory (the NetBIOS name of "
+                    + String.join(", ", unmatched) + " could not be read) and " + String.join(" and ", unmatched)
+                    + " each hold " + name.substring(slash + 1) + " (give its DN or userPrincipalName instead)");
         }
         for (Operator o : answers) {
             if (o.found()) {
@@ -449,6 +467,11 @@ public final class DirectoriesCollector {
         }
         return note.equals(first.note()) ? first : new Operator(first.name(), Operator.Kind.NOT_FOUND, null,
                 List.of(), Operator.Expansion.NONE, note);
+    }
+
+    /** Whether {@code o} is an account an operator name can be: a user or a group. */
+    private static boolean account(Operator o) {
+        return o.kind() == Operator.Kind.USER || o.kind() == Operator.Kind.GROUP;
     }
 
     /**

@@ -186,7 +186,17 @@ final class OperatorResolver {
         if (e == null) { // looked up in the domain, whatever OU directory.baseDn names
             return new Operator(name, Operator.Kind.NOT_FOUND, domainDn, List.of(), Operator.Expansion.NONE, null);
         }
-        return resolved(name, e, protectedUsers);
+        Operator o = resolved(name, e, protectedUsers);
+        return prefixUnmatched(name) ? o.withPrefixUnmatched() : o;
+    }
+
+    /**
+     * Whether {@code name} is {@code DOMAIN\name} whose DOMAIN could not be told to be this domain's or not, the
+     * domain's NetBIOS name not being readable ({@link #otherDomain} returned null for it).
+     */
+    private boolean prefixUnmatched(String name) throws DirectoryException {
+        int slash = name.indexOf('\\');
+        return slash > 0 && !inDomain(name) && !name.substring(0, slash).contains("=") && netbiosDomain() == null;
     }
 
     /** {@code name}, found as {@code e}: a group with its users, a user, or something else. */
@@ -252,7 +262,7 @@ final class OperatorResolver {
     /**
      * Why {@code DOMAIN\name} is not looked up here: DOMAIN is not the NetBIOS name of this directory's domain. Null
      * when it is, when the name has no such prefix, or when the domain's NetBIOS name cannot be read (the name after
-     * the backslash is then searched).
+     * the backslash is then searched, and an account found is marked {@link Operator#prefixUnmatched}).
      */
     private String otherDomain(String name) throws DirectoryException {
         int slash = name.indexOf('\\');

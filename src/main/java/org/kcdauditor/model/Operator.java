@@ -18,9 +18,12 @@ import java.util.List;
  *                  Users membership this directory does not hold: the SID of a foreign security principal (an account
  *                  of a trusted domain, {@code CN=<SID>,CN=ForeignSecurityPrincipals,<domain>}) or the DN of another
  *                  domain of the forest; each once, in the order met; empty for a user or a name not found
+ * @param prefixUnmatched a {@code DOMAIN\name} found here although DOMAIN could not be matched to this directory's
+ *                  NetBIOS name (which could not be read): it is this domain's account only if no other directory
+ *                  holds that name (DirectoriesCollector)
  */
 public record Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
-                       String note, List<String> foreignMembers) {
+                       String note, List<String> foreignMembers, boolean prefixUnmatched) {
 
     /** What the configured name turned out to be. */
     public enum Kind {
@@ -41,6 +44,17 @@ public record Operator(String name, Kind kind, String dn, List<OperatorAccount> 
     public Operator {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
         foreignMembers = foreignMembers == null ? List.of() : List.copyOf(foreignMembers);
+    }
+
+    /** An operator whose name's domain prefix, if any, was matched to this directory (or needed no match). */
+    public Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
+                    String note, List<String> foreignMembers) {
+        this(name, kind, dn, accounts, expansion, note, foreignMembers, false);
+    }
+
+    /** This operator, its {@code DOMAIN\} prefix not matched to the directory that found it. */
+    public Operator withPrefixUnmatched() {
+        return new Operator(name, kind, dn, accounts, expansion, note, foreignMembers, true);
     }
 
     /** A user, a name not found, or a group with no member of another domain. */

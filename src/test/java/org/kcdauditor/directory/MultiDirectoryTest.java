@@ -1552,6 +1552,37 @@ class MultiDirectoryTest {
     }
 
     /**
+     * FABRIKAM\adm-x where neither directory's NetBIOS name can be read, and both domains have an adm-x: contoso's
+     * delegable adm-x was judged in place of fabrikam's "sensitive" one (no finding at all), as every directory
+     * accepted the prefix and the first won. Not matched with certainty, it is not resolved: OPERATOR_NOT_FOUND saying
+     * so and to give the DN or UPN. Where exactly one directory holds the name, that account is judged.
+     */
+    @Test
+    void aDomainPrefixNoDirectoryCanBeMatchedToIsNotJudgedAsAnotherDomainsAccount() throws Exception {
+        contoso.add(new Entry("dn: CN=adm-x,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: person", "objectClass: user", "cn: adm-x", "sAMAccountName: adm-x",
+                "userAccountControl: 512"));
+        for (String name : List.of("adm-x", "adm-y")) {
+            fabrikam.add(new Entry("dn: CN=" + name + ",OU=Hyper-V," + FABRIKAM, "objectClass: top",
+                    "objectClass: person", "objectClass: user", "cn: " + name, "sAMAccountName: " + name,
+                    "userAccountControl: " + (0x200 | 0x100000)));
+        }
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['FABRIKAM\\adm-x',"
+                + " 'FABRIKAM\\adm-y']\nstore:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of("FABRIKAM\\adm-x: policy.operators names 'FABRIKAM\\adm-x', but its domain prefix FABRIKAM"
+                + " could not be matched to a directory (the NetBIOS name of contoso, fabrikam could not be read) and"
+                + " contoso and fabrikam each hold adm-x (give its DN or userPrincipalName instead), so its accounts were"
+                + " not checked."), findings(doc, "OPERATOR_NOT_FOUND").stream()
+                .map(f -> f.path("host").asText() + ": " + f.path("message").asText()).toList());
+        assertEquals(List.of("adm-y"), findings(doc, "OPERATOR_NOT_DELEGABLE").stream()
+                .map(f -> f.path("host").asText()).toList(), "only fabrikam holds adm-y: judged there");
+    }
+
+    /**
      * An operator of the second domain, named by its UPN, its DN or only its sAMAccountName, is looked up where it
      * lives: fabrikam's admin marked "sensitive and cannot be delegated" is OPERATOR_NOT_DELEGABLE, not "not found
      * under DC=contoso,DC=com". A name no directory holds is not found in either.
