@@ -47,9 +47,12 @@ public final class HostNotFoundRule implements Rule {
                                 + " computer, is a node of " + ctx.clusterOf(renamed).name() + " already. Else: "
                                 : "Name it " + configureAs(name, renamed) + " in clusters[].nodes: the peers' entries"
                                 + " for " + last.name() + " then read as stale and those for " + renamed.name()
-                                + " as missing. Else: ") + "Check the spelling"
+                                + " as missing. Else: ") + (otherDirectory(ctx, c, name) == null ? "Check the spelling"
                                 + " (the NetBIOS name or the DNS name) and directory.baseDn, or remove the node from"
-                                + " the configuration if it was decommissioned." + unreadable(name)))
+                                + " the configuration if it was decommissioned." + unreadable(name)
+                                : "List " + name + " in a cluster of " + otherDirectory(ctx, c, name) + " (in a"
+                                + " policy.migrationGroups entry with " + c.name() + " if VMs move between them), or"
+                                + " remove it from " + c.name() + "'s nodes.")))
                         .emit();
             }
             for (String name : c.missingFileServers()) {
@@ -60,8 +63,13 @@ public final class HostNotFoundRule implements Rule {
                         .message("Cluster " + c.name() + " lists file server '" + name + "' but no computer object"
                                 + " with that name exists under " + ctx.baseDnOf(c) + "."
                                 + elsewhere(ctx, c, name, false))
-                        .action(new Action.Manual("Check clusters[].fileServers: give the Scale-Out File Server's"
-                                + " client access point name." + unreadable(name)))
+                        .action(new Action.Manual(otherDirectory(ctx, c, name) == null ? "Check"
+                                + " clusters[].fileServers: give the Scale-Out File Server's client access point name."
+                                + unreadable(name) : "Check the resource-based delegation on " + name + " in "
+                                + otherDirectory(ctx, c, name) + " (Get-ADComputer " + name + " -Server <a DC of"
+                                + " that domain> -Properties PrincipalsAllowedToDelegateToAccount): it must allow "
+                                + c.name() + "'s nodes. Remove " + name + " from clusters[].fileServers if " + c.name()
+                                + " does not use it."))
                         .emit();
             }
         }
@@ -97,15 +105,30 @@ public final class HostNotFoundRule implements Rule {
      * one that names the wrong directory; a file server in another domain); empty otherwise.
      */
     private static String elsewhere(AuditContext ctx, ResolvedCluster c, String name, boolean node) {
-        String other = ctx.directoryOf(ctx.computer(name));
-        org.kcdauditor.model.DirectoryPart part = other == null || other.equals(c.directory()) ? null
-                : ctx.directory(other);
-        if (part == null) {
+        String other = otherDirectory(ctx, c, name);
+        if (other == null) {
             return "";
         }
-        String where = " " + name + " is a computer of directory " + other + " (" + part.baseDn() + "): a cluster's ";
+        String where = " " + name + " is a computer of directory " + other + " (" + ctx.directory(other).baseDn()
+                + "): a cluster's ";
+        // the entries the nodes may hold for it grant nothing: the KDC of the nodes' domain cannot serve them
+        String across = " Classic constrained delegation (msDS-AllowedToDelegateTo) cannot cross domains, so ";
         return node ? where + "nodes are read from its own directory (" + c.directory() + "), so list it in a cluster"
-                + " of " + other + ", or set this cluster's directory to " + other + " if all its nodes are there."
-                : where + "file servers are looked up in its own directory (" + c.directory() + ") only.";
+                + " of " + other + ", or set this cluster's directory to " + other + " if all its nodes are there." + across
+                + "moves between " + name + " and " + c.name() + "'s nodes need resource-based delegation on " + name
+                + " (msDS-AllowedToActOnBehalfOfOtherIdentity) allowing " + c.name() + "'s nodes, and on each of them"
+                + " allowing " + name + " (CROSS_DOMAIN_NEEDS_RBCD checks it for the clusters of a"
+                + " policy.migrationGroups entry)."
+                : where + "file servers are looked up in its own directory (" + c.directory() + ") only, and the tool"
+                + " does not audit a file server of another directory (no configuration key makes it): the pairs into "
+                + name + " are not evaluated." + across + "storage access to " + name + " needs resource-based"
+                + " delegation on " + name + " (msDS-AllowedToActOnBehalfOfOtherIdentity) allowing " + c.name()
+                + "'s nodes.";
+    }
+
+    /** The other configured directory that holds a computer {@code name}, or null. */
+    private static String otherDirectory(AuditContext ctx, ResolvedCluster c, String name) {
+        String other = ctx.directoryOf(ctx.computer(name));
+        return other == null || other.equals(c.directory()) || ctx.directory(other) == null ? null : other;
     }
 }

@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * STALE_DELEGATION: a node delegates a migration, cifs or other policy service to a host that is not its peer or does
- * not exist (a configured node or file server that was not found excepted: HOST_NOT_FOUND reports it, and its entries
+ * not exist (a configured node or file server that was not found, or that another directory holds, excepted:
+ * HOST_NOT_FOUND reports it, and its entries
  * are the ones needed once it is joined again); or a computer that is no configured node, such as a node evicted
  * whose computer object is still there, delegates such a service to a node ({@link #intoNodes}).
  * An entry naming a host that does not exist is removed by the plan, as is one that names a peer with a port or white
@@ -36,7 +37,8 @@ public final class StaleDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
             "A host delegates to a host that is not its peer",
             "a node delegates a migration, cifs or other policy service to a host that is not its peer or does not"
-                    + " exist (not a configured node or file server that was not found: HOST_NOT_FOUND reports it, and"
+                    + " exist (not a configured node or file server that was not found, or that another directory holds:"
+                    + " HOST_NOT_FOUND reports it, and"
                     + " the entry is needed once it is joined again), or names a peer in a form the KDC never asks for"
                     + " (with a port or white space); or an enabled computer that is no configured node (a node evicted"
                     + " whose computer object is still there) delegates such a service to a node, `host`=that computer"
@@ -214,7 +216,12 @@ public final class StaleDelegationRule implements Rule {
                 }
                 if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))
                         || target == null && missing.computeIfAbsent(cluster, c -> missingPeers(ctx, c, clustersByName))
-                        .contains(netbiosName(spn.hostName()))) {
+                        .contains(netbiosName(spn.hostName()))
+                        || target != null && !java.util.Objects.equals(ctx.directoryOf(target), ctx.directoryOf(node))
+                        && missing.computeIfAbsent(cluster, c -> missingPeers(ctx, c, clustersByName))
+                        .contains(netbiosName(target.name()))) {
+                    // the last: a peer or file server configured for the cluster that lives in another directory, no
+                    // stray entry: HOST_NOT_FOUND says what reaching it across the domains takes
                     continue;
                 }
                 String peer = target == null ? netbiosName(spn.hostName()) : target.name();
@@ -270,6 +277,8 @@ public final class StaleDelegationRule implements Rule {
      * finding per entry, in the node's cluster, a decision: it may be a Hyper-V host of a cluster not configured.
      */
     private static void intoNodes(AuditContext ctx, Set<String> services, FindingSink out) {
+        Map<ResolvedCluster, Set<String>> missing = new IdentityHashMap<>();
+        Map<String, List<ResolvedCluster>> clustersByName = new HashMap<>();
         for (AdObject o : ctx.snapshot().objects()) {
             // a member computer's account (a user, a domain controller or a managed service account is no host),
             // enabled (a disabled one gets no ticket to delegate with)
@@ -288,7 +297,10 @@ public final class StaleDelegationRule implements Rule {
                     node = ctx.entryOwnerIn(entry, ctx.directoryOf(o));
                 }
                 ResolvedCluster cluster = node == null ? null : ctx.clusterOf(node);
-                if (cluster == null) {
+                if (cluster == null || missing.computeIfAbsent(cluster, c -> missingPeers(ctx, c, clustersByName))
+                        .contains(netbiosName(o.name()))) {
+                    // the second: a node or file server configured for the cluster (or its migration group) that
+                    // lives in another directory, HOST_NOT_FOUND's
                     continue;
                 }
                 String shown = Values.visibleSpn(entry);

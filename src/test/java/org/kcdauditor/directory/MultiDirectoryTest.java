@@ -145,8 +145,9 @@ class MultiDirectoryTest {
         // a file server is no node: it is not to be moved into a cluster
         String nas = f.stream().filter(x -> x.path("host").asText().equals("NAS21")).findFirst().orElseThrow()
                 .path("message").asText();
-        assertTrue(nas.endsWith("exists under " + TestDirectory.BASE + ". NAS21 is a computer of directory fabrikam ("
-                + FABRIKAM + "): a cluster's file servers are looked up in its own directory (contoso) only."), nas);
+        assertTrue(nas.contains("exists under " + TestDirectory.BASE + ". NAS21 is a computer of directory fabrikam ("
+                + FABRIKAM + "): a cluster's file servers are looked up in its own directory (contoso) only, and the"
+                + " tool does not audit a file server of another directory"), nas);
         String hv23 = f.stream().filter(x -> x.path("host").asText().equals("HV23")).findFirst().orElseThrow()
                 .path("message").asText();
         String hv29 = f.stream().filter(x -> x.path("host").asText().equals("HV29")).findFirst().orElseThrow()
@@ -1580,6 +1581,49 @@ class MultiDirectoryTest {
                 .map(f -> f.path("host").asText() + ": " + f.path("message").asText()).toList());
         assertEquals(List.of("adm-y"), findings(doc, "OPERATOR_NOT_DELEGABLE").stream()
                 .map(f -> f.path("host").asText()).toList(), "only fabrikam holds adm-y: judged there");
+    }
+
+    /**
+     * HVC1 (contoso) lists the file server NAS01 and the node FB61, both computers of fabrikam, and the nodes delegate
+     * to them: HOST_NOT_FOUND hinted at a name or a permission problem the tool had ruled out, never saying that classic
+     * delegation cannot reach another domain, and STALE_DELEGATION called the configured hosts "not a peer" (see
+     * policy.migrationGroups) and FB61 "no node of a configured cluster". HOST_NOT_FOUND now says what storage and
+     * moves across the boundary take, and that the tool does not audit that host; the entries are not STALE_DELEGATION.
+     */
+    @Test
+    void aFileServerOrNodeOfAnotherDirectoryIsToldApartFromAMissingHost() throws Exception {
+        for (String name : List.of("NAS01", "FB61")) {
+            fabrikam.add(new Entry("dn: CN=" + name + ",OU=Hyper-V," + FABRIKAM, "objectClass: top",
+                    "objectClass: user", "objectClass: computer", "cn: " + name, "sAMAccountName: " + name + "$",
+                    "dNSHostName: " + name.toLowerCase(java.util.Locale.ROOT) + ".fabrikam.com",
+                    "userAccountControl: " + (4096 | 0x1000000), "servicePrincipalName: HOST/" + name,
+                    "servicePrincipalName: HOST/" + name.toLowerCase(java.util.Locale.ROOT) + ".fabrikam.com",
+                    "msDS-AllowedToDelegateTo: cifs/hv01.contoso.com"));
+        }
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                "msDS-AllowedToDelegateTo", "cifs/nas01.fabrikam.com", "cifs/fb61.fabrikam.com"));
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("    nodes: [HV01, HV02, HV03]\n",
+                "    nodes: [HV01, HV02, HV03, FB61]\n    fileServers: [NAS01]\n"));
+        run(cfg, "json");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        Map<String, JsonNode> notFound = new java.util.HashMap<>();
+        findings(doc, "HOST_NOT_FOUND").forEach(f -> notFound.put(f.path("host").asText(), f));
+        assertEquals(java.util.Set.of("NAS01", "FB61"), notFound.keySet(), notFound.toString());
+        for (JsonNode f : notFound.values()) {
+            String host = f.path("host").asText();
+            String text = f.path("message").asText() + " " + f.path("remediation").asText();
+            assertTrue(text.contains("lassic constrained delegation (msDS-AllowedToDelegateTo) cannot cross domains"),
+                    text);
+            assertTrue(text.contains("resource-based delegation on " + host
+                    + " (msDS-AllowedToActOnBehalfOfOtherIdentity) allowing HVC1's nodes"), text);
+            assertFalse(text.contains("may not read it"), "the tool found it in fabrikam: " + text);
+        }
+        assertTrue(notFound.get("NAS01").path("message").asText().contains("the tool does not audit a file server of"
+                + " another directory"), notFound.get("NAS01").toString());
+        List<JsonNode> stale = findings(doc, "STALE_DELEGATION");
+        assertEquals(List.of(), stale.stream().map(f -> f.path("host").asText() + " " + f.path("spn").asText())
+                .toList(), stale.toString());
     }
 
     /**
