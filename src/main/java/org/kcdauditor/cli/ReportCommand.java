@@ -61,13 +61,16 @@ final class ReportCommand implements Callable<Integer> {
     Path templates;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Take reports.pdfMatrixMaxNodes and reports.changeTicket from this configuration, and"
+            description = "Take reports.pdfMatrixMaxNodes and (for a run that recorded none) reports.changeTicket"
+                    + " from this configuration, and"
                     + " the history store a run id given as --from is looked up in.")
     Path config;
 
     @Option(names = "--change-ticket", paramLabel = "TICKET",
-            description = "The change ticket the reports are prepared for (default: reports.changeTicket of --config,"
-                    + " else a field to fill in).")
+            description = "The change ticket the reports are prepared for (default: the one the run's reports were"
+                    + " prepared under, summary.changeTicket of its findings.json; for a run without one"
+                    + " reports.changeTicket of --config, else a field to fill in). Replacing the run's is said on"
+                    + " stderr.")
     String changeTicket;
 
     @Option(names = "--timings", description = "Print the time each writer took.")
@@ -115,6 +118,37 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The change ticket the reports are rendered with: {@code --change-ticket}, else the one the run's reports were
+     * prepared under ({@code summary.changeTicket}), else (a run without one) {@code reports.changeTicket} of
+     * {@code --config}. Each is checked as the option is; replacing the run's own is said on stderr.
+     */
+    private String ticket(FindingsDocument doc, Path source, ReportsConfig configured) {
+        String given = AuditOptions.checkedTicket(changeTicket);
+        String recorded = doc.summary() == null ? null : doc.summary().changeTicket();
+        String problem = ReportsConfig.changeTicketProblem(recorded);
+        if (problem != null) {
+            throw new ConfigException(source + ": summary.changeTicket: " + problem + "; give the findings.json of a"
+                    + " finished run as it was written");
+        }
+        if (recorded == null) {
+            return given;
+        }
+        if (given == null) {
+            if (configured.changeTicket() != null && !configured.changeTicket().equals(recorded)) {
+                cli.err().println("kcd-audit: the run was prepared under change ticket " + recorded + " (summary"
+                        + ".changeTicket of its findings.json), which the reports keep; reports.changeTicket of "
+                        + config + " (" + configured.changeTicket() + ") is not used: give --change-ticket to replace it");
+            }
+            return recorded;
+        }
+        if (!given.equals(recorded)) {
+            cli.err().println("kcd-audit: --change-ticket " + given + " replaces the change ticket the run was"
+                    + " prepared under, " + recorded + " (summary.changeTicket of its findings.json)");
+        }
+        return given;
+    }
+
     @Override
     public Integer call() throws IOException {
         Path folder = storedFolder();
@@ -126,7 +160,7 @@ final class ReportCommand implements Callable<Integer> {
         parse.formats = formats;
         Set<Format> chosen = parse.formats(null);
         ReportsConfig configured = config != null ? ConfigLoader.load(config).reports() : ReportsConfig.defaults();
-        ReportsConfig reports = ReportsConfig.withChangeTicket(configured, AuditOptions.checkedTicket(changeTicket));
+        ReportsConfig reports = ReportsConfig.withChangeTicket(configured, ticket(doc, source, configured));
         Path templateDir = templates != null ? templates : cli.installation().templates();
         if (templates != null && !Files.isDirectory(templates)) {
             throw new ConfigException("--templates: " + templates + " is not a folder");

@@ -101,6 +101,16 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                 baseline, patches, events, imports, directories, accounts);
     }
 
+    /**
+     * This document recording {@code ticket} (null: none) as the change ticket its reports are prepared under
+     * ({@code summary.changeTicket}).
+     */
+    public FindingsDocument withChangeTicket(String ticket) {
+        return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary.withChangeTicket(
+                ticket), policy, clusters, hosts, findings, rules, history, baseline, patches, events, imports,
+                directories, accounts, fileServerHosts);
+    }
+
     /** This document with other findings (tests, and re-rendering with edits). */
     public FindingsDocument withFindings(List<Finding> other) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
@@ -232,9 +242,12 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * written before it. {@code go}: the run's decision for the patch window, true when every cluster is GO
      * ({@code clusters[].go}, the verdict the console and page 1 print); {@code noGoClusters} the clusters that are
      * NO-GO, in configuration order ({@code []} for a GO); both absent in a findings.json written before them.
+     * {@code changeTicket}: the change ticket the run's reports were prepared under
+     * ({@code --change-ticket}, {@code reports.changeTicket}), which {@code report --from} renders them with again;
+     * absent when none was given, and in a findings.json written before it.
      */
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
-            "bySeverity", "waived", "waivedBySeverity", "configFile", "go", "noGoClusters"})
+            "bySeverity", "waived", "waivedBySeverity", "configFile", "go", "noGoClusters", "changeTicket"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                           @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
@@ -242,13 +255,14 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                           @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> waivedBySeverity,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String configFile,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean go,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) List<String> noGoClusters) {
-        /** Without the run's verdict (a findings.json written before it). */
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<String> noGoClusters,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String changeTicket) {
+        /** Without the run's verdict and change ticket (a findings.json written before them). */
         public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                        Double compliancePercent, Map<String, Integer> bySeverity, Integer waived,
                        Map<String, Integer> waivedBySeverity, String configFile) {
             this(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity, waived,
-                    waivedBySeverity, configFile, null, null);
+                    waivedBySeverity, configFile, null, null, null);
         }
 
         /** Without the configuration file (a findings.json written before it). */
@@ -268,7 +282,7 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         /** This summary naming {@code file} (null: none) as the run's configuration file. */
         public Summary withConfigFile(String file) {
             return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
-                    waived, waivedBySeverity, file, go, noGoClusters);
+                    waived, waivedBySeverity, file, go, noGoClusters, changeTicket);
         }
 
         /**
@@ -279,7 +293,13 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
             List<String> noGo = verdicts.stream().filter(c -> Boolean.FALSE.equals(c.go())).map(ClusterDoc::name)
                     .toList();
             return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
-                    waived, waivedBySeverity, configFile, noGo.isEmpty(), noGo);
+                    waived, waivedBySeverity, configFile, noGo.isEmpty(), noGo, changeTicket);
+        }
+
+        /** This summary naming {@code ticket} (null: none) as the change ticket the reports were prepared under. */
+        public Summary withChangeTicket(String ticket) {
+            return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
+                    waived, waivedBySeverity, configFile, go, noGoClusters, ticket);
         }
     }
 

@@ -295,7 +295,10 @@ public final class AuditRun {
                         RuleCatalogue.standard())
                         .withHistory(sections);
                 // the runbooks' closing commands name the configuration, as the findings' own do
-                FindingsDocument doc = configFile() == null ? built : built.withConfigFile(configFile());
+                FindingsDocument named = configFile() == null ? built : built.withConfigFile(configFile());
+                // and the change ticket they are prepared under, which report --from renders them with again
+                FindingsDocument doc = config.reports().changeTicket() == null ? named
+                        : named.withChangeTicket(config.reports().changeTicket());
                 // the one view the writers read and the console prints (built once: seconds at 20,000 hosts); a run
                 // without reports (a baseline capture, the demo's history) builds none
                 ReportView view = writeReports ? reports.view(doc) : null;
