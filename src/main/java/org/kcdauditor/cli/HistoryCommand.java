@@ -96,7 +96,7 @@ final class HistoryCommand implements Callable<Integer> {
                 }
                 row.addAll(List.of(n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")),
                         n(b.get("INFO")), n(r.waived()), r.failureReason() != null ? r.failureReason()
-                                : scope(r) + (r.reportDir() == null ? "" : r.reportDir())));
+                                : scope(r) + reports(r)));
                 cli.out().printf(format, row.toArray());
             }
             return ExitCodes.OK;
@@ -116,6 +116,18 @@ final class HistoryCommand implements Callable<Integer> {
     static String scope(RunSummary r) {
         return r.preflightCluster() == null ? "" : "for " + Ps.oneLine(r.preflightCluster())
                 + " (counts: every cluster); ";
+    }
+
+    /**
+     * The run's report folder, or (a later run given the same --out replaced its findings.json) that none of its
+     * reports is left there: "none left: out2 now holds run 8488f4ec's reports (reused by --out)"; "" when it wrote none.
+     */
+    private static String reports(RunSummary r) {
+        if (r.reportDir() == null) {
+            return "";
+        }
+        String held = ReportCommand.heldInstead(r);
+        return held == null ? r.reportDir() : "none left: " + r.reportDir() + " now holds " + held;
     }
 
     static String n(Integer i) {
@@ -168,7 +180,7 @@ final class HistoryCommand implements Callable<Integer> {
                 cli.out().println("Config    " + (r.configPath() == null ? "-" : r.configPath()));
                 cli.out().println("Directory " + (r.directoryUrl() == null ? "-" : r.directoryUrl()));
                 if (r.reportDir() != null) {
-                    cli.out().println("Reports   " + r.reportDir());
+                    cli.out().println("Reports   " + reports(r));
                 }
                 if (RunSummary.SUCCEEDED.equals(r.status())) {
                     cli.out().printf("Counts    %s hosts, %s objects read, %s findings (HIGH %s, MEDIUM %s, LOW %s,"

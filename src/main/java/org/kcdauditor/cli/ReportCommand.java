@@ -114,8 +114,33 @@ final class ReportCommand implements Callable<Integer> {
                 throw new ConfigException("--from: run " + r.id() + " wrote its reports to " + dir + ", which is no"
                         + " longer there (removed, or store.retain pruned it)");
             }
+            String held = heldInstead(r);
+            if (held != null) {
+                throw new ConfigException("--from: the folder of run " + shortId(r.id()) + ", " + dir + ", now holds "
+                        + held + ": nothing of " + shortId(r.id()) + " to re-render");
+            }
             return dir;
         }
+    }
+
+    /**
+     * What the report folder the store names for run {@code r} holds instead of its reports: "run 8488f4ec's reports
+     * (reused by --out)" when its findings.json is another run's (a later run given the same --out replaced it); null
+     * when it is the run's own, or there is none to tell (the folder gone, no findings.json).
+     */
+    static String heldInstead(RunSummary r) {
+        if (r.reportDir() == null) {
+            return null;
+        }
+        Path findings = Path.of(r.reportDir()).resolve(FindingsJson.FILE_NAME);
+        String other = Files.isRegularFile(findings) ? FindingsJson.runIdOf(findings) : null;
+        return other == null || other.equals(r.id()) ? null
+                : "run " + shortId(other) + "'s reports (reused by --out)";
+    }
+
+    /** The first 8 characters of a run id, as history lists it. */
+    private static String shortId(String id) {
+        return id.length() > 8 ? id.substring(0, 8) : id;
     }
 
     /**

@@ -54,8 +54,7 @@ class ReportFromRunIdTest {
         return code;
     }
 
-    @Test
-    void aRunIdWithTheConfigFindsTheRunsFolderAndAnUnknownOneSaysWhatToDo() throws Exception {
+    private Path config() throws Exception {
         Path cfg = dir.resolve("kcd-audit.yaml");
         Files.writeString(cfg, """
                 directory:
@@ -73,6 +72,12 @@ class ReportFromRunIdTest {
                   url: jdbc:h2:file:%s
                 """.formatted(directory.url(), DemoDirectory.BIND_DN, dir.resolve("reports"),
                 dir.resolve("data/history")));
+        return cfg;
+    }
+
+    @Test
+    void aRunIdWithTheConfigFindsTheRunsFolderAndAnUnknownOneSaysWhatToDo() throws Exception {
+        Path cfg = config();
         assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json"), out + err);
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
         String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
@@ -89,5 +94,50 @@ class ReportFromRunIdTest {
         assertEquals(ExitCodes.USAGE, run("report", "--from", id));
         assertTrue(err.contains("--from: " + id + " is no folder or file here; to name a run by its id, give --config"
                 + " FILE too"), err);
+    }
+
+    /**
+     * A later run given the same --out replaces the folder's findings.json, as README allows: the first run's id then
+     * named a folder holding the later run's reports, and report --from re-rendered those (exit 0), history show named
+     * the folder as the first run's reports.
+     */
+    @Test
+    void aRunWhoseFolderALaterRunReusedHasNothingToReRender() throws Exception {
+        Path cfg = config();
+        Path reused = dir.resolve("out2");
+        assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json,md", "--out",
+                reused.toString()), out + err);
+        String first = runIdIn(reused).substring(0, 8);
+        assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json", "--out",
+                reused.toString()), out + err);
+        String second = runIdIn(reused).substring(0, 8);
+        byte[] runbook = Files.readAllBytes(reused.resolve("runbook.md"));
+
+        assertEquals(ExitCodes.USAGE, run("report", "--from", first, "--config", cfg.toString(), "--formats", "md",
+                "--out", dir.resolve("rs1").toString()), out + err);
+        assertEquals("kcd-audit: --from: the folder of run " + first + ", " + reused + ", now holds run " + second
+                + "'s reports (reused by --out): nothing of " + first + " to re-render\n", err);
+        assertEquals("", out);
+        assertTrue(Files.notExists(dir.resolve("rs1")), "nothing written");
+        assertTrue(java.util.Arrays.equals(runbook, Files.readAllBytes(reused.resolve("runbook.md"))));
+        // the later run's own id still re-renders it
+        assertEquals(ExitCodes.OK, run("report", "--from", second, "--config", cfg.toString(), "--formats", "md"), err);
+
+        assertEquals(ExitCodes.OK, run("history", "show", first, "--config", cfg.toString()), err);
+        assertTrue(out.contains("Reports   none left: " + reused + " now holds run " + second + "'s reports (reused"
+                + " by --out)\n"), out);
+        assertEquals(ExitCodes.OK, run("history", "show", second, "--config", cfg.toString()), err);
+        assertTrue(out.contains("Reports   " + reused + "\n"), out);
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
+        String line = out.lines().filter(l -> l.startsWith(first)).findFirst().orElseThrow();
+        assertTrue(line.endsWith("none left: " + reused + " now holds run " + second + "'s reports (reused by --out)"),
+                line);
+        line = out.lines().filter(l -> l.startsWith(second)).findFirst().orElseThrow();
+        assertTrue(line.endsWith("  " + reused), line);
+    }
+
+    /** The runId of the findings.json in {@code folder}. */
+    private static String runIdIn(Path folder) {
+        return org.kcdauditor.report.FindingsJson.runIdOf(folder.resolve("findings.json"));
     }
 }
