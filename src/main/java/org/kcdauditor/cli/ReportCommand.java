@@ -5,6 +5,7 @@ import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ReportsConfig;
+import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
         description = {"Re-render the reports of a stored run from its findings.json, without touching AD.",
                 "Use it after editing templates/*.ftl, or to produce a format the run did not write. The formats"
                         + " replace the folder's files together or, on any failure, none does."},
-        footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
+        footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template, a run that did not"
+                + " complete or whose folder another run's --out reused), 1 cannot write.",
                 "A run id as history lists it also names the run: --from 1a2b3c4d --config config/kcd-audit.yaml.",
                 "Example:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
 final class ReportCommand implements Callable<Integer> {
@@ -105,6 +107,11 @@ final class ReportCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--from: " + e.getMessage());
             }
+            if (!RunSummary.SUCCEEDED.equals(r.status())) {
+                throw new ConfigException("--from: run " + r.id() + " did not complete (" + r.status()
+                        + (r.failureReason() == null ? "" : ": " + Ps.oneLine(r.failureReason()))
+                        + "): it has no reports to re-render");
+            }
             if (r.reportDir() == null) {
                 throw new ConfigException("--from: run " + r.id() + " (" + r.trigger() + ", " + r.status()
                         + ") wrote no report folder, so there is nothing to re-render");
@@ -136,6 +143,44 @@ final class ReportCommand implements Callable<Integer> {
         String other = Files.isRegularFile(findings) ? FindingsJson.runIdOf(findings) : null;
         return other == null || other.equals(r.id()) ? null
                 : "run " + shortId(other) + "'s reports (reused by --out)";
+    }
+
+    /**
+     * Refuses the folder of a run that did not complete, whose files are no report (they may be missing, incomplete or
+     * out of step): one named {@code .failed} or holding {@value RunFolder#FAILED_TXT} (a failed run's; the file names
+     * the run and why it failed), or named {@code .partial} (a run still writing, or killed before it could be marked).
+     */
+    private static void refuseUnfinished(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        Path failedTxt = dir.resolve(RunFolder.FAILED_TXT);
+        String what;
+        if (Files.isRegularFile(failedTxt)) {
+            String run = null;
+            String reason = null;
+            try {
+                for (String line : Files.readAllLines(failedTxt, java.nio.charset.StandardCharsets.UTF_8)) {
+                    run = run == null && line.startsWith("Run:") ? line.substring(4).strip() : run;
+                    reason = reason == null && line.startsWith("Reason:") ? line.substring(7).strip() : reason;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // unreadable or not UTF-8: the file's presence says enough
+            }
+            what = (run == null || run.isEmpty() ? "a run" : "run " + Ps.oneLine(shortId(run))) + ", which did not"
+                    + " complete (FAILED" + (reason == null || reason.isEmpty() ? "; " + RunFolder.FAILED_TXT
+                    + " says why" : ": " + Ps.oneLine(reason)) + ")";
+        } else if (name.endsWith(RunFolder.FAILED)) {
+            what = "a run that did not complete (its name ends in " + RunFolder.FAILED + ")";
+        } else if (name.endsWith(RunFolder.PARTIAL)) {
+            what = "a run that did not complete (its name ends in " + RunFolder.PARTIAL + ": still running, or"
+                    + " stopped)";
+        } else {
+            return;
+        }
+        throw new ConfigException("--from: " + dir + " is the folder of " + what + ": its files are not a report,"
+                + " nothing to re-render");
     }
 
     /** The first 8 characters of a run id, as history lists it. */
@@ -179,6 +224,7 @@ final class ReportCommand implements Callable<Integer> {
         Path folder = storedFolder();
         Path source = Files.isDirectory(folder) ? folder.resolve(FindingsJson.FILE_NAME) : folder;
         ConfigException.refuseSpecialFile("--from", source, "give the folder of a finished run");
+        refuseUnfinished(source.toAbsolutePath().getParent());
         FindingsDocument doc = FindingsJson.read(source);
         Path dir = out != null ? out : source.toAbsolutePath().getParent();
         AuditOptions parse = new AuditOptions();

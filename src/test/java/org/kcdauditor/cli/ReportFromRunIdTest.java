@@ -140,4 +140,41 @@ class ReportFromRunIdTest {
     private static String runIdIn(Path folder) {
         return org.kcdauditor.report.FindingsJson.runIdOf(folder.resolve("findings.json"));
     }
+
+    /**
+     * A run that failed while it wrote its reports leaves them in a .failed folder with FAILED.txt: report --from that
+     * folder rendered normal-looking reports (a GO page) with exit 0, nothing saying the run failed.
+     */
+    @Test
+    void aFailedRunsFolderOrIdHasNothingToReRender() throws Exception {
+        Path cfg = config();
+        Path ow = dir.resolve("ow");
+        Files.createDirectories(ow.resolve("runbook.md"));
+        assertEquals(ExitCodes.RUN_FAILED, run("run", "--config", cfg.toString(), "--formats", "json,md", "--out",
+                ow.toString()), out + err);
+        Path failed;
+        try (var folders = Files.list(ow)) {
+            failed = folders.filter(p -> p.getFileName().toString().endsWith(".failed")).findFirst().orElseThrow();
+        }
+        String id = failed.getFileName().toString().substring("kcd-audit-".length(), "kcd-audit-".length() + 8);
+        String why = "cannot write output: " + ow.resolve("runbook.md") + " cannot be replaced (Is a directory), so no report"
+                + " was moved into " + ow;
+        Path rf = dir.resolve("rf1");
+
+        assertEquals(ExitCodes.USAGE, run("report", "--from", failed.toString(), "--formats", "md", "--out",
+                rf.toString()), out + err);
+        assertEquals("kcd-audit: --from: " + failed + " is the folder of run " + id + ", which did not complete"
+                + " (FAILED: " + why + "): its files are not a report, nothing to re-render\n", err);
+        assertTrue(Files.notExists(rf), "nothing written");
+        // its findings.json named: the same
+        assertEquals(ExitCodes.USAGE, run("report", "--from", failed.resolve("findings.json").toString(), "--formats",
+                "md", "--out", rf.toString()), out + err);
+        assertTrue(err.contains(" is the folder of run " + id + ", which did not complete (FAILED: "), err);
+        // by its id, the store says why
+        assertEquals(ExitCodes.USAGE, run("report", "--from", id, "--config", cfg.toString(), "--formats", "md",
+                "--out", rf.toString()), out + err);
+        assertTrue(err.startsWith("kcd-audit: --from: run " + id), err);
+        assertTrue(err.endsWith(" did not complete (FAILED: " + why + "): it has no reports to re-render\n"), err);
+        assertTrue(Files.notExists(rf), "nothing written");
+    }
 }

@@ -136,6 +136,30 @@ class ReportCommandTest {
         assertFalse(Files.exists(unwritten));
     }
 
+    /**
+     * A folder marked as a run that did not complete: named .failed, or holding FAILED.txt (a .failed folder of that
+     * name already there leaves it .partial), or .partial (a run still writing, or killed): not a report.
+     */
+    @Test
+    void aFolderOfARunThatDidNotCompleteIsRefused(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Path failed = Files.move(run, dir.resolve("kcd-audit-1a2b3c4d.failed"));
+        refused(2, "--from: " + failed + " is the folder of a run that did not complete (its name ends in .failed):"
+                + " its files are not a report, nothing to re-render", failed.resolve("runbook.md"), "report", "--from",
+                failed.toString(), "--formats", "md");
+        Path partial = Files.move(failed, dir.resolve(".kcd-audit-1a2b3c4d.partial"));
+        Files.writeString(partial.resolve("FAILED.txt"), "This run did not complete, so the files in this folder are"
+                + " not a report:\n\nRun:     1a2b3c4d-0000-0000-0000-000000000000\nStarted: 2026-12-07T10:00:00Z\n"
+                + "Reason:  the directory could not be read\u001b[31m\n\nkcd-audit history --config FILE shows the run\n");
+        refused(2, "--from: " + partial + " is the folder of run 1a2b3c4d, which did not complete (FAILED: the"
+                + " directory could not be read [31m): its files are not a report, nothing to re-render",
+                partial.resolve("runbook.md"), "report", "--from", partial.toString(), "--formats", "md");
+        Files.delete(partial.resolve("FAILED.txt"));
+        refused(2, "--from: " + partial + " is the folder of a run that did not complete (its name ends in .partial:"
+                + " still running, or stopped): its files are not a report, nothing to re-render",
+                partial.resolve("runbook.md"), "report", "--from", partial.toString(), "--formats", "md");
+    }
+
     @Test
     void aRunbookWithoutItsScriptBesideItSaysHowToWriteIt(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
