@@ -56,6 +56,8 @@ public final class Dates {
         /** An upper-case AM/PM was seen: en-US, month-first. */
         private boolean upperAmPm;
         private String sample;
+        /** The sample reads the same either way (5/5/2023): kept only until another slash date can replace it. */
+        private boolean sampleReadsAlike;
 
         /** Takes one value of the file's date column (blank and non-slash values tell nothing). */
         public void learn(String text) {
@@ -63,9 +65,14 @@ public final class Dates {
             if (m == null || !m.matches()) {
                 return;
             }
-            sample = sample == null ? text.trim() : sample;
             int a = i(m.group(1));
             int b = i(m.group(2));
+            // the sample a warning shows is a date whose order matters (11/9, not 31/13, which is no date either way,
+            // and 5/5 only when there is none other)
+            if (a >= 1 && a <= 12 && b >= 1 && b <= 12 && (sample == null || sampleReadsAlike && a != b)) {
+                sample = text.trim();
+                sampleReadsAlike = a == b;
+            }
             if (byDigits == null && (a > 12) != (b > 12)) {
                 byDigits = a > 12;
             }
@@ -81,12 +88,12 @@ public final class Dates {
             return byDigits != null && byDigits;
         }
 
-        /** Slash dates were seen and none told the order. */
+        /** Slash dates that either order reads (both numbers 1 to 12) were seen and none told the order. */
         public boolean ambiguous() {
             return sample != null && byDigits == null && !upperAmPm;
         }
 
-        /** The first slash date seen, for a message. */
+        /** The first slash date seen that either order reads (preferably differently), for a message. */
         public String sample() {
             return sample;
         }

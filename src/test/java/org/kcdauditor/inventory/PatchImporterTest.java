@@ -281,6 +281,25 @@ class PatchImporterTest {
         assertEquals(2, problems.size(), problems.toString());
     }
 
+    /**
+     * The note on a file's slash dates is about the whole file: findings.json wrote it with "line": 0 (no such line),
+     * and with the first slash date as its sample, an invalid one (31/13/2022) rather than one the order changes.
+     */
+    @Test
+    void theSlashDateNoteNamesNoLineAndAnAmbiguousDate() throws Exception {
+        datesOf("HV01,KB5019966,31/13/2022 00:00:00", "HV01,KB5019967,12/12/2022", "HV01,KB5019968,11/9/2022");
+        ImportProblem note = problems.stream().filter(p -> p.reason().startsWith("slash dates")).findFirst()
+                .orElseThrow(() -> new AssertionError(problems.toString()));
+        assertTrue(note.reason().startsWith("slash dates such as '11/9/2022' read month-first"), note.reason());
+        com.fasterxml.jackson.databind.JsonNode json = org.kcdauditor.report.FindingsJson.MAPPER.valueToTree(note);
+        assertFalse(json.has("line"), json.toString());
+        assertEquals(0, org.kcdauditor.report.FindingsJson.MAPPER.treeToValue(json, ImportProblem.class).line(),
+                "read back: no line");
+        // a problem of one line keeps its line
+        ImportProblem bad = problems.stream().filter(p -> p != note).findFirst().orElseThrow();
+        assertEquals(2, org.kcdauditor.report.FindingsJson.MAPPER.valueToTree(bad).path("line").asInt(), bad.toString());
+    }
+
     @Test
     void emptyAndUnreadableFiles() throws Exception {
         assertEquals("empty file: no header line", read("empty.csv").error());
