@@ -98,7 +98,7 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     public FindingsDocument withConfigFile(String file) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary.withConfigFile(
                 file), policy, clusters, hosts, findings, rules, history,
-                baseline, patches, events, imports, directories, accounts);
+                baseline, patches, events, imports, directories, accounts, fileServerHosts);
     }
 
     /**

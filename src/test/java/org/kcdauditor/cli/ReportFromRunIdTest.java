@@ -177,4 +177,21 @@ class ReportFromRunIdTest {
         assertTrue(err.endsWith(" did not complete (FAILED: " + why + "): it has no reports to re-render\n"), err);
         assertTrue(Files.notExists(rf), "nothing written");
     }
+
+    /**
+     * A run from a configuration file records it (summary.configFile): withConfigFile rebuilt the document without
+     * fileServerHosts, so every run but the demo's wrote none, although its clusters had file servers.
+     */
+    @Test
+    void aRunFromAConfigFileKeepsItsFileServersAccounts() throws Exception {
+        Path cfg = config();
+        Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV01, HV02, HV03]",
+                "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]"));
+        Path o = dir.resolve("o");
+        run("run", "--config", cfg.toString(), "--formats", "json", "--out", o.toString());
+        com.fasterxml.jackson.databind.JsonNode doc = org.kcdauditor.report.FindingsJson.MAPPER.readTree(
+                o.resolve("findings.json").toFile());
+        assertEquals(cfg.toAbsolutePath().normalize().toString(), doc.path("summary").path("configFile").asText());
+        assertEquals("NAS01", doc.path("fileServerHosts").path(0).path("name").asText(), doc.path("clusters").toString());
+    }
 }
