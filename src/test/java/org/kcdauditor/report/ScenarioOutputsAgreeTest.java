@@ -1077,7 +1077,7 @@ class ScenarioOutputsAgreeTest {
         assertTrue(c.failingPairs() > 0, o.console());
         assertEquals(Status.RED, c.status(), o.console());
         assertEquals("Action required", c.statusLabel());
-        assertEquals("Action required", row(o.xlsx().getSheet("Summary"), "HVC1").getCell(7).getStringCellValue());
+        assertEquals("Action required", row(o.xlsx().getSheet("Summary"), "HVC1").getCell(9).getStringCellValue());
         assertTrue(o.mail().contains("- HVC1: Action required, "), o.mail());
         assertTrue(o.pdf().contains(" Action required NO-GO "), o.pdf());
         assertEquals(Status.RED, o.view().status(), "the run's status, by the same rule");
@@ -1113,7 +1113,7 @@ class ScenarioOutputsAgreeTest {
             String label = "Action required (blocked by findings of HVC2)";
             assertEquals(Status.RED, c.status());
             assertEquals(label, c.statusLabel());
-            assertEquals(label, row(o.xlsx().getSheet("Summary"), "HVC1").getCell(7).getStringCellValue());
+            assertEquals(label, row(o.xlsx().getSheet("Summary"), "HVC1").getCell(9).getStringCellValue());
             assertTrue(o.pdf().contains(label), o.pdf());
             assertTrue(o.mail().contains("- HVC1: " + label + ", "), o.mail());
             assertTrue(o.console().contains("HVC1: NO-GO, blocked by findings of HVC2 (counted in its row)"),
