@@ -182,7 +182,8 @@ final class PreflightCommand implements Callable<Integer> {
         } else if (!notRead.isEmpty()) {
             // no blocker: nothing to fix, replicate or purge; the NO-GO needs what could not be read
             cli.out().println("  Nothing to fix, replicate or purge: " + Ps.oneLine(String.join("; ", notRead))
-                    + " could not be read. Make " + (notRead.size() == 1 ? "it" : "them") + " reachable from here and"
+                    + (notSearched(view, domains).isEmpty() ? " could not be read" : " could not be read or searched")
+                    + ". Make " + (notRead.size() == 1 ? "it" : "them") + " reachable from here and"
                     + " run preflight again.");
         } else {
             // preflight writes findings.json alone: the runbook and remediation.ps1 are one command away; a blocker
@@ -203,8 +204,8 @@ final class PreflightCommand implements Callable<Integer> {
 
     /**
      * When the only reasons of {@code c}'s NO-GO are a directory ({@link GoVerdict#NOT_AUDITED}) or domain controller
-     * ({@link GoVerdict#DC_NOT_READ}) that could not be read, each of those with why ({@code directories[].failure}, the
-     * DC's error); empty when a reason is a blocker (or the Windows Server 2025 fallback), which preflight's advice to
+     * ({@link GoVerdict#DC_NOT_READ}) that could not be read or searched, each of those with why
+     * ({@code directories[].failure}, the DC's error or {@code holdersError}); empty when a reason is a blocker (or the Windows Server 2025 fallback), which preflight's advice to
      * fix, replicate and purge is for.
      */
     static List<String> notReadOnly(ReportView view, ReportView.ClusterView c, List<FindingsDocument.DcDoc> unreadDcs) {
@@ -219,7 +220,17 @@ final class PreflightCommand implements Callable<Integer> {
                 "the directory " + d.name() + (d.failure() == null ? "" : " (" + d.failure() + ")")));
         unreadDcs.forEach(x -> out.add("domain controller " + x.name() + (x.error() == null ? "" : " (" + x.error()
                 + ")")));
+        // a DC read whose search for other holders of the nodes' SPNs failed is DC_NOT_READ as well (holdersError)
+        out.addAll(notSearched(view, domains));
         return out;
+    }
+
+    /** The DCs of {@code domains} read whose search for other holders of the nodes' SPNs failed, each with why. */
+    private static List<String> notSearched(ReportView view, Set<String> domains) {
+        return view.directories().stream().filter(d -> d.dcCheck() && domains.contains(d.name()))
+                .flatMap(d -> d.domainControllers().stream())
+                .filter(x -> x.holdersError() != null && !FindingsDocument.DcDoc.UNREACHABLE.equals(x.result()))
+                .map(x -> "domain controller " + x.name() + " (" + x.holdersError() + ")").toList();
     }
 
     /**

@@ -276,6 +276,12 @@ class DomainControllersTest {
                 + " holders of the nodes' SPNs failed on it: whether its KDC finds a second holder of one, and refuses"
                 + " the tickets for it, is unknown (DC_UNREACHABLE)"), r.out());
         assertFalse(r.out().contains("GO as far as"), r.out());
+        // no blocker: the advice is to search that DC again, not to fix, replicate and purge
+        assertFalse(r.out().contains("Fix the blockers"), r.out());
+        assertTrue(r.out().contains("  Nothing to fix, replicate or purge: domain controller dc2.contoso.com (the search"
+                + " for other holders of the nodes' SPNs failed"), r.out());
+        assertTrue(r.out().contains(") could not be read or searched. Make it reachable from here and run preflight"
+                + " again."), r.out());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         JsonNode cluster = doc.path("clusters").get(0);
         assertFalse(cluster.path("go").asBoolean(), cluster.toString());
