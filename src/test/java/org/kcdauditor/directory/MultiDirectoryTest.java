@@ -231,13 +231,7 @@ class MultiDirectoryTest {
         assertEquals(3, run(config(fabrikamUrl(), "[]"), "json,md,ps1,xlsx").exitCode());
         String md = Files.readString(tmp.resolve("out/runbook.md"));
         String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
-        String sheet;
-        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
-                tmp.resolve("out/audit.xlsx").toFile())) {
-            StringBuilder sb = new StringBuilder();
-            wb.getSheet("Runbook").forEach(r -> r.forEach(c -> sb.append(c.toString()).append('\n')));
-            sheet = sb.toString();
-        }
+        String sheet = runbookSheet();
         assertTrue(md.contains("Set-ADComputer -Identity 'HV21$' -Add @{'msDS-AllowedToDelegateTo'=@('cifs/HV22')}"
                 + " -Server 'dc1.fabrikam.com'"), md);
         for (String out : List.of(md, sheet)) {
@@ -412,13 +406,7 @@ class MultiDirectoryTest {
         assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1,xlsx").exitCode());
         String md = Files.readString(tmp.resolve("out/runbook.md"));
         String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
-        String sheet;
-        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
-                tmp.resolve("out/audit.xlsx").toFile())) {
-            StringBuilder sb = new StringBuilder();
-            wb.getSheet("Runbook").forEach(r -> r.forEach(c -> sb.append(c.toString()).append('\n')));
-            sheet = sb.toString();
-        }
+        String sheet = runbookSheet();
         String across = "Move-VM -Name '<test VM>' -DestinationHost 'hv01.contoso.com' -IncludeStorage"
                 + " -DestinationStoragePath '<path on HV01>'";
         for (String out : List.of(md, sheet)) {
@@ -1831,6 +1819,16 @@ class MultiDirectoryTest {
             Set<String> expected = new TreeSet<>(names);
             expected.add("HVC2");
             assertEquals(expected, new TreeSet<>(store.unaudited(runId)));
+        }
+    }
+
+    /** The cells of out/audit.xlsx's Runbook sheet, one per line. */
+    private String runbookSheet() throws Exception {
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out/audit.xlsx").toFile())) {
+            StringBuilder sb = new StringBuilder();
+            wb.getSheet("Runbook").forEach(r -> r.forEach(c -> sb.append(c.toString()).append('\n')));
+            return sb.toString();
         }
     }
 }
