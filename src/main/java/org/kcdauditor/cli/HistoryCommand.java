@@ -25,8 +25,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List the runs in the history store (id, time, status, counts), newest first; a scheduled"
-                + " run with its job, fire time and whether it was recovered or interrupted by a stop.",
+        description = {"List the runs of the configuration in the history store (id, time, status, counts), newest"
+                + " first, under a line naming the configuration (store.configName, else the config file's path);"
+                + " with --all the runs of every configuration sharing the store, with a Config column. A"
+                + " scheduled run with its job, fire time and whether it was recovered or interrupted by a stop.",
                 "history show RUN prints one run (id or unique id prefix) with its fire and findings.",
                 "history prune deletes the runs store.retain no longer keeps (the daemon does after each run).",
                 "The store is store.url of the config, else data/kcd-audit under the current directory."},
@@ -38,8 +40,12 @@ final class HistoryCommand implements Callable<Integer> {
     private final Cli cli;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "The YAML configuration the runs were made with (required; there is no default).")
+            description = "The YAML configuration whose runs are listed, and whose store is read (required; there"
+                    + " is no default).")
     Path config;
+
+    @Option(names = "--all", description = "List the runs of every configuration in the store, with a Config column.")
+    boolean all;
 
     @Option(names = "--limit", defaultValue = "20", converter = PositiveInt.class, paramLabel = "N",
             description = "How many runs (default: ${DEFAULT-VALUE}).")
@@ -67,20 +73,36 @@ final class HistoryCommand implements Callable<Integer> {
         try (RunStore store = StoreUrls.open(cfg, cli.env())) {
             // a run whose process is gone from this host is shown as what it is: interrupted
             Recovery.interruptDeadRuns(store, cli.clock().instant(), false);
-            List<RunSummary> runs = store.list(limit);
+            // trend, retention and the previous run are per configuration: so is the list, unless --all
+            String key = store.historyKey(cfg.historyKey());
+            List<RunSummary> runs = all ? store.list(limit) : store.list(key, limit);
+            String runIt = "kcd-audit run --config " + ShellArg.of(config);
             if (runs.isEmpty()) {
-                cli.out().println("No runs stored yet in " + StoreUrls.jdbcUrl(cfg).split(";")[0]
-                        + " (kcd-audit run --config " + ShellArg.of(config) + ")");
+                String where = StoreUrls.jdbcUrl(cfg).split(";")[0];
+                cli.out().println(all || store.list(1).isEmpty() ? "No runs stored yet in " + where + " (" + runIt + ")"
+                        : "No runs of configuration " + Ps.oneLine(key) + " stored yet in " + where + "; it holds"
+                        + " other configurations' runs (kcd-audit history --all --config " + ShellArg.of(config)
+                        + " lists them; " + runIt + ")");
                 return ExitCodes.OK;
             }
+            cli.out().println(all ? "Runs of every configuration in the store, newest first:"
+                    : "Runs of configuration " + Ps.oneLine(key) + ", newest first (history --all: every configuration"
+                    + " in the store):");
             // a scheduled run's job and fire: which fire it was, and whether it ran again one a crash or stop cut off
             Map<String, FireLog.Fire> fires = new FireLog(Database.of(cfg, cli.env()))
                     .ofRuns(runs.stream().map(RunSummary::id).toList());
             String fireHeading = "Job, fire (UTC)";
             int fireWidth = fires.values().stream().mapToInt(f -> fire(f).length()).max().orElse(0);
             String fireColumn = fires.isEmpty() ? "" : "%-" + Math.max(fireWidth, fireHeading.length()) + "s  ";
-            String format = "%-8s  %-20s  %-11s  %-16s  " + fireColumn + "%5s  %4s %4s %4s %4s  %6s  %s%n";
+            String configHeading = "Config";
+            int configWidth = runs.stream().mapToInt(r -> configOf(r).length()).max().orElse(0);
+            String configColumn = all ? "%-" + Math.max(configWidth, configHeading.length()) + "s  " : "";
+            String format = "%-8s  %-20s  %-11s  %-16s  " + configColumn + fireColumn
+                    + "%5s  %4s %4s %4s %4s  %6s  %s%n";
             List<Object> heading = new java.util.ArrayList<>(List.of("Run", "Started (UTC)", "Status", "Trigger"));
+            if (all) {
+                heading.add(configHeading);
+            }
             if (!fires.isEmpty()) {
                 heading.add(fireHeading);
             }
@@ -90,6 +112,9 @@ final class HistoryCommand implements Callable<Integer> {
                 Map<String, Integer> b = r.bySeverity();
                 List<Object> row = new java.util.ArrayList<>(List.of(r.id().substring(0, 8),
                         UtcTime.inColumn(r.startedAt()), r.status(), r.trigger()));
+                if (all) {
+                    row.add(configOf(r));
+                }
                 if (!fires.isEmpty()) {
                     FireLog.Fire f = fires.get(r.id());
                     row.add(f == null ? "-" : fire(f));
@@ -101,6 +126,11 @@ final class HistoryCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** The configuration a run is filed under (store.configName, else its config file's path), on one line. */
+    private static String configOf(RunSummary r) {
+        return r.configPath() == null ? "-" : Ps.oneLine(r.configPath());
     }
 
     /** {@code daily-drift 2026-12-07 04:39:00 recovered}: the job, its scheduled fire time, how the fire went. */

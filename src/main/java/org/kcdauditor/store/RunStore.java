@@ -888,6 +888,27 @@ public final class RunStore implements AutoCloseable {
         return query("list runs", SELECT_RUN + " ORDER BY run_no DESC", limit);
     }
 
+    /**
+     * Newest first: the runs of one configuration, filed under {@code historyKey} ({@link #historyKey}) or another
+     * spelling of the same absolute path, as retention and the previous run count them.
+     */
+    public List<RunSummary> list(String historyKey, int limit) {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT config_path FROM audit_run"
+                + " WHERE config_path IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (sameHistory(rs.getString(1), historyKey)) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw readFailed("list the runs of " + historyKey, e);
+        }
+        return keys.isEmpty() ? List.of() : query("list runs", SELECT_RUN + " WHERE config_path IN ("
+                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ") ORDER BY run_no DESC", limit,
+                keys.toArray());
+    }
+
     /** A run by id or unique id prefix (as {@code history} prints it). */
     public Optional<RunSummary> find(String idOrPrefix) {
         List<RunSummary> hits = query("find run " + idOrPrefix, SELECT_RUN + " WHERE id LIKE ? ORDER BY run_no",

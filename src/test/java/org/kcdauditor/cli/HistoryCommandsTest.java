@@ -146,14 +146,14 @@ class HistoryCommandsTest {
         assertTrue(err.contains("--cluster: no cluster named 'NOPE'"), err);
 
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()));
-        assertEquals(4, out.lines().count(), out);
-        assertTrue(out.lines().skip(1).allMatch(l -> l.contains("SUCCEEDED") && l.contains("preflight")), out);
+        assertEquals(5, out.lines().count(), out);
+        assertTrue(out.lines().skip(2).allMatch(l -> l.contains("SUCCEEDED") && l.contains("preflight")), out);
         // a preflight audits every cluster: its counts are not the asked cluster's alone, and history says so
-        assertEquals(List.of("SOLO", "PAIR", "HVC1"), out.lines().skip(1).map(l -> l.replaceAll(
+        assertEquals(List.of("SOLO", "PAIR", "HVC1"), out.lines().skip(2).map(l -> l.replaceAll(
                 ".*  for (\\S+) \\(counts: every cluster\\); .*", "$1")).toList(), out);
         // times to the second as the other outputs write them, the zone once: the column's "(UTC)", no "Z" after each
-        assertTrue(out.lines().skip(1).allMatch(l -> l.substring(10).matches(TIME + " {3}SUCCEEDED .*")), out);
-        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        assertTrue(out.lines().skip(2).allMatch(l -> l.substring(10).matches(TIME + " {3}SUCCEEDED .*")), out);
+        String id = out.lines().skip(2).findFirst().orElseThrow().substring(0, 8);
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString(), "show", id));
         assertTrue(out.contains("Status    SUCCEEDED") && out.contains("GO") || out.contains("Counts"), out);
         assertTrue(out.contains("\nTrigger   preflight of cluster SOLO (its GO/NO-GO; the counts and findings below are"
@@ -169,6 +169,45 @@ class HistoryCommandsTest {
     }
 
     /**
+     * Two configurations sharing one store: history --config listed the runs of both without saying whose, so a
+     * scheduled check reading its first row could read the other's run. It lists the given configuration's runs and
+     * says whose in its first line; --all lists the whole store with a Config column.
+     */
+    @Test
+    void historyListsTheGivenConfigurationsRunsAndAllOfThemWithAll() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Path other = Files.writeString(dir.resolve("other.yaml"), Files.readString(cfg)
+                .replace("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02]"));
+        assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json"), out + err);
+        assertEquals(ExitCodes.FINDINGS, run("run", "--config", other.toString(), "--formats", "json"), out + err);
+        String otherKey = other.toAbsolutePath().normalize().toString();
+        String cfgKey = cfg.toAbsolutePath().normalize().toString();
+
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
+        List<String> lines = out.lines().toList();
+        assertEquals("Runs of configuration " + cfgKey + ", newest first (history --all: every configuration in the"
+                + " store):", lines.get(0), out);
+        assertEquals(3, lines.size(), out);
+        assertTrue(lines.get(1).startsWith("Run ") && !lines.get(1).contains("Config"), out);
+        String mine = lines.get(2).substring(0, 8);
+
+        assertEquals(ExitCodes.OK, run("history", "--config", other.toString(), "--all"), err);
+        lines = out.lines().toList();
+        assertEquals("Runs of every configuration in the store, newest first:", lines.get(0), out);
+        assertEquals(4, lines.size(), out);
+        assertTrue(lines.get(1).matches("Run +Started \\(UTC\\) +Status +Trigger +Config +Hosts .*"), out);
+        assertTrue(lines.get(2).contains("  " + otherKey + "  "), out);
+        assertTrue(lines.get(3).startsWith(mine) && lines.get(3).contains("  " + cfgKey + "  "), out);
+
+        // a configuration with no run of its own in a store that holds others' says so, and where they are
+        Path third = Files.writeString(dir.resolve("third.yaml"), Files.readString(cfg));
+        assertEquals(ExitCodes.OK, run("history", "--config", third.toString()), err);
+        assertTrue(out.startsWith("No runs of configuration " + third.toAbsolutePath().normalize() + " stored yet"),
+                out);
+        assertTrue(out.contains("; it holds other configurations' runs (kcd-audit history --all --config "), out);
+    }
+
+    /**
      * A run that required no entry (a cluster of one node: no pair) has no compliance: history show says "—" as every
      * other output does (issue 16: never 100 %, "—" in every output), not "- %".
      */
@@ -177,7 +216,7 @@ class HistoryCommandsTest {
         Path solo = config("  - name: SOLO\n    nodes: [HV01]", "");
         assertEquals(ExitCodes.FINDINGS, run("run", "--config", solo.toString(), "--formats", "json"), out + err);
         assertEquals(ExitCodes.OK, run("history", "--config", solo.toString()), err);
-        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        String id = out.lines().skip(2).findFirst().orElseThrow().substring(0, 8);
         assertEquals(ExitCodes.OK, run("history", "show", id, "--config", solo.toString()), err);
         String counts = out.lines().filter(l -> l.startsWith("Counts")).findFirst().orElseThrow();
         assertTrue(counts.endsWith(", compliance " + Words.percent(null)), counts);
@@ -193,7 +232,7 @@ class HistoryCommandsTest {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]", "");
         run("run", "--config", cfg.toString(), "--formats", "json");
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
-        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        String id = out.lines().skip(2).findFirst().orElseThrow().substring(0, 8);
         assertEquals(ExitCodes.OK, run("history", "show", id, "--config", cfg.toString()), err);
         assertTrue(out.contains("Counts    3 hosts, "), out);
         assertTrue(out.contains("Stored    4 accounts (3 nodes, 1 file server), "), out);
@@ -720,7 +759,7 @@ class HistoryCommandsTest {
                 + " that has free space"), why);
 
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
-        List<String> runs = out.lines().skip(1).toList();
+        List<String> runs = out.lines().skip(2).toList();
         assertEquals(1, runs.size(), out);
         assertTrue(runs.get(0).contains(" FAILED ") && runs.get(0).contains("baseline-capture"), out);
     }

@@ -83,7 +83,7 @@ class InterruptedRunTest {
             assertTrue(lines.get(0).startsWith("kcd-audit: " + reason + ": run ")
                     && lines.get(0).contains("is recorded INTERRUPTED"), said);
 
-            CliRun history = CliRun.run(env, "history", "--config", fast.toString());
+            CliRun history = CliRun.run(env, "history", "--all", "--config", fast.toString());
             assertEquals(0, history.exitCode(), history.toString());
             assertFalse(history.err().contains("left RUNNING"), "recorded by the run itself: " + history.err());
             String line = history.out().lines().filter(l -> l.contains("INTERRUPTED")).findFirst().orElse("");

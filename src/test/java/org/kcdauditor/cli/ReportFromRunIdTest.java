@@ -80,7 +80,7 @@ class ReportFromRunIdTest {
         Path cfg = config();
         assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json"), out + err);
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
-        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        String id = out.lines().skip(2).findFirst().orElseThrow().substring(0, 8);
 
         assertEquals(ExitCodes.OK, run("report", "--from", id, "--config", cfg.toString(), "--formats", "md"), err);
         assertTrue(out.startsWith("Reports of run " + id), out);

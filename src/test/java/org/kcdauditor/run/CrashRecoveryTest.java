@@ -84,7 +84,7 @@ class CrashRecoveryTest {
             assertTrue(next.exitCode() == 0 || next.exitCode() == 3, next.toString());
             assertFalse(next.err().contains("another audit"), next.err());
 
-            CliRun history = CliRun.run(env, "history", "--config", fast.toString());
+            CliRun history = CliRun.run(env, "history", "--all", "--config", fast.toString());
             assertEquals(0, history.exitCode(), history.toString());
             String killed = history.out().lines().filter(l -> l.contains("INTERRUPTED")).findFirst().orElse("");
             assertTrue(killed.contains("pid " + pid), history.out());

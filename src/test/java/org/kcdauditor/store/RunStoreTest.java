@@ -195,6 +195,11 @@ class RunStoreTest {
                     store.historyKey(dir.resolve("new/kcd-audit.yaml").toString()), "another file: its own history");
             store.begin("named", T0.plusSeconds(4), "run", "../contoso", null, null);
             assertEquals("contoso", store.historyKey("contoso"), "a configName is a name, not a path");
+            // history --config lists the configuration's runs under every spelling, and no other's
+            assertEquals(List.of("now", "newer", "old"), store.list(normal, 10).stream().map(RunSummary::id).toList());
+            assertEquals(List.of("now", "newer"), store.list(normal, 2).stream().map(RunSummary::id).toList());
+            assertEquals(List.of("named"), store.list("../contoso", 10).stream().map(RunSummary::id).toList());
+            assertEquals(List.of(), store.list("contoso", 10));
         }
     }
 
