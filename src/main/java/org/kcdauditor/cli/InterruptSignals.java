@@ -20,13 +20,20 @@ import java.util.Map;
  * line and exit 130 (SIGINT) or 143 (SIGTERM), the codes a shell gives a process ended by them. Without this the
  * JVM ended at once, silently: the run stayed RUNNING, its {@code .partial} folder lay about, and the next command
  * warned of a process that was "killed, crashed or shut down". A second signal ends the process at once (the next
- * command then records the run as interrupted, as after a kill).
+ * command then records the run as interrupted, as after a kill), unless it is the same signal within
+ * {@link #SAME_SIGNAL_NANOS} of the first: GNU {@code timeout} signals the child and then its process group, so one
+ * stop arrives twice within milliseconds, which is no admin's second Ctrl-C.
  */
 final class InterruptSignals implements AutoCloseable {
     private final RunControl control;
     private final List<Map.Entry<Signal, SignalHandler>> previous = new ArrayList<>();
+    /** A second signal of the same kind this soon after the first is the same one delivered twice: one second. */
+    static final long SAME_SIGNAL_NANOS = 1_000_000_000L;
+
     private volatile String signal;
     private volatile int code;
+    /** {@link System#nanoTime} when the first signal arrived. */
+    private volatile long firstAt;
 
     private InterruptSignals(RunControl control) {
         this.control = control;
@@ -59,12 +66,17 @@ final class InterruptSignals implements AutoCloseable {
         }
     }
 
-    private void received(Signal s) {
+    private synchronized void received(Signal s) {
+        long now = System.nanoTime();
         if (code != 0) {
+            if (s.getName().equals(signal) && now - firstAt < SAME_SIGNAL_NANOS) {
+                return; // the same signal delivered twice (to the process, then to its group): already stopping
+            }
             int again = code;
             new Thread(() -> System.exit(again), "kcd-audit-exit").start();
             return;
         }
+        firstAt = now;
         signal = s.getName();
         code = 128 + s.getNumber();
         control.stop("INT".equals(signal) ? "interrupted by Ctrl-C (SIGINT)" : "stopped by SIGTERM");

@@ -97,6 +97,44 @@ class InterruptedRunTest {
         }
     }
 
+    /**
+     * GNU timeout signals the child and then its process group: the same signal twice within milliseconds. The second
+     * was taken for an impatient second Ctrl-C: the process ended at once, silently, with the run left RUNNING. It is
+     * the same signal: one line, the run recorded INTERRUPTED.
+     */
+    @ParameterizedTest(name = "SIG{0} twice")
+    @CsvSource({"INT, 130, interrupted by Ctrl-C (SIGINT)", "TERM, 143, stopped by SIGTERM"})
+    void theSameSignalTwiceAtOnceIsOneSignal(String signal, int exit, String reason) throws Exception {
+        try (DemoDirectory directory = ScheduleFixture.directory();
+             TricklingProxy crawl = new TricklingProxy("127.0.0.1", port(directory), 100, 100)) {
+            Map<String, String> env = ScheduleFixture.env(directory);
+            String store = "jdbc:h2:file:" + dir.resolve("data/kcd-audit");
+            Path slow = ScheduleFixture.config(dir.resolve("slow"), crawl.ldapUrl(), store, null, null, null);
+            AuditConfig slowCfg = ConfigLoader.load(slow);
+            RunStore keeper = StoreUrls.open(slowCfg, env);
+            Path log = dir.resolve("child.log");
+            Process p = ChildJvm.start(log, env, List.of("-XX:TieredStopAtLevel=1"), "run", "--config",
+                    slow.toString(), "--out", dir.resolve("out").toString());
+            processes.add(p);
+            ChildJvm.await("the run in progress", Duration.ofSeconds(60), log,
+                    () -> running(slowCfg, env).isPresent());
+            String pid = Long.toString(p.pid());
+            new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid + "; kill -" + signal + " " + pid)
+                    .inheritIO().start().waitFor();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended after the signals");
+            String said = Files.readString(log).strip();
+            assertEquals(exit, p.exitValue(), said);
+            List<String> lines = said.lines().filter(l -> !l.isBlank() && !l.startsWith("History store: ")).toList();
+            assertEquals(1, lines.size(), "one line: " + said);
+            assertTrue(lines.get(0).startsWith("kcd-audit: " + reason + ": run ")
+                    && lines.get(0).contains("is recorded INTERRUPTED"), said);
+            try (RunStore s = StoreUrls.open(slowCfg, env)) {
+                assertEquals(RunSummary.INTERRUPTED, s.list(1).get(0).status());
+            }
+            keeper.close();
+        }
+    }
+
     /** The same for baseline capture: the baseline in place stays byte for byte, the run is INTERRUPTED. */
     @org.junit.jupiter.api.Test
     void ctrlCDuringABaselineCaptureLeavesTheBaselineAsItWas() throws Exception {
