@@ -67,6 +67,19 @@ final class HistoryCommand implements Callable<Integer> {
         return config;
     }
 
+    /** The fewest characters of a run id that name a run, for {@code history show RUN} and {@code report --from RUN}. */
+    static final int MIN_PREFIX = 4;
+
+    /**
+     * Why {@code prefix} cannot name a run, or null: shorter than {@value #MIN_PREFIX} characters, which one digit of a
+     * store's ids already makes ambiguous as it grows: "run id prefix '9' is too short: give at least 4 …".
+     */
+    static String tooShort(String prefix, Path config) {
+        return prefix.length() >= MIN_PREFIX ? null : "run id prefix '" + Ps.oneLine(prefix) + "' is too short: give"
+                + " at least " + MIN_PREFIX + " characters of the run id (kcd-audit history --config "
+                + ShellArg.of(config) + " lists them)";
+    }
+
     @Override
     public Integer call() {
         AuditConfig cfg = ConfigLoader.load(required(config, "history", cli));
@@ -172,7 +185,8 @@ final class HistoryCommand implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HistoryCommand parent;
 
-        @Parameters(paramLabel = "RUN", description = "Run id or a unique prefix of it (as history lists it).")
+        @Parameters(paramLabel = "RUN", description = "Run id or a unique prefix of it of at least 4 characters (as"
+                + " history lists it).")
         String run;
 
         @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -184,6 +198,10 @@ final class HistoryCommand implements Callable<Integer> {
             Cli cli = parent.cli;
             Path file = required(config != null ? config : parent.config, "history show", cli);
             AuditConfig cfg = ConfigLoader.load(file);
+            String shortPrefix = tooShort(run, file);
+            if (shortPrefix != null) {
+                throw new ConfigException("history show: " + shortPrefix);
+            }
             try (RunStore store = StoreUrls.open(cfg, cli.env())) {
                 RunSummary r;
                 try {

@@ -46,7 +46,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, paramLabel = "DIR|RUN",
             description = "The folder of a run (holding findings.json), the findings.json file itself, or a run id"
-                    + " (or a unique prefix, as history lists it) with --config, whose store names its folder.")
+                    + " (or a unique prefix of at least 4 characters, as history lists it) with --config, whose store"
+                    + " names its folder.")
     Path from;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write into DIR (default: the --from folder); a DIR"
@@ -82,8 +83,11 @@ final class ReportCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
-    /** A run id's pattern: what {@code history} lists (a UUID or a prefix of it), never a path. */
-    private static final Pattern RUN_ID = Pattern.compile("[0-9a-fA-F][0-9a-fA-F-]{3,35}");
+    /**
+     * A run id's pattern: what {@code history} lists (a UUID or a prefix of it), never a path; one shorter than
+     * {@link HistoryCommand#MIN_PREFIX} is refused as too short, as {@code history show} refuses it.
+     */
+    private static final Pattern RUN_ID = Pattern.compile("[0-9a-fA-F][0-9a-fA-F-]{0,35}");
 
     /**
      * {@code --from} as given where it exists; a run id or prefix the history store of {@code --config} knows, as the
@@ -97,6 +101,10 @@ final class ReportCommand implements Callable<Integer> {
         if (config == null) {
             throw new ConfigException("--from: " + id + " is no folder or file here; to name a run by its id, give"
                     + " --config FILE too (the history store is read from it)");
+        }
+        String shortPrefix = HistoryCommand.tooShort(id, config);
+        if (shortPrefix != null) {
+            throw new ConfigException("--from: " + id + " is no folder or file here, and as a " + shortPrefix);
         }
         try (RunStore store = StoreUrls.open(ConfigLoader.load(config), cli.env())) {
             RunSummary r;

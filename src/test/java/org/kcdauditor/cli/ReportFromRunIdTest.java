@@ -89,6 +89,20 @@ class ReportFromRunIdTest {
             assertTrue(Files.isRegularFile(folder.resolve("runbook.md")), "written into the run's own folder");
         }
 
+        // any unique prefix of at least 4 characters names the run, for report --from as for history show
+        String four = id.substring(0, 4);
+        assertEquals(ExitCodes.OK, run("report", "--from", four, "--config", cfg.toString(), "--formats", "md"), err);
+        assertTrue(out.startsWith("Reports of run " + id), out);
+        assertEquals(ExitCodes.OK, run("history", "show", four, "--config", cfg.toString()), err);
+        assertTrue(out.startsWith("Run       " + id), out);
+        String three = id.substring(0, 3);
+        String tooShort = "run id prefix '" + three + "' is too short: give at least 4 characters of the run id"
+                + " (kcd-audit history --config " + cfg + " lists them)";
+        assertEquals(ExitCodes.USAGE, run("report", "--from", three, "--config", cfg.toString()), out + err);
+        assertEquals("kcd-audit: --from: " + three + " is no folder or file here, and as a " + tooShort + "\n", err);
+        assertEquals(ExitCodes.USAGE, run("history", "show", three, "--config", cfg.toString()), out + err);
+        assertEquals("kcd-audit: history show: " + tooShort + "\n", err);
+
         assertEquals(ExitCodes.USAGE, run("report", "--from", "ffffffff", "--config", cfg.toString()));
         assertTrue(err.contains("--from: no run ffffffff in the history store of " + cfg), err);
         assertEquals(ExitCodes.USAGE, run("report", "--from", id));
