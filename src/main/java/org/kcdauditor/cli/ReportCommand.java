@@ -253,6 +253,12 @@ final class ReportCommand implements Callable<Integer> {
                     + (other == null ? "something else (its findings.json names no run)" : "another run (" + other + ")")
                     + ", not of run " + doc.runId() + ": re-render into an empty folder, or into that run's own folder");
         }
+        if (sameRun && chosen.equals(EnumSet.of(Format.JSON))) {
+            // the run's findings.json is the source and is never rewritten: json alone writes nothing here
+            cli.out().println("Nothing to write: " + there + " is the run's own, the findings the reports are rendered"
+                    + " from (give --out DIR for a copy elsewhere, or other --formats)");
+            return ExitCodes.OK;
+        }
         Files.createDirectories(dir);
         Timings t = new Timings();
         // written beside DIR's files first, then moved in all or nothing: a failure leaves DIR as it was

@@ -51,6 +51,22 @@ class ReportCommandTest {
                 Files.readString(run.resolve("findings.json")), "findings.json is the source, never rewritten");
     }
 
+    /**
+     * json alone into the run's own folder writes nothing (its findings.json is the source): the command printed
+     * "Reports of run … in DIR:" and no file under it. It says there is nothing to write, and why.
+     */
+    @Test
+    void jsonAloneIntoTheRunsOwnFolderSaysThereIsNothingToWrite(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        byte[] before = Files.readAllBytes(run.resolve("findings.json"));
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Nothing to write: " + run.resolve("findings.json") + " is the run's own, the findings the"
+                + " reports are rendered from (give --out DIR for a copy elsewhere, or other --formats)\n", r.out());
+        assertEquals(List.of("findings.json"), names(run));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(run.resolve("findings.json"))));
+    }
+
     @Test
     void anotherRunsFolderIsRefusedAndTheRunsOwnKeepsItsOtherReports(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
