@@ -14,6 +14,9 @@ import org.kcdauditor.inventory.HostSettingsImporter;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.inventory.PatchImporter;
 import org.kcdauditor.inventory.SourceFiles;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.HostSettings.MigrationAuthentication;
+import org.kcdauditor.report.HistorySections;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,8 +34,10 @@ import java.util.function.Function;
                 + " them.",
         subcommands = {InspectCommand.Patches.class, InspectCommand.Events.class, InspectCommand.HostSettings.class})
 final class InspectCommand implements Runnable {
+    /** As findings.json writes its records: what is not known is left out, not printed as null. */
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL).build();
 
     private final Cli cli;
 
@@ -53,6 +58,26 @@ final class InspectCommand implements Runnable {
             cli.out().println(JSON.writeValueAsString(record));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An event as findings.json's {@code events[]} names its fields ({@code source}, {@code destination},
+     * {@code account}, {@code service}): inspect previews how exports are read, so a mapping written from its lines
+     * reads findings.json too. The message is whole here; findings.json cuts it at 500 characters.
+     */
+    void event(EventRecord e) {
+        line(new HistorySections.EventDoc(e.host(), e.eventId(), e.timeCreated(), e.sourceHost(), e.destinationHost(),
+                e.classification().name(), e.hresult(), e.message(), e.origin(), e.accountName(), e.serviceName()));
+    }
+
+    /** A Get-VMHost row with its computer named {@code host}, as findings.json names a node. */
+    record HostSettingsLine(String host, Boolean migrationEnabled, MigrationAuthentication authenticationType,
+                            String authenticationTypeText, String performanceOption, Integer maximumMigrations,
+                            String origin) {
+        HostSettingsLine(org.kcdauditor.model.HostSettings h) {
+            this(h.computer(), h.migrationEnabled(), h.authenticationType(), h.authenticationTypeText(),
+                    h.performanceOption(), h.maximumMigrations(), h.origin());
         }
     }
 
@@ -143,7 +168,7 @@ final class InspectCommand implements Runnable {
                         + " as Europe/Berlin, or UTC");
             }
             EventImporter importer = new EventImporter(events.ids(), events.zone());
-            return parent.read(files, f -> importer.read(f, parent::line,
+            return parent.read(files, f -> importer.read(f, parent::event,
                     p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p)))));
         }
     }
@@ -166,7 +191,7 @@ final class InspectCommand implements Runnable {
         @Override
         public Integer call() {
             HostSettingsImporter importer = new HostSettingsImporter();
-            return parent.read(files, f -> importer.read(f, parent::line,
+            return parent.read(files, f -> importer.read(f, h -> parent.line(new HostSettingsLine(h)),
                     p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p)))));
         }
     }
