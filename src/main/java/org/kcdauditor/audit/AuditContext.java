@@ -149,6 +149,8 @@ public final class AuditContext implements Drift.Nodes {
     /** Where another DC holds other delegation attributes for a node or file server ({@code --all-dcs}); by host. */
     private final List<DcDivergence> dcDivergences;
     private final Map<AdObject, List<DcDivergence>> divergencesByHost;
+    /** The divergences reported once per cluster whose pairs they block ({@link #reportedPerCluster}). */
+    private final Set<DcDivergence> perCluster;
     /** The blockers of an account (no AES, a disabled node), the same in each of its pairs. */
     private final Map<AdObject, List<Blocker>> accountBlockers = new IdentityHashMap<>();
 
@@ -220,7 +222,8 @@ public final class AuditContext implements Drift.Nodes {
         checkEncryption();
         dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
-        basePairs = withSnapshotBlockers(delegation);
+        perCluster = Collections.newSetFromMap(new IdentityHashMap<>());
+        basePairs = perClusterDcBlockers(withSnapshotBlockers(delegation));
         pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
         pairsFrom = new IdentityHashMap<>();
         pairsTo = new IdentityHashMap<>();
@@ -259,6 +262,7 @@ public final class AuditContext implements Drift.Nodes {
         encryptionSubjects = c.encryptionSubjects;
         dcDivergences = c.dcDivergences;
         divergencesByHost = c.divergencesByHost;
+        perCluster = c.perCluster;
         this.hostSettings = hostSettings;
         if (hostSettings.isEmpty() && c.hostSettings.isEmpty()) {
             pairs = c.pairs;
@@ -1237,11 +1241,64 @@ public final class AuditContext implements Drift.Nodes {
         for (AdObject end : ends) {
             for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
                 if ((d.sources() == null || d.sources().equals(directoryOf.get(p.source()))) && d.breaks(p, this)) {
-                    out.add(d.blocker());
+                    out.add(d.blocker(null));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * {@code list} with the blocker of each divergence that blocks pairs of several clusters, none of them its host's
+     * own ({@link #ownCluster}), made that of the finding of each pair's cluster ({@link DcDivergence#blocker(String)}):
+     * a lag on a target's RBCD that allows the nodes of two other clusters is a finding of each, the verdict of each
+     * NO-GO for its own. A divergence blocking pairs of the host's own cluster stays one finding of that cluster, as the
+     * host's own AES finding is; one blocking one cluster's pairs only, that cluster's.
+     */
+    private List<PairStatus> perClusterDcBlockers(List<PairStatus> list) {
+        if (dcDivergences.isEmpty()) {
+            return list;
+        }
+        Map<Blocker, DcDivergence> byBlocker = new HashMap<>();
+        dcDivergences.forEach(d -> byBlocker.put(d.blocker(null), d));
+        Map<DcDivergence, Set<String>> clusters = new IdentityHashMap<>();
+        for (PairStatus p : list) {
+            for (Blocker b : p.blockers()) {
+                DcDivergence d = byBlocker.get(b);
+                if (d != null) {
+                    clusters.computeIfAbsent(d, k -> new java.util.LinkedHashSet<>()).add(p.cluster());
+                }
+            }
+        }
+        clusters.forEach((d, blocked) -> {
+            if (blocked.size() > 1 && !blocked.contains(ownCluster(d.host()))) {
+                perCluster.add(d);
+            }
+        });
+        if (perCluster.isEmpty()) {
+            return list;
+        }
+        List<PairStatus> out = new ArrayList<>(list.size());
+        for (PairStatus p : list) {
+            if (p.blockers().stream().noneMatch(b -> perCluster.contains(byBlocker.get(b)))) {
+                out.add(p);
+                continue;
+            }
+            List<Blocker> blockers = p.blockers().stream().map(b -> {
+                DcDivergence d = byBlocker.get(b);
+                return d != null && perCluster.contains(d) ? d.blocker(p.cluster()) : b;
+            }).toList();
+            out.add(p.withBlockers(blockers));
+        }
+        return out;
+    }
+
+    /**
+     * Whether DC_NOT_CONVERGED reports {@code d} once per cluster whose pairs it blocks, each finding with its own pairs
+     * ({@link DcDivergence#blocker(String)}): it blocks pairs of several clusters, none of them its host's own.
+     */
+    public boolean reportedPerCluster(DcDivergence d) {
+        return perCluster.contains(d);
     }
 
     /** The divergences of the DCs read besides the audited one ({@code --all-dcs}); empty without. */
@@ -2051,6 +2108,26 @@ public final class AuditContext implements Drift.Nodes {
     public List<AdObject> hostAuthenticationUnknown(ResolvedCluster cluster) {
         return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster && hostSettings.containsKey(n)
                 && hostSettings.get(n).authenticationType() == HostSettings.MigrationAuthentication.UNKNOWN).toList();
+    }
+
+    /**
+     * The name of the cluster a finding about {@code o} itself is charged to: that of the node or file server ({@link
+     * #clusterOfHost}), else, for the service account a file server's cifs SPNs are keyed on, the first cluster with
+     * such a file server; null for none.
+     */
+    public String ownCluster(AdObject o) {
+        ResolvedCluster c = clusterOfHost(o);
+        if (c != null) {
+            return c.name();
+        }
+        for (ResolvedCluster rc : clusters) {
+            for (AdObject fs : rc.fileServers()) {
+                if (serviceAccounts().getOrDefault(fs, Map.of()).containsValue(o)) {
+                    return rc.name();
+                }
+            }
+        }
+        return null;
     }
 
     /** The cluster a node or file server belongs to (a file server: the first cluster that lists it), or null. */

@@ -124,9 +124,18 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     /** The prefix of a SID that an access-denied ACE of msDS-AllowedToActOnBehalfOfOtherIdentity refuses. */
     public static final String DENIED = "deny ";
 
-    /** The id of the finding that reports this divergence, as a pair's blocker. */
-    public Blocker blocker() {
-        return Blocker.of(RULE, host.name(), null, id());
+    /**
+     * The id of the finding that reports this divergence, as a pair's blocker: the one finding of the divergence
+     * ({@code cluster} null), or, for one that blocks pairs of several clusters, none of them the host's own ({@link
+     * AuditContext#reportedPerCluster}), that of {@code cluster}'s pairs, with the cluster's name in its id.
+     */
+    public Blocker blocker(String cluster) {
+        return Blocker.of(RULE, host.name(), null, idFor(cluster));
+    }
+
+    /** What tells the finding of {@link #blocker(String)} apart: {@link #id()}, then the cluster's name, if any. */
+    public String idFor(String cluster) {
+        return cluster == null ? id() : id() + "/" + cluster;
     }
 
     /** What tells this divergence from the host's others: {@code dc/attribute}, and {@code /spn} for a {@link #TARGET_SPN}. */

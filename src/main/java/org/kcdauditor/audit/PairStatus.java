@@ -49,13 +49,18 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
     }
 
     /** This pair with more blockers. */
+    /** The same pair with {@code all} as its blockers (in place of its own). */
+    PairStatus withBlockers(List<Blocker> all) {
+        return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover,
+                fileServer, all);
+    }
+
     PairStatus with(List<Blocker> more) {
         if (more.isEmpty()) {
             return this;
         }
         List<Blocker> all = new java.util.ArrayList<>(blockers);
         all.addAll(more);
-        return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover,
-                fileServer, all);
+        return withBlockers(all);
     }
 }

@@ -201,7 +201,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
 
     /**
      * One domain controller as {@code preflight --all-dcs} found it: {@code result} is {@code audited} (the DC the
-     * run read), {@code agrees}, {@code differs} ({@code differences} DC_NOT_CONVERGED findings),
+     * run read), {@code agrees}, {@code differs} ({@code differences}: the differences its DC_NOT_CONVERGED findings
+     * report, one that blocks pairs of several clusters, a finding of each, counted once),
      * {@code notSearched} (read, no difference in what was read, but the search of it for other holders of the nodes'
      * SPNs failed: {@code holdersError} says why, and whether it agrees is unknown) or {@code unreachable}
      * ({@code error} says why); {@code newer}, when some, how many of those differences this DC holds the newer write

@@ -203,8 +203,12 @@ public final class FindingsJson {
                                                            List<Finding> findings) {
         Map<String, Integer> differences = new HashMap<>();
         Map<String, Integer> newer = new HashMap<>();
+        // a difference blocking pairs of several clusters is one finding per cluster: counted once
+        Set<String> counted = new HashSet<>();
         for (Finding f : findings) {
-            if ("DC_NOT_CONVERGED".equals(f.rule()) && f.hasEvidence() && f.evidence().dc() != null) {
+            if ("DC_NOT_CONVERGED".equals(f.rule()) && f.hasEvidence() && f.evidence().dc() != null
+                    && counted.add((f.evidence().dc() + "\n" + f.host() + "\n" + f.evidence().attribute() + "\n"
+                    + f.evidence().spn()).toLowerCase(Locale.ROOT))) {
                 differences.merge(f.evidence().dc().toLowerCase(Locale.ROOT), 1, Integer::sum);
                 if (f.evidence().lastChange() != null) { // that DC holds the newer write
                     newer.merge(f.evidence().dc().toLowerCase(Locale.ROOT), 1, Integer::sum);

@@ -1,7 +1,6 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
-import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.ResolvedCluster;
@@ -51,7 +50,8 @@ public final class DcNotConvergedRule implements Rule {
                     + " ahead, a file server's own account where that service account's keys encrypt every ticket"
                     + " into it); charged to the cluster whose pairs it blocks (the host's own where it blocks some of"
                     + " its pairs or none, else the source cluster of those it blocks: a lag on a target's RBCD that"
-                    + " allows only another cluster's nodes)",
+                    + " allows only another cluster's nodes; blocking pairs of several other clusters, one finding of"
+                    + " each, with its own pairs)",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -109,75 +109,103 @@ public final class DcNotConvergedRule implements Rule {
                         + " tickets in its keys as that DC holds it (MS-KILE 3.3.5.1.1; MS-SFU 3.2.5.2). " + message
                         + heldThere(d);
             }
-            List<Evidence.PairRef> pairs = new ArrayList<>();
-            List<PairStatus> blockedPairs = new ArrayList<>();
-            Set<String> blockedClusters = new java.util.LinkedHashSet<>();
-            Blocker blocker = d.blocker();
+            // charged as the other pair rules are, to the cluster of the pairs it blocks (their source's): the host's
+            // own where it blocks some of its pairs (as its own AES finding is) or none (MEDIUM), else the cluster
+            // whose pairs it blocks, or, blocking pairs of several other clusters (a lag on a target's RBCD that allows
+            // the nodes of two other clusters), one finding of each, with its own pairs
+            String own = EncryptionRules.cluster(ctx, node);
+            boolean perCluster = ctx.reportedPerCluster(d);
+            List<PairStatus> all = new ArrayList<>();
             for (List<PairStatus> list : List.of(ctx.pairsFrom(node), servedBy.isEmpty() ? ctx.pairsTo(node)
                     : ctx.pairsKeyedOn(node))) {
                 for (PairStatus p : list) {
-                    if (p.blockers().contains(blocker)) {
-                        pairs.add(new Evidence.PairRef(p.source().name(), p.target().name()));
-                        blockedPairs.add(p);
-                        blockedClusters.add(p.cluster());
+                    if (p.blockers().contains(d.blocker(perCluster ? p.cluster() : null))) {
+                        all.add(p);
                     }
                 }
             }
-            // charged as the other pair rules are, to the cluster of the pairs it blocks (their source's): a lag on a
-            // target's RBCD that allows only another cluster's nodes blocks that cluster, not the target's
-            String own = EncryptionRules.cluster(ctx, node);
-            String cluster = blockedClusters.isEmpty() || blockedClusters.contains(own) ? own
-                    : blockedClusters.iterator().next();
-            // a file server whose every ticket is issued in its service accounts' keys: its own account's difference
-            // blocks no pair (keyedElsewhere says why)
-            boolean unused = !EncryptionRules.unused(ctx, node, EncryptionRules.keyedPairs(ctx, node)).isEmpty();
-            boolean targetSpn = d.attribute().equals(DcDivergence.TARGET_SPN);
-            String blocked = pairs.isEmpty() ? "" : (pairs.size() == 1 ? "the pair " + pairs.get(0).from() + " -> "
-                    + pairs.get(0).to() : pairs.size() + " directed pairs") + " cannot migrate.";
-            // a difference that blocks no pair on that DC (NOT_DELEGATED alone, an expiry still ahead, a file server's
-            // own account whose keys no ticket uses) is MEDIUM, as the file server's own AES_NOT_ENABLED is
-            // (EncryptionRules#severity): the verdict counts the same findings as the pairs it blocks
-            out.add(INFO).cluster(cluster).host(node.name())
-                    .severity(pairs.isEmpty() ? Severity.MEDIUM : INFO.severity())
-                    .idSpn(d.id())
-                    .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
-                            .spn(d.spn()).holders(targetSpn ? Rules.holders(d.holdersThere(), d.spn()) : null)
-                            .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
-                    .message(message + (blocked.isEmpty() ? "" : targetSpn ? " Until every DC resolves it to "
-                            + node.name() + " alone, " + blocked : " On " + dc + ", " + blocked)
-                            + Rules.smbWhy(ctx, blockedPairs, spnsOf(d))
-                            + (!d.notDelegatedAlone() ? ""
-                            : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
-                            + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
-                            + " no pair fails on " + dc + " for it.") + (unused ? keyedElsewhere(ctx, node, dc)
-                            : pairs.isEmpty() && judged(d) ? " No pair fails on " + dc + " for this difference." : ""))
-                    .action(keyed != null ? new Action.Manual("If " + node.name() + "'s SMB service is being keyed on "
-                            + d.there().get(0) + " (ktpass -mapuser, a NAS's service account setting), keep the SPNs"
-                            + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
-                            + " preflight with --all-dcs again, which read " + node.name() + " as keyed on it. If not: "
-                            + takeOff(d, auditedReadOnly(ctx, d), null).what())
-                            : targetSpn ? targetSpnFix(d)
-                            : d.attribute().equals(DcDivergence.HOLDER)
-                            ? takeOff(d, auditedReadOnly(ctx, d), sourcesDomain(ctx, d))
-                            : Boolean.TRUE.equals(d.passwordNewerThere())
-                            ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
-                            + d.audited() + ", the DC the audit read: " + bring(d, "it") + ", then run the audit and"
-                            + " the preflight with --all-dcs again.", List.of(fromThere(d)))
-                            : newer != null
-                            ? new Action.Manual("The change " + (d.dc().readOnly() ? "has reached " + dc + ", a read-only"
-                            + " DC, but not " : "was made on or through " + dc + " and has not reached ") + d.audited()
-                            + ", the DC the audit read: " + bring(d, "it") + " (or, if it was not intended, revert it"
-                            + (!d.dc().readOnly() ? " there" : newer.dc() == null || newer.dc().isBlank()
-                            ? " on a writable DC" : " on the DC it was made on (" + newer.dc() + ")") + " first),"
-                            + " then run the audit and the preflight with --all-dcs again, which judge the values it"
-                            + " leaves.", List.of(fromThere(d)))
-                            : new Action.Manual("Wait for replication, or " + (auditedReadOnly(ctx, d) ? "have " + dc
-                            + " pull it now (" + d.audited() + " is a read-only DC, which pushes nothing)" : "push it now")
-                            + ", and run the preflight with --all-dcs again before patching: hosts that authenticate"
-                            + " against " + dc + " still see the old values.", List.of(new Action.Replicate(
-                            d.audited(), dc, auditedReadOnly(ctx, d)))))
-                    .emit();
+            java.util.Map<String, List<PairStatus>> byCluster = new java.util.LinkedHashMap<>();
+            all.forEach(p -> byCluster.computeIfAbsent(p.cluster(), k -> new ArrayList<>()).add(p));
+            if (!perCluster) { // one finding, with every pair it blocks
+                String cluster = byCluster.isEmpty() || byCluster.containsKey(own) ? own
+                        : byCluster.keySet().iterator().next();
+                byCluster.clear();
+                byCluster.put(cluster, all);
+            }
+            for (var charged : byCluster.entrySet()) {
+                String cluster = charged.getKey();
+                List<PairStatus> blockedPairs = charged.getValue();
+                List<Evidence.PairRef> pairs = blockedPairs.stream()
+                        .map(p -> new Evidence.PairRef(p.source().name(), p.target().name())).toList();
+                List<String> others = byCluster.keySet().stream().filter(c -> !java.util.Objects.equals(c, cluster))
+                        .toList();
+                emit(ctx, out, d, cluster, perCluster ? cluster : null, pairs, blockedPairs, others, message, newer,
+                        ours, keyed);
+            }
         }
+    }
+
+    /**
+     * The finding of {@code d} charged to {@code cluster}, with the pairs that the difference blocks ({@code idCluster}:
+     * the cluster its id names, {@link DcDivergence#idFor}; {@code others}: the other clusters whose pairs it blocks,
+     * each with its own finding).
+     */
+    private static void emit(AuditContext ctx, FindingSink out, DcDivergence d, String cluster, String idCluster,
+                             List<Evidence.PairRef> pairs, List<PairStatus> blockedPairs, List<String> others,
+                             String message, AttributeChange newer, AttributeChange ours, AdObject keyed) {
+        AdObject node = d.host();
+        String dc = d.dc().name();
+        // a file server whose every ticket is issued in its service accounts' keys: its own account's difference
+        // blocks no pair (keyedElsewhere says why)
+        boolean unused = !EncryptionRules.unused(ctx, node, EncryptionRules.keyedPairs(ctx, node)).isEmpty();
+        boolean targetSpn = d.attribute().equals(DcDivergence.TARGET_SPN);
+        String blocked = pairs.isEmpty() ? "" : (pairs.size() == 1 ? "the pair " + pairs.get(0).from() + " -> "
+                + pairs.get(0).to() : pairs.size() + " directed pairs") + " cannot migrate.";
+        // a difference that blocks no pair on that DC (NOT_DELEGATED alone, an expiry still ahead, a file server's
+        // own account whose keys no ticket uses) is MEDIUM, as the file server's own AES_NOT_ENABLED is
+        // (EncryptionRules#severity): the verdict counts the same findings as the pairs it blocks
+        out.add(INFO).cluster(cluster).host(node.name())
+                .severity(pairs.isEmpty() ? Severity.MEDIUM : INFO.severity())
+                .idSpn(d.idFor(idCluster))
+                .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
+                        .spn(d.spn()).holders(targetSpn ? Rules.holders(d.holdersThere(), d.spn()) : null)
+                        .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
+                .message(message + (blocked.isEmpty() ? "" : targetSpn ? " Until every DC resolves it to "
+                        + node.name() + " alone, " + blocked : " On " + dc + ", " + blocked)
+                        + Rules.smbWhy(ctx, blockedPairs, spnsOf(d))
+                        + (!d.notDelegatedAlone() ? ""
+                        : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
+                        + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
+                        + " no pair fails on " + dc + " for it.") + (unused ? keyedElsewhere(ctx, node, dc)
+                        : pairs.isEmpty() && judged(d) ? " No pair fails on " + dc + " for this difference." : "")
+                        + (others.isEmpty() ? "" : " The same difference blocks pairs of " + String.join(", ",
+                        others) + ", each cluster's finding listing its own."))
+                .action(keyed != null ? new Action.Manual("If " + node.name() + "'s SMB service is being keyed on "
+                        + d.there().get(0) + " (ktpass -mapuser, a NAS's service account setting), keep the SPNs"
+                        + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
+                        + " preflight with --all-dcs again, which read " + node.name() + " as keyed on it. If not: "
+                        + takeOff(d, auditedReadOnly(ctx, d), null).what())
+                        : targetSpn ? targetSpnFix(d)
+                        : d.attribute().equals(DcDivergence.HOLDER)
+                        ? takeOff(d, auditedReadOnly(ctx, d), sourcesDomain(ctx, d))
+                        : Boolean.TRUE.equals(d.passwordNewerThere())
+                        ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
+                        + d.audited() + ", the DC the audit read: " + bring(d, "it") + ", then run the audit and"
+                        + " the preflight with --all-dcs again.", List.of(fromThere(d)))
+                        : newer != null
+                        ? new Action.Manual("The change " + (d.dc().readOnly() ? "has reached " + dc + ", a read-only"
+                        + " DC, but not " : "was made on or through " + dc + " and has not reached ") + d.audited()
+                        + ", the DC the audit read: " + bring(d, "it") + " (or, if it was not intended, revert it"
+                        + (!d.dc().readOnly() ? " there" : newer.dc() == null || newer.dc().isBlank()
+                        ? " on a writable DC" : " on the DC it was made on (" + newer.dc() + ")") + " first),"
+                        + " then run the audit and the preflight with --all-dcs again, which judge the values it"
+                        + " leaves.", List.of(fromThere(d)))
+                        : new Action.Manual("Wait for replication, or " + (auditedReadOnly(ctx, d) ? "have " + dc
+                        + " pull it now (" + d.audited() + " is a read-only DC, which pushes nothing)" : "push it now")
+                        + ", and run the preflight with --all-dcs again before patching: hosts that authenticate"
+                        + " against " + dc + " still see the old values.", List.of(new Action.Replicate(
+                        d.audited(), dc, auditedReadOnly(ctx, d)))))
+                .emit();
     }
 
     /**

@@ -150,17 +150,6 @@ final class EncryptionRules {
      * first cluster listing it ({@link AuditContext#clusterOfHost}); else null.
      */
     static String cluster(AuditContext ctx, AdObject o) {
-        var c = ctx.clusterOfHost(o);
-        if (c != null) {
-            return c.name();
-        }
-        for (var rc : ctx.clusters()) {
-            for (AdObject fs : rc.fileServers()) {
-                if (ctx.serviceAccounts().getOrDefault(fs, java.util.Map.of()).containsValue(o)) {
-                    return rc.name();
-                }
-            }
-        }
-        return null;
+        return ctx.ownCluster(o);
     }
 }

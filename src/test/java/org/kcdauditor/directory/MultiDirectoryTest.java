@@ -1234,6 +1234,76 @@ class MultiDirectoryTest {
         }
     }
 
+    /**
+     * dc2.contoso.com lacks HV01's resource-based delegation, which allows HVC2's HV21 and HV22 and HVC3's HV31 and HV32
+     * (fabrikam, each cluster migrating with HVC1): the lag blocks pairs of two other clusters. It was charged to the
+     * first of them only (HVC2), while it blocks HVC3's HV31 -> HV01 and HV32 -> HV01 as much: each of HVC2 and HVC3 is
+     * NO-GO with DC_NOT_CONVERGED among its reasons and is charged with it, and each cluster's DC line counts its own
+     * pairs only.
+     */
+    @Test
+    void aDcLaggingOnATargetsRbcdBlocksEachClusterWhosePairsItBlocks() throws Exception {
+        TestDirectory.addCluster(fabrikam, FABRIKAM, FABRIKAM_SID, 3010, List.of("HV31", "HV32"));
+        List<String> fabrikamNodes = List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001", FABRIKAM_SID + "-3010",
+                FABRIKAM_SID + "-3011");
+        rbcdAcrossDomains(fabrikamNodes);
+        List<String> contosoSids = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
+                Hosts.DOMAIN_SID + "-2002");
+        for (String n : List.of("HV31", "HV32")) {
+            fabrikam.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(contosoSids)));
+        }
+        for (String n : List.of("HV02", "HV03")) {
+            contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(fabrikamNodes)));
+        }
+        InMemoryDirectoryServer contoso2 = replicaOfContoso(null);
+        try {
+            contoso2.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity"));
+            Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2], [HVC1, HVC3]]", "domainControllers: ["
+                    + fabrikamUrl() + "]"), contoso2);
+            Files.writeString(cfg, Files.readString(cfg).replace("policy:\n",
+                    "  - name: HVC3\n    directory: fabrikam\n    nodes: [HV31, HV32]\npolicy:\n"));
+            CliRun hvc3 = preflight(cfg, "HVC3");
+            assertEquals(3, hvc3.exitCode(), hvc3.toString());
+            assertTrue(hvc3.out().contains("dc2.contoso.com has not replicated the delegation yet, which blocks live"
+                    + " migration of 2 pairs (HIGH)"), hvc3.out());
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            List<JsonNode> lagging = findings(doc, "DC_NOT_CONVERGED");
+            assertEquals(List.of("DC_NOT_CONVERGED"), reasons(doc, "HVC2"), doc.path("clusters").toString());
+            assertEquals(List.of("DC_NOT_CONVERGED"), reasons(doc, "HVC3"), doc.path("clusters").toString());
+            // one finding per cluster, each with its own pairs
+            assertEquals(List.of("HVC2", "HVC3"), lagging.stream().map(f -> f.path("cluster").asText()).toList(),
+                    lagging.toString());
+            assertEquals(List.of("HV21 -> HV01", "HV22 -> HV01"), pairs(lagging.get(0)));
+            assertEquals(List.of("HV31 -> HV01", "HV32 -> HV01"), pairs(lagging.get(1)));
+            assertTrue(lagging.get(0).path("message").asText().endsWith("On dc2.contoso.com, 2 directed pairs cannot"
+                    + " migrate. The same difference blocks pairs of HVC3, each cluster's finding listing its own."),
+                    lagging.get(0).path("message").asText());
+            // one difference on dc2.contoso.com, whatever the number of clusters it is charged to
+            assertEquals(1, doc.path("directories").get(0).path("domainControllers").get(1).path("differences")
+                    .asInt(), doc.path("directories").toString());
+            // each finding is its cluster's own blocker: HVC3's reason names HVC3's finding
+            assertTrue(cluster(doc, "HVC3").path("reasons").get(0).path("text").asText()
+                    .startsWith("1 DC_NOT_CONVERGED finding (HV01)"), cluster(doc, "HVC3").toString());
+            assertEquals(List.of(), reasons(doc, "HVC1"), doc.path("clusters").toString());
+            CliRun hvc2 = preflight(cfg, "HVC2");
+            assertEquals(3, hvc2.exitCode(), hvc2.toString());
+            assertTrue(hvc2.out().contains("dc2.contoso.com has not replicated the delegation yet, which blocks live"
+                    + " migration of 2 pairs (HIGH)"), hvc2.out());
+            assertEquals(0, preflight(cfg, "HVC1").exitCode());
+        } finally {
+            contoso2.shutDown(true);
+        }
+    }
+
+    /** The pairs a finding's evidence lists, as {@code FROM -> TO}. */
+    private static List<String> pairs(JsonNode finding) {
+        return StreamSupport.stream(finding.path("evidence").path("pairs").spliterator(), false)
+                .map(p -> p.path("from").asText() + " -> " + p.path("to").asText()).toList();
+    }
+
     private static List<String> texts(JsonNode array) {
         return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
