@@ -134,7 +134,7 @@ public final class DuplicateSpnRule implements Rule {
      * (their SMB, remote management and own migrations by that name use it); the pairs into {@code node} ask for it by
      * {@code node}'s FQDN only, or one of the hosts is renamed.
      */
-    private static String keptOn(AuditContext ctx, AdObject node, String spn, List<AdObject> own) {
+    static String keptOn(AuditContext ctx, AdObject node, String spn, List<AdObject> own) {
         String names = own.stream().map(o -> Values.visibleAccount(o.name())).collect(Collectors.joining(" and "));
         String domains = own.stream().filter(o -> !ctx.sameDirectory(o, node)).map(ctx::domainOf).distinct()
                 .collect(Collectors.joining(" and "));

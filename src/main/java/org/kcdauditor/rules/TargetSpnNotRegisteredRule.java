@@ -28,7 +28,8 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                     + " `host`=B; INFO, blocking nothing, for a file server's `cifs` SPN that one enabled user or"
                     + " managed service account (gMSA, sMSA) of its domain registers instead (a NAS or Samba server"
                     + " keyed with ktpass): the KDC issues its tickets in that account's keys, which the AES rules then"
-                    + " check for the pairs into it",
+                    + " check for the pairs into it; a computer the SPN names by its own name (another HV01 in"
+                    + " another domain) that holds it keeps it: a decision, never a proposed removal",
             "A delegation entry naming an SPN that the peer's account does not register does nothing: the KDC"
                     + " cannot find the service account, so the migration still fails. The Virtual Machine"
                     + " Management Service registers its SPNs when Hyper-V is installed; a renamed or re-joined"
@@ -66,15 +67,15 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                         || into.stream().anyMatch(q -> ctx.sameDirectory(o, q.source())));
                 java.util.function.Function<AdObject, String> domain = o -> ctx.sameDirectory(o, target) ? null
                         : ctx.domainOf(o);
-                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream().filter(found).toList(),
-                        spn, domain);
+                List<AdObject> registering = ctx.spnOwners(spn).stream().filter(found).toList();
+                List<Evidence.Holder> elsewhere = Rules.holders(registering, spn, domain);
                 // a cifs/X no account registers that the KDC resolves through the HOST/X of another account (the
                 // reason the target could not register its own): it issues the ticket with that account's key; in
                 // the domain of a source across domains, whose KDC maps it there before it would refer the source on
                 String hostSpn = "HOST" + spn.substring(spn.indexOf('/'));
-                List<Evidence.Holder> throughHost = !elsewhere.isEmpty() || alias == null
-                        ? List.of() : Rules.holders(ctx.spnOwners(hostSpn).stream().filter(found).toList(), hostSpn,
-                        domain);
+                List<AdObject> mapping = !elsewhere.isEmpty() || alias == null ? List.of()
+                        : ctx.spnOwners(hostSpn).stream().filter(found).toList();
+                List<Evidence.Holder> throughHost = Rules.holders(mapping, hostSpn, domain);
                 // the account a file server's cifs SPN is keyed on (ktpass), disabled: served once enabled again
                 AdObject disabled = p.fileServer() && ctx.clusterOf(target) == null && elsewhere.size() == 1
                         ? ctx.keyedAccount(target, spn) : null;
@@ -94,7 +95,16 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                         : "it is registered on " + names(elsewhere) + " instead" + across(across, "looks the SPN up in"
                         + " its own domain and finds it there (MS-KILE 3.3.5.1.1; a cifs/X before the HOST/X it maps"
                         + " to, MS-DRSR 4.1.4.2.14 LookupSPN)", served == null ? target.name() : null);
-                Action action = viaHost ? new Action.Manual("Decide which account " + hostSpn + " belongs to ("
+                // a computer the SPN names by its own name (another HV01 in another domain) keeps it, as DUPLICATE_SPN
+                // keeps it there: taking it off would break that computer, so no change takes it off or registers it
+                // on the target (a DC refuses an SPN another account of the forest holds); the decision says what to
+                // do instead, and copies on other objects are still proposed for removal
+                String held = viaHost ? hostSpn : spn;
+                List<AdObject> own = (viaHost ? mapping : registering).stream()
+                        .filter(o -> DuplicateSpnRule.ownSpn(held, o)).toList();
+                Action action = !own.isEmpty() ? ownedElsewhere(ctx, target, held, own, Rules.holders(
+                        (viaHost ? mapping : registering).stream().filter(o -> !own.contains(o)).toList(), held, domain))
+                        : viaHost ? new Action.Manual("Decide which account " + hostSpn + " belongs to ("
                         + target.name() + " if it is the host named in it); to move it" + (across.isEmpty() ? ":"
                         : firstOff(across, target.name())), proposed(throughHost,
                         new Action.RegisterSpn(target.name(), hostSpn)))
@@ -124,6 +134,18 @@ public final class TargetSpnNotRegisteredRule implements Rule {
             }
         }
         ctx.serviceAccounts().forEach((fs, held) -> held.forEach((spn, holder) -> keyedOn(ctx, fs, spn, holder, out)));
+    }
+
+    /**
+     * The decision for an SPN of {@code target} that computers {@code own} hold as their own (it names them by their
+     * own name): nothing takes it off them, nor registers it on {@code target}, which a DC refuses while they hold it;
+     * the copies on {@code others} (objects it does not name) are proposed for removal.
+     */
+    private static Action ownedElsewhere(AuditContext ctx, AdObject target, String spn, List<AdObject> own,
+                                         List<Evidence.Holder> others) {
+        return new Action.Manual(DuplicateSpnRule.keptOn(ctx, target, spn, own) + (others.isEmpty() ? ""
+                : " The copies on " + names(others) + " are not that computer's: take them off either way:"),
+                Rules.unregister(others));
     }
 
     /**

@@ -576,6 +576,49 @@ class MultiDirectoryTest {
     }
 
     /**
+     * A different computer hv01 in fabrikam holds HOST/hv01 and the migration SPN of its own name, and contoso's node
+     * HV01, migrated to from fabrikam, registers its SPNs in the FQDN form only (a DC refuses a short-name SPN another
+     * account of the forest holds): TARGET_SPN_NOT_REGISTERED for HV01's short-name SPNs, registered on fabrikam's
+     * hv01 instead. Its decision proposed taking them off hv01 and registering them on HV01, which breaks that
+     * computer's SMB, remote management and own migrations; it never proposes that now, but asks the decision
+     * DUPLICATE_SPN asks (FQDN-only name forms, or a rename).
+     */
+    @Test
+    void aTargetSpnHeldByAComputerOfAnotherDomainByItsOwnNameIsNeverProposedForRemoval() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "servicePrincipalName", "HOST/HV01", Hosts.MIG + "/HV01"));
+        fabrikam.add(new Entry("dn: OU=Servers," + FABRIKAM, "objectClass: organizationalUnit", "ou: Servers"));
+        String hv01Dn = "CN=hv01,OU=Servers," + FABRIKAM;
+        fabrikam.add(new Entry("dn: " + hv01Dn, "objectClass: top", "objectClass: user", "objectClass: computer",
+                "cn: hv01", "sAMAccountName: hv01$", "dNSHostName: hv01.fabrikam.com", "userAccountControl: 4096",
+                "servicePrincipalName: HOST/hv01", "servicePrincipalName: HOST/hv01.fabrikam.com",
+                "servicePrincipalName: " + Hosts.MIG + "/hv01", "servicePrincipalName: " + Hosts.MIG
+                        + "/hv01.fabrikam.com"));
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1");
+        assertEquals(3, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> unregistered = findings(doc, "TARGET_SPN_NOT_REGISTERED").stream()
+                .filter(f -> f.path("host").asText().equals("HV01")).toList();
+        assertFalse(unregistered.isEmpty(), doc.path("findings").toString());
+        for (JsonNode f : unregistered) {
+            String actions = f.path("actions").toString();
+            assertFalse(actions.toLowerCase(java.util.Locale.ROOT).contains(hv01Dn.toLowerCase(java.util.Locale.ROOT)),
+                    actions);
+            assertFalse(actions.contains("registerSpn"), actions);
+            String what = f.path("actions").get(0).path("what").asText();
+            assertTrue(what.contains("is hv01's own SPN (it names hv01, in fabrikam.com)"), what);
+            assertTrue(what.contains("policy.nameForms: [fqdn]") && what.contains("hv01.contoso.com")
+                    && what.contains("rename one of the two hosts"), what);
+            assertFalse(f.path("remediation").asText().contains("take it off hv01"), f.path("remediation").asText());
+        }
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        assertFalse(md.contains(hv01Dn), md);
+        String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
+        assertFalse(ps1.toLowerCase(java.util.Locale.ROOT).contains(hv01Dn.toLowerCase(java.util.Locale.ROOT)), ps1);
+    }
+
+    /**
      * A computer of fabrikam that is no configured node and delegates with protocol transition: its short-name entry
      * cifs/hv02 names a host of fabrikam (classic delegation cannot cross the domain boundary), not contoso's node
      * HV02, which the finding claimed it could act towards (review 10, item 2); its FQDN entry names contoso's HV03 by
