@@ -408,14 +408,18 @@ public final class DirectoriesCollector {
      * nothing): the user or group of the first directory that holds it, else something else of that name, else
      * not found, saying in which directories it was looked up (a {@code DOMAIN\name} of another domain is looked
      * up only in its own) and which could not be read or gave no answer (its lookup failed, DirectoryCollector). A
-     * {@code DOMAIN\name} whose DOMAIN no directory's NetBIOS name could be matched to ({@link
-     * Operator#prefixUnmatched}) is the account of the one directory that holds that name; where several do, it is not
-     * found, rather than another domain's account judged in its place.
+     * {@code DOMAIN\name} is what the directory whose NetBIOS name is DOMAIN holds, or not found there: a directory
+     * whose NetBIOS name could not be read ({@link Operator#prefixUnmatched}) does not answer for DOMAIN then. Where
+     * no directory's NetBIOS name could be matched to DOMAIN, it is the account of the one directory that holds that
+     * name; where several do, it is not found, rather than another domain's account judged in its place.
      */
     private static Operator operator(List<Snapshot> parts, int i) {
         List<Operator> answers = new ArrayList<>();
         List<String> unmatched = new ArrayList<>(); // the directories holding it whose NetBIOS name could not be read
         List<String> searched = new ArrayList<>();
+        // searched where the NetBIOS name could not be read: where DOMAIN was looked up only if no directory matches it
+        List<String> searchedUnmatched = new ArrayList<>();
+        String elsewhere = "";
         List<String> unread = new ArrayList<>();
         List<String> unanswered = new ArrayList<>(); // read, but looking the names up there failed (DirectoryCollector)
         for (Snapshot s : parts) {
@@ -431,7 +435,8 @@ public final class DirectoriesCollector {
                 }
                 if (!o.found() && o.note() == null) {
                     DirectoryPart p = s.directories().get(0);
-                    searched.add((o.dn() != null ? o.dn() : p.baseDn()) + " (" + p.name() + ")");
+                    (o.prefixUnmatched() ? searchedUnmatched : searched).add((o.dn() != null ? o.dn() : p.baseDn())
+                            + " (" + p.name() + ")");
                 }
             }
         }
@@ -440,10 +445,20 @@ public final class DirectoriesCollector {
                 return o;
             }
         }
-        if (unmatched.size() == 1) {
+        // the directory whose NetBIOS name is the prefix answers for it, whatever another one whose name could not be
+        // read holds: FABRIKAM\adm-x that fabrikam does not hold is not contoso's adm-x
+        boolean matched = answers.stream().anyMatch(DirectoriesCollector::prefixMatched);
+        if (!matched) {
+            searched.addAll(searchedUnmatched);
+        } else if (!unmatched.isEmpty()) {
+            String name = answers.get(0).name();
+            elsewhere = "; " + String.join(" and ", unmatched) + " " + (unmatched.size() == 1 ? "holds " : "hold ")
+                    + name.substring(name.indexOf('\\') + 1) + " too, another domain's account";
+        }
+        if (!matched && unmatched.size() == 1) {
             return answers.stream().filter(o -> account(o) && o.prefixUnmatched()).findFirst().orElseThrow();
         }
-        if (unmatched.size() > 1) {
+        if (!matched && unmatched.size() > 1) {
             String name = answers.get(0).name();
             int slash = name.indexOf('\\');
             return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, "its domain"
@@ -452,13 +467,13 @@ public final class DirectoriesCollector {
                     + " each hold " + name.substring(slash + 1) + " (give its DN or userPrincipalName instead)");
         }
         for (Operator o : answers) {
-            if (o.found()) {
+            if (o.found() && !(matched && o.prefixUnmatched())) {
                 return o;
             }
         }
         Operator first = answers.get(0);
         String note = searched.isEmpty() ? first.note() : "no user or group of that name or DN exists under "
-                + String.join(" or ", searched);
+                + String.join(" or ", searched) + elsewhere;
         if (!unread.isEmpty()) {
             note = note + " (not looked up in " + String.join(", ", unread) + ", which could not be read)";
         }
@@ -467,6 +482,16 @@ public final class DirectoriesCollector {
         }
         return note.equals(first.note()) ? first : new Operator(first.name(), Operator.Kind.NOT_FOUND, null,
                 List.of(), Operator.Expansion.NONE, note);
+    }
+
+    /**
+     * Whether {@code o} is the answer of the directory whose NetBIOS name is the {@code DOMAIN} of {@code DOMAIN\name}:
+     * looked up there under a prefix that matched (found or not), not refused as another domain's.
+     */
+    private static boolean prefixMatched(Operator o) {
+        int slash = o.name().indexOf('\\');
+        return slash > 0 && !o.name().substring(0, slash).contains("=") && !o.prefixUnmatched()
+                && (o.found() || o.note() == null);
     }
 
     /** Whether {@code o} is an account an operator name can be: a user or a group. */

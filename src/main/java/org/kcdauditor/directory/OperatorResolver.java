@@ -183,10 +183,10 @@ final class OperatorResolver {
             return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, elsewhere);
         }
         Entry e = find(name);
-        if (e == null) { // looked up in the domain, whatever OU directory.baseDn names
-            return new Operator(name, Operator.Kind.NOT_FOUND, domainDn, List.of(), Operator.Expansion.NONE, null);
-        }
-        Operator o = resolved(name, e, protectedUsers);
+        // looked up in the domain, whatever OU directory.baseDn names; not found under a prefix that could not be
+        // matched to this domain, it is not "not found in its domain" either (DirectoriesCollector)
+        Operator o = e == null ? new Operator(name, Operator.Kind.NOT_FOUND, domainDn, List.of(),
+                Operator.Expansion.NONE, null) : resolved(name, e, protectedUsers);
         return prefixUnmatched(name) ? o.withPrefixUnmatched() : o;
     }
 

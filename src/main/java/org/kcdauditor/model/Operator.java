@@ -18,9 +18,10 @@ import java.util.List;
  *                  Users membership this directory does not hold: the SID of a foreign security principal (an account
  *                  of a trusted domain, {@code CN=<SID>,CN=ForeignSecurityPrincipals,<domain>}) or the DN of another
  *                  domain of the forest; each once, in the order met; empty for a user or a name not found
- * @param prefixUnmatched a {@code DOMAIN\name} found here although DOMAIN could not be matched to this directory's
- *                  NetBIOS name (which could not be read): it is this domain's account only if no other directory
- *                  holds that name (DirectoriesCollector)
+ * @param prefixUnmatched a {@code DOMAIN\name} looked up here although DOMAIN could not be matched to this
+ *                  directory's NetBIOS name (which could not be read): found, it is this domain's account only if no
+ *                  directory matches DOMAIN and no other holds that name; not found, it says nothing of DOMAIN's
+ *                  (DirectoriesCollector)
  */
 public record Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
                        String note, List<String> foreignMembers, boolean prefixUnmatched) {

@@ -1685,6 +1685,35 @@ class MultiDirectoryTest {
     }
 
     /**
+     * FABRIKAM\\adm-x where fabrikam's NetBIOS name, FABRIKAM, can be read and fabrikam holds no adm-x, and contoso,
+     * whose NetBIOS name cannot be read, holds one: contoso's adm-x was judged as the operator (the one directory
+     * holding the name), though FABRIKAM is fabrikam's domain, not contoso's. The directory that matches the prefix
+     * answers for it: OPERATOR_NOT_FOUND there, and no account of contoso is judged.
+     */
+    @Test
+    void aDomainPrefixOfAReadableDirectoryHoldingNoneIsNotFoundThereNotAnotherDomainsAccount() throws Exception {
+        fabrikam.shutDown(true);
+        fabrikam = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com", "FABRIKAM");
+        TestDirectory.addCluster(fabrikam, FABRIKAM, FABRIKAM_SID, 3000, List.of("HV21", "HV22"));
+        contoso.add(new Entry("dn: CN=adm-x,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: person", "objectClass: user", "cn: adm-x", "sAMAccountName: adm-x",
+                "userAccountControl: " + (0x200 | 0x100000)));
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['FABRIKAM\\adm-x']\nstore:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of(), findings(doc, "OPERATOR_NOT_DELEGABLE").stream().map(f -> f.path("host").asText())
+                .toList(), "contoso's adm-x is not FABRIKAM's");
+        List<String> notFound = findings(doc, "OPERATOR_NOT_FOUND").stream()
+                .map(f -> f.path("host").asText() + ": " + f.path("message").asText()).toList();
+        assertEquals(1, notFound.size(), notFound.toString());
+        assertTrue(notFound.get(0).startsWith("FABRIKAM\\adm-x: policy.operators names 'FABRIKAM\\adm-x', but no user"
+                + " or group of that name or DN exists under " + FABRIKAM + " (fabrikam)"), notFound.toString());
+        assertFalse(notFound.get(0).contains(TestDirectory.BASE), notFound.toString());
+    }
+
+    /**
      * HVC1 (contoso) lists the file server NAS01 and the node FB61, both computers of fabrikam, and the nodes delegate
      * to them: HOST_NOT_FOUND hinted at a name or a permission problem the tool had ruled out, never saying that classic
      * delegation cannot reach another domain, and STALE_DELEGATION called the configured hosts "not a peer" (see

@@ -94,6 +94,23 @@ public final class TestDirectory {
                 : List.of(new Attribute("dnsHostName", dnsHostName), new Attribute("defaultNamingContext", base)));
     }
 
+    /**
+     * {@link #startDomain(String, String)} whose root DSE names a configuration partition whose crossRef gives the
+     * domain's NetBIOS name {@code netbios}, as AD and Samba do.
+     */
+    public static InMemoryDirectoryServer startDomain(String base, String dnsHostName, String netbios)
+            throws Exception {
+        String configuration = "CN=Configuration," + base;
+        InMemoryDirectoryServer ds = start(base, Mode.PLAIN, null, 0, List.of(new Attribute("dnsHostName",
+                dnsHostName), new Attribute("defaultNamingContext", base), new Attribute("configurationNamingContext",
+                configuration)));
+        ds.add(new Entry("dn: " + configuration, "objectClass: container", "cn: Configuration"));
+        ds.add(new Entry("dn: CN=Partitions," + configuration, "objectClass: crossRefContainer", "cn: Partitions"));
+        ds.add(new Entry("dn: CN=" + netbios + ",CN=Partitions," + configuration, "objectClass: crossRef",
+                "cn: " + netbios, "nCName: " + base, "nETBIOSName: " + netbios));
+        return ds;
+    }
+
     static InMemoryDirectoryServer start(String base, Mode mode, Tls tls, int maxSizeLimit, List<Attribute> rootDse,
                                          InMemoryOperationInterceptor... interceptors) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(base);
