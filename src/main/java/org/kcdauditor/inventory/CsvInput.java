@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * A PowerShell {@code Export-Csv} file opened for streaming: the {@code #TYPE} line (Windows
@@ -237,7 +236,10 @@ final class CsvInput implements AutoCloseable {
         }
     }
 
-    /** Opens the CSV; returns null when the input holds no header line (empty file). */
+    /** Why a file {@code ConvertTo-Json} wrote is not read. */
+    static final String JSON = "JSON (ConvertTo-Json), not a CSV export: pipe the objects to Export-Csv instead";
+
+    /** Opens the CSV; returns null when the input holds no header line (empty file); refuses JSON. */
     static CsvInput open(BufferedReader reader) throws IOException {
         String first = nextLine(reader, false);
         int offset = 0;
@@ -255,6 +257,9 @@ final class CsvInput implements AutoCloseable {
         }
         if (first == null || first.isBlank()) {
             return null;
+        }
+        if (first.strip().startsWith("[") || first.strip().startsWith("{")) {
+            throw new IOException(JSON);
         }
         char delimiter = sniff(first);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
@@ -399,11 +404,9 @@ final class CsvInput implements AutoCloseable {
     /**
      * The order of the file's {@code d/d/yyyy} dates in {@code column} (null: none), from a first reading of that
      * column that ends at the first date whose numbers tell (usually the first few records; a file where none does
-     * is read twice). A file whose slash dates do not tell their order is read month-first, and {@code report} gets
-     * one warning naming the file.
+     * is read twice). Where nothing tells it, the order is {@link Dates.SlashOrder#ambiguous()}: the caller says so.
      */
-    static Dates.SlashOrder slashOrder(Path file, String column, String name, Consumer<ImportProblem> report)
-            throws IOException {
+    static Dates.SlashOrder slashOrder(Path file, String column) throws IOException {
         Dates.SlashOrder order = new Dates.SlashOrder();
         if (column == null) {
             return order;
@@ -411,13 +414,8 @@ final class CsvInput implements AutoCloseable {
         try (TextFiles.Opened opened = TextFiles.open(file);
              CsvInput csv = open(opened.reader())) {
             if (csv != null) {
-                csv.each((r, line) -> order.learn(value(r, column)), (line, why) -> { }, order::known);
+                csv.each((r, line) -> order.learn(value(r, column), line), (line, why) -> { }, order::known);
             }
-        }
-        if (order.ambiguous()) {
-            report.accept(new ImportProblem(name, 0, "slash dates such as '" + order.sample() + "' read"
-                    + " month-first (en-US): no day above 12 and no AM/PM tells this file's order; check"
-                    + " them, or export ISO dates (yyyy-MM-dd)", false));
         }
         return order;
     }

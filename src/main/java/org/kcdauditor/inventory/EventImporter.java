@@ -75,6 +75,8 @@ public final class EventImporter {
     /** "failed at migration source 'A'": A is the source, whichever computer logged the event. */
     private static final Pattern MIGRATION_SOURCE = Pattern.compile("(?i)\\bmigration source '([^']+)'");
 
+    /** {@code wevtutil qe … /f:text} begins each event so, in every language: {@code Event[0]:}. */
+    private static final Pattern WEVTUTIL_TEXT = Pattern.compile("Event\\[\\d+]:\\s");
     /** What to do with a file that is no event export the audit reads. */
     static final String EXPORT_HINT = "export the events with wevtutil qe <log or file.evtx> [/lf:true] /f:xml >"
             + " events.xml, or Get-WinEvent … | Export-Csv";
@@ -123,6 +125,10 @@ public final class EventImporter {
                 return new ImportResult(name, "events", null, 0, 0, "an event log file (.evtx, binary), not an"
                         + " export: " + EXPORT_HINT, kept);
             }
+            if (WEVTUTIL_TEXT.matcher(start).lookingAt()) {
+                return new ImportResult(name, "events", null, 0, 0, "wevtutil's text output (/f:text), not read: "
+                        + EXPORT_HINT, kept);
+            }
             if (start.startsWith("<")) {
                 format = "wevtutil XML (" + TextFiles.describe(opened) + ")";
                 String error = readXml(name, reader, counted, report);
@@ -147,8 +153,17 @@ public final class EventImporter {
                 }
                 format = "Get-WinEvent CSV (" + (csv.typeLine() != null ? "#TYPE, " : "")
                         + TextFiles.describe(opened) + ", " + csv.separated() + ")";
-                Dates.SlashOrder order = CsvInput.slashOrder(file,
-                        csv.firstColumn(List.of("TimeCreated", "TimeGenerated")), name, report);
+                String time = csv.firstColumn(List.of("TimeCreated", "TimeGenerated"));
+                Dates.SlashOrder order = CsvInput.slashOrder(file, time);
+                if (order.ambiguous()) {
+                    // an event's time decides which failures a delegation change settled: no guess, and no events
+                    // without times (one failure repeated would count once)
+                    return new ImportResult(name, "events", format, 0, 0, "line " + order.sampleLine() + ": "
+                            + order.doubt(time, "time") + ": the file is not read; export " + time + " as"
+                            + " yyyy-MM-ddTHH:mm:ss (Get-WinEvent … | Select-Object @{n='" + time + "';e={'{0:s}' -f"
+                            + " $_." + time + "}}, Id, ProviderName, MachineName, LevelDisplayName, Message | Export-Csv"
+                            + " …) or with wevtutil qe … /f:xml", kept);
+                }
                 readCsv(name, csv, id, order.dayFirst(), counted, report);
             }
         } catch (IOException | UncheckedIOException e) {

@@ -32,6 +32,15 @@ public final class HostSettingsImporter {
     static final String PERFORMANCE = "VirtualMachineMigrationPerformanceOption";
     static final String MAXIMUM = "MaximumVirtualMachineMigrations";
     private static final List<String> SETTINGS = List.of(ENABLED, AUTHENTICATION, PERFORMANCE, MAXIMUM);
+    /**
+     * True and False as PowerShell writes them ({@code True}, {@code 1}), and as Excel re-saves them in its language:
+     * de WAHR, fr VRAI, es VERDADERO, it VERO, nl WAAR, pt VERDADEIRO, sv SANT, da SAND, nb SANN, fi TOSI, pl PRAWDA,
+     * cs PRAVDA, hu IGAZ, tr DOĞRU, ru ИСТИНА; upper case, compared with the value in upper case.
+     */
+    static final java.util.Set<String> TRUE = java.util.Set.of("TRUE", "1", "WAHR", "VRAI", "VERDADERO", "VERO", "WAAR",
+            "VERDADEIRO", "SANT", "SAND", "SANN", "TOSI", "PRAWDA", "PRAVDA", "IGAZ", "DOĞRU", "ИСТИНА");
+    static final java.util.Set<String> FALSE = java.util.Set.of("FALSE", "0", "FALSCH", "FAUX", "FALSO", "ONWAAR",
+            "FALSKT", "FALSK", "USANN", "EPÄTOSI", "FAŁSZ", "NEPRAVDA", "HAMIS", "YANLIŞ", "ЛОЖЬ");
 
     /**
      * Reads one file: every record to {@code sink}, each skipped or doubtful line to {@code problems}. A file
@@ -106,11 +115,8 @@ public final class HostSettingsImporter {
         String enabledText = CsvInput.value(r, csv.column(ENABLED));
         Boolean enabled = null;
         if (enabledText != null) {
-            enabled = switch (enabledText.toLowerCase(Locale.ROOT)) {
-                case "true", "1" -> Boolean.TRUE;
-                case "false", "0" -> Boolean.FALSE;
-                default -> null;
-            };
+            String upper = enabledText.toUpperCase(Locale.ROOT);
+            enabled = TRUE.contains(upper) ? Boolean.TRUE : FALSE.contains(upper) ? Boolean.FALSE : null;
             if (enabled == null) {
                 report.accept(new ImportProblem(file, line, ENABLED + " '" + CsvInput.shown(enabledText)
                         + "' is neither True nor False",

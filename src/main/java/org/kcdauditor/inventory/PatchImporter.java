@@ -79,11 +79,18 @@ public final class PatchImporter {
                         + csv.headerShown() + "); for WSUS or Configuration Manager exports add a"
                         + " patches.mappings entry", kept);
             }
-            Dates.SlashOrder order = CsvInput.slashOrder(file, cols.installedOn(), name, report);
+            Dates.SlashOrder order = CsvInput.slashOrder(file, cols.installedOn());
+            if (order.ambiguous()) {
+                // a guess is wrong for fr-FR or en-GB (day-first) or for Excel's en-US (month-first): no date is better
+                report.accept(new ImportProblem(name, order.sampleLine(), order.doubt(cols.installedOn(), "date")
+                        + ": the file's slash dates are not read, its updates are; export the dates as yyyy-MM-dd"
+                        + (cols.titles() ? "" : " (Get-HotFix | Select-Object Source, HotFixID,"
+                        + " @{n='InstalledOn';e={'{0:yyyy-MM-dd}' -f $_.InstalledOn}} | Export-Csv …)"), false));
+            }
             format = cols.label + " CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
                     + TextFiles.describe(opened) + ", " + csv.separated() + ")";
             csv.each((r, line) -> {
-                PatchRecord rec = record(name, line, r, cols, order.dayFirst(), report);
+                PatchRecord rec = record(name, line, r, cols, order, report);
                 if (rec != null) {
                     counts[0]++;
                     sink.accept(rec);
@@ -164,7 +171,7 @@ public final class PatchImporter {
         return null;
     }
 
-    private static PatchRecord record(String file, long line, CSVRecord r, Columns c, boolean dayFirst,
+    private static PatchRecord record(String file, long line, CSVRecord r, Columns c, Dates.SlashOrder order,
                                       Consumer<ImportProblem> report) {
         int expected = r.getParser().getHeaderNames().size();
         if (!r.isConsistent() && (r.size() > expected || r.size() < 2)) {
@@ -203,7 +210,9 @@ public final class PatchImporter {
         LocalDate installed = null;
         String when = c.installedOn() == null ? null : CsvInput.value(r, c.installedOn());
         try {
-            installed = Dates.date(when, dayFirst);
+            // a date the two orders read differently, in a file whose order nothing tells, is not read: the file's one
+            // warning says so
+            installed = order.ambiguous() && Dates.orderMatters(when) ? null : Dates.date(when, order.dayFirst());
         } catch (IllegalArgumentException e) {
             report.accept(new ImportProblem(file, line, "InstalledOn: " + e.getMessage(), false));
         }

@@ -344,21 +344,29 @@ class EventImporterTest {
                 + " logged them"), problems.get(0).reason());
     }
 
-    /** Where no time tells the order, it is read month-first and one warning names the file, as for patches. */
+    /**
+     * Where no time tells the order, the file is refused at that time's line (it was read month-first with a warning:
+     * 11 May for en-GB's 5 November); a time the two orders read alike (05/05) is read.
+     */
     @Test
-    void slashTimesThatDoNotTellTheirOrderAreAWarning(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void slashTimesThatDoNotTellTheirOrderRefuseTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = dir.resolve("hv01.csv");
         java.nio.file.Files.writeString(file, """
                 "Message","Id","MachineName","TimeCreated"
+                "Failed with host 'HV02' (0x8009030E).","21502","HV01","05/05/2026 22:02:11"
                 "Failed with host 'HV02' (0x8009030E).","21502","HV01","05/11/2026 22:02:11"
                 """);
-        new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
-        assertEquals(Instant.parse("2026-05-11T22:02:11Z"), events.get(0).timeCreated());
-        assertEquals(1, problems.size(), problems.toString());
-        assertEquals(0, problems.get(0).line());
-        assertFalse(problems.get(0).skipped());
-        assertTrue(problems.get(0).reason().startsWith("slash dates such as '05/11/2026 22:02:11' read month-first"),
-                problems.get(0).reason());
+        ImportResult r = new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
+        assertTrue(events.isEmpty(), events.toString());
+        assertTrue(r.error().startsWith("line 3: TimeCreated '05/11/2026 22:02:11' may be day-first (5 November) or"
+                + " month-first (11 May), and no time of the file tells which: the file is not read"), r.error());
+        java.nio.file.Files.writeString(file, """
+                "Message","Id","MachineName","TimeCreated"
+                "Failed with host 'HV02' (0x8009030E).","21502","HV01","05/05/2026 22:02:11"
+                """);
+        assertNull(new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add).error());
+        assertEquals(Instant.parse("2026-05-05T22:02:11Z"), events.get(0).timeCreated());
+        assertTrue(problems.isEmpty(), problems.toString());
     }
 
     @Test

@@ -262,39 +262,53 @@ class PatchImporterTest {
         assertEquals(List.of(LocalDate.of(2023, 11, 14)), datesOf("HV01,KB5019961,14.11.2023 00:00:00"));
     }
 
+    /**
+     * Where no date of the file tells the order of its slash dates, none is guessed: fr-FR and en-GB write
+     * {@code 03/04/2023} day-first, Excel's en-US month-first. The updates are kept without their dates, and one warning
+     * names the first such date's line and the export to use. They were read month-first, with a warning.
+     */
     @Test
-    void aFileWhoseSlashDatesNothingTellsIsReadMonthFirstWithOneWarning() throws Exception {
-        assertEquals(List.of(LocalDate.of(2023, 3, 4), LocalDate.of(2023, 5, 6)), datesOf(
-                "HV01,KB5019967,03/04/2023", "HV01,KB5019968,05/06/2023"));
+    void aFileWhoseSlashDatesNothingTellsKeepsItsUpdatesWithoutDates() throws Exception {
+        assertEquals(java.util.Arrays.asList(null, null), datesOf("HV01,KB5019967,03/04/2023", "HV01,KB5019968,05/06/2023"));
         assertEquals(1, problems.size(), problems.toString());
         ImportProblem p = problems.get(0);
-        assertEquals(0, p.line());
+        assertEquals(2, p.line());
         assertFalse(p.skipped());
-        assertTrue(p.toString().matches(".*dates-\\d+-0\\.csv: slash dates such as '03/04/2023' read month-first \\(en-US\\):"
-                + " no day above 12 and no AM/PM tells this file's order; check them, or export ISO dates"
-                + " \\(yyyy-MM-dd\\)"), p.toString());
-        // a 24-hour time tells nothing: the invariant culture writes it month-first, en-GB day-first; nor does a
-        // lower-case am/pm (en-AU writes the day first): month-first, with the warning
+        assertTrue(p.toString().matches(".*dates-\\d+-0\\.csv:2: InstalledOn '03/04/2023' may be day-first \\(3 April\\) or"
+                + " month-first \\(4 March\\), and no date of the file tells which: the file's slash dates are not read, its"
+                + " updates are; export the dates as yyyy-MM-dd \\(Get-HotFix \\| Select-Object Source, HotFixID,"
+                + " @\\{n='InstalledOn';e=\\{'\\{0:yyyy-MM-dd}' -f \\$_.InstalledOn}} \\| Export-Csv …\\) \\(record kept\\)"),
+                p.toString());
+        // a 24-hour time tells nothing: Excel's en-US writes it month-first, en-GB and fr-FR day-first; nor does a
+        // lower-case am/pm (en-AU in PowerShell 7 writes the day first)
         problems.clear();
-        assertEquals(List.of(LocalDate.of(2023, 11, 3)), datesOf("HV01,KB5019967,11/03/2023 00:00:00"));
-        assertEquals(List.of(LocalDate.of(2023, 3, 11)), datesOf("HV01,KB5019967,03/11/2023 12:00:00 am"));
+        assertEquals(java.util.Collections.singletonList(null), datesOf("HV01,KB5019967,11/03/2023 00:00:00"));
+        assertEquals(java.util.Collections.singletonList(null), datesOf("HV01,KB5019967,03/11/2023 12:00:00 am"));
         assertEquals(2, problems.size(), problems.toString());
+        // the file's other dates are read; a date that reads the same either way is no doubt
+        problems.clear();
+        assertEquals(java.util.Arrays.asList(null, LocalDate.of(2023, 5, 6)), datesOf("HV01,KB5019967,03/04/2023",
+                "HV01,KB5019968,2023-05-06"));
+        assertEquals(1, problems.size(), problems.toString());
+        problems.clear();
+        assertEquals(List.of(LocalDate.of(2023, 5, 5)), datesOf("HV01,KB5019967,05/05/2023 00:00:00"));
+        assertTrue(problems.isEmpty(), problems.toString());
     }
 
     /**
-     * The note on a file's slash dates is about the whole file: findings.json wrote it with "line": 0 (no such line),
-     * and with the first slash date as its sample, an invalid one (31/13/2022) rather than one the order changes.
+     * The note on a file's slash dates names the line of its sample, a date the order changes (11/9/2022) rather than
+     * the first slash date, which is invalid either way (31/13/2022), or one that reads alike (12/12/2022).
      */
     @Test
-    void theSlashDateNoteNamesNoLineAndAnAmbiguousDate() throws Exception {
-        datesOf("HV01,KB5019966,31/13/2022 00:00:00", "HV01,KB5019967,12/12/2022", "HV01,KB5019968,11/9/2022");
-        ImportProblem note = problems.stream().filter(p -> p.reason().startsWith("slash dates")).findFirst()
+    void theSlashDateNoteNamesTheLineOfADateTheOrderChanges() throws Exception {
+        assertEquals(java.util.Arrays.asList(null, LocalDate.of(2022, 12, 12), null), datesOf(
+                "HV01,KB5019966,31/13/2022 00:00:00",
+                "HV01,KB5019967,12/12/2022", "HV01,KB5019968,11/9/2022"));
+        ImportProblem note = problems.stream().filter(p -> p.reason().contains("may be day-first")).findFirst()
                 .orElseThrow(() -> new AssertionError(problems.toString()));
-        assertTrue(note.reason().startsWith("slash dates such as '11/9/2022' read month-first"), note.reason());
-        com.fasterxml.jackson.databind.JsonNode json = org.kcdauditor.report.FindingsJson.MAPPER.valueToTree(note);
-        assertFalse(json.has("line"), json.toString());
-        assertEquals(0, org.kcdauditor.report.FindingsJson.MAPPER.treeToValue(json, ImportProblem.class).line(),
-                "read back: no line");
+        assertTrue(note.reason().startsWith("InstalledOn '11/9/2022' may be day-first (11 September) or month-first"
+                + " (9 November)"), note.reason());
+        assertEquals(4, org.kcdauditor.report.FindingsJson.MAPPER.valueToTree(note).path("line").asInt(), note.toString());
         // a problem of one line keeps its line
         ImportProblem bad = problems.stream().filter(p -> p != note).findFirst().orElseThrow();
         assertEquals(2, org.kcdauditor.report.FindingsJson.MAPPER.valueToTree(bad).path("line").asInt(), bad.toString());
