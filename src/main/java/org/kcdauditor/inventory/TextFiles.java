@@ -21,7 +21,8 @@ import java.nio.file.Path;
 /**
  * Opens an export as text, streaming: the byte order mark decides the encoding (UTF-32 LE, UTF-16 LE/BE, UTF-8);
  * without one, UTF-16 LE is recognised by its zero bytes, a start that is not valid UTF-8 as the ANSI code page
- * windows-1252 (Windows PowerShell 5.1's {@code -Encoding Default}), anything else is read as UTF-8.
+ * windows-1252 (Windows PowerShell 5.1's {@code -Encoding Default}), anything else is read as UTF-8, where a byte that
+ * is not UTF-8 further on is windows-1252's character.
  */
 public final class TextFiles {
     /** An open export and the encoding it was read with. */
@@ -52,7 +53,10 @@ public final class TextFiles {
                 cs = ANSI;
             }
             in.skipNBytes(skip);
-            return new Opened(new BufferedReader(new InputStreamReader(in, cs), 1 << 16), cs, skip > 0);
+            // UTF-8 without a mark may still be the ANSI code page further on (an umlaut after the first 64 KB)
+            InputStreamReader text = mark == null && cs == StandardCharsets.UTF_8 && ANSI != null
+                    ? new InputStreamReader(in, new Utf8ElseAnsi()) : new InputStreamReader(in, cs);
+            return new Opened(new BufferedReader(text, 1 << 16), cs, skip > 0);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -68,8 +72,57 @@ public final class TextFiles {
     private static final int SNIFF = 1 << 16;
 
     /**
+     * UTF-8, where each byte that is no part of a UTF-8 character is the ANSI code page's: a file without a BOM whose
+     * first {@value #SNIFF} bytes are UTF-8 (or plain ASCII) and that turns out to be {@code -Encoding Default} later on.
+     * UTF-8 text reads as UTF-8; a windows-1252 byte read as UTF-8 would have been U+FFFD.
+     */
+    private static final class Utf8ElseAnsi extends CharsetDecoder {
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+
+        Utf8ElseAnsi() {
+            super(StandardCharsets.UTF_8, 1f, 3f);
+            // a character cut off by the end of the file, the one case decodeLoop cannot tell: U+FFFD, as for UTF-8
+            onMalformedInput(CodingErrorAction.REPLACE);
+            onUnmappableCharacter(CodingErrorAction.REPLACE);
+        }
+
+        @Override
+        protected CoderResult decodeLoop(ByteBuffer in, CharBuffer out) {
+            while (true) {
+                CoderResult r = utf8.decode(in, out, false);
+                if (!r.isError()) {
+                    return r; // underflow: more input needed (or a character cut at the buffer's end); overflow
+                }
+                for (int i = 0; i < r.length(); i++) {
+                    if (!out.hasRemaining()) {
+                        return CoderResult.OVERFLOW;
+                    }
+                    out.put(ANSI_CHARS.charAt(in.get() & 0xff));
+                }
+            }
+        }
+
+        @Override
+        protected void implReset() {
+            utf8.reset();
+        }
+    }
+
+    /** The ANSI code page's character for each byte (U+FFFD for the five it leaves undefined). */
+    private static final String ANSI_CHARS = ANSI == null ? null : ansiChars();
+
+    private static String ansiChars() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        return new String(all, ANSI);
+    }
+
+    /**
      * Whether the first {@value #SNIFF} bytes of {@code in} are valid UTF-8 (a sequence cut off at the end of them
-     * counts as valid); {@code in} is reset to where it was.
+     * counts as valid, unless they are the whole file); {@code in} is reset to where it was.
      */
     private static boolean utf8(InputStream in) throws IOException {
         in.mark(SNIFF);
@@ -77,7 +130,8 @@ public final class TextFiles {
         in.reset();
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        CoderResult r = d.decode(ByteBuffer.wrap(sample), CharBuffer.allocate(sample.length), false);
+        // the whole file (shorter than the sample): a character cut off by its end is no UTF-8 (Excel's ANSI "Menä")
+        CoderResult r = d.decode(ByteBuffer.wrap(sample), CharBuffer.allocate(sample.length), sample.length < SNIFF);
         return !r.isError();
     }
 

@@ -77,6 +77,37 @@ class RealExportsTest {
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
+    /**
+     * {@code -Encoding Default} whose first 64 KB are plain ASCII (the umlaut comes in a later row): the file was read as
+     * UTF-8, and each windows-1252 byte after that became U+FFFD ("f\uFFFDr"). A byte that is not UTF-8 is now read as
+     * windows-1252's character.
+     */
+    @Test
+    void anAnsiFileWhoseFirstUmlautComesAfter64KbKeepsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("\"Source\",\"HotFixID\",\"Description\",\"InstalledOn\"\r\n");
+        for (int i = 0; csv.length() < 70_000; i++) {
+            csv.append(String.format("\"HV01\",\"KB50%05d\",\"Security Update\",\"2023-11-14\"\r\n", i));
+        }
+        csv.append("\"HV01\",\"KB5099999\",\"Sicherheitsupdate für Windows\",\"2023-11-14\"\r\n");
+        Path f = dir.resolve("hotfix-ansi.csv");
+        java.nio.file.Files.write(f, csv.toString().getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        assertNull(new PatchImporter(List.of()).read(f, patches::add, problems::add).error());
+        assertEquals("Sicherheitsupdate für Windows", patches.get(patches.size() - 1).description());
+        assertEquals("Security Update", patches.get(0).description());
+        // a small file that ends in what would begin a UTF-8 character (Excel's unquoted last value, no line break) is
+        // windows-1252 (it was read as UTF-8: "Men\uFFFD"); in a large one, past the first 64 KB, that last byte is U+FFFD
+        java.nio.file.Files.write(f, "Source,HotFixID,Description\r\nHV01,KB5099998,Men\u00e4"
+                .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        patches.clear();
+        assertNull(new PatchImporter(List.of()).read(f, patches::add, problems::add).error());
+        assertEquals("Men\u00e4", patches.get(0).description());
+        java.nio.file.Files.write(f, (csv + "HV01,KB5099997,Men\u00e4").getBytes(
+                java.nio.charset.Charset.forName("windows-1252")));
+        patches.clear();
+        assertNull(new PatchImporter(List.of()).read(f, patches::add, problems::add).error());
+        assertEquals("Men\uFFFD", patches.get(patches.size() - 1).description());
+    }
+
     @Test
     void powerShell7Utf8WithoutBomOrTypeLine() {
         ImportResult r = patches("hotfix-ps7.csv");
