@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -201,6 +202,14 @@ public final class ReportView {
         }
     }
 
+    /**
+     * The nodes of another cluster of a cluster's migration group ({@code policy.migrationGroups}) that its pairs go to,
+     * in that cluster's order; {@code name} null for destinations no cluster of findings.json lists (one edited by
+     * hand).
+     */
+    public record PeerCluster(String name, List<String> nodes) {
+    }
+
     /** A reason a pair cannot migrate: the rule and its finding (null when findings.json lacks it). */
     public record BlockerView(String rule, String findingId, Finding finding) {
         public boolean waived() {
@@ -218,12 +227,15 @@ public final class ReportView {
      * and {@code fileServerPathsOk} those from a node to a file server (storage over SMB): every output gives a
      * cluster's node pairs (live migration) and those paths apart ({@link #pairsOkInWords}), never one "pairs" count
      * of both (a cluster of 3 nodes read "7/8 pairs OK", which no one can square with its 6 node pairs).
+     * {@code groupPeers}: the nodes of the other clusters of its migration group ({@code policy.migrationGroups}) that
+     * its pairs go to, by cluster: its matrix's destinations after its own ({@link #destinations}).
      */
     public record ClusterView(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                               int pairs, int pairsOk, int presentEntries, int requiredEntries,
                               Double compliancePercent, Counts counts, Status status, List<Cell> cells,
                               GoVerdict verdict, List<FindingView> openAfter, boolean goAfter, String directory,
-                              boolean audited, int fileServerPaths, int fileServerPathsOk) {
+                              boolean audited, int fileServerPaths, int fileServerPathsOk,
+                              List<PeerCluster> groupPeers) {
         public static final String NOT_AUDITED = "Not audited";
         /** The heading of a cluster's node pairs OK, in every table of the clusters. */
         public static final String NODE_PAIRS_OK = "Node pairs OK";
@@ -347,6 +359,48 @@ public final class ReportView {
                         k -> new HashMap<>()).put(lower.computeIfAbsent(c.to(), n -> n.toLowerCase(Locale.ROOT)), c);
             }
             return out;
+        }
+
+        /**
+         * The destinations of its matrix, its columns: its nodes, then its file servers, then the nodes of the other
+         * clusters of its migration group its pairs go to ({@link #groupPeers}), so that every cell {@link #pairs}
+         * counts has a column.
+         */
+        public List<String> destinations() {
+            List<String> out = ownDestinations();
+            groupPeers.forEach(g -> out.addAll(g.nodes()));
+            return out;
+        }
+
+        /** Its nodes, then its file servers: the destinations of its matrix in the cluster itself. */
+        public List<String> ownDestinations() {
+            List<String> out = new ArrayList<>(nodes);
+            for (String fs : fileServers) {
+                if (!out.contains(fs)) {
+                    out.add(fs);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * "Its nodes also migrate to 3 nodes of HVC1 (policy.migrationGroups): the columns headed (HVC1), after its
+         * own; their pairs are among its node pairs." for a cluster with {@link #groupPeers}, else null: what the
+         * matrices say above its grid.
+         */
+        public String acrossClustersText() {
+            if (groupPeers.isEmpty()) {
+                return null;
+            }
+            List<String> parts = new ArrayList<>();
+            List<String> heads = new ArrayList<>();
+            for (PeerCluster g : groupPeers) {
+                String of = g.name() == null ? "another cluster" : g.name();
+                parts.add(Words.plural(g.nodes().size(), "node") + " of " + of);
+                heads.add("(" + of + ")");
+            }
+            return "Its nodes also migrate to " + String.join(", ", parts) + " (policy.migrationGroups): the columns headed "
+                    + String.join(", ", heads) + ", after its own; their pairs are among its node pairs.";
         }
 
         /** The directions that cannot migrate, in matrix order. */
@@ -499,8 +553,18 @@ public final class ReportView {
             int storage = 0;
             int storageOk = 0;
             int failing = 0;
+            // the destinations in another cluster of its migration group: a case-insensitive set compares without a
+            // lower-cased copy of each of a large matrix's names
+            Set<String> own = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            own.addAll(nn(c.nodes()));
+            own.addAll(nn(c.fileServers()));
+            Set<String> across = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            List<String> acrossInOrder = new ArrayList<>();
             for (FindingsDocument.PairDoc p : nn(c.matrix())) {
                 if (p != null && p.from() != null && p.to() != null) {
+                    if (!p.fileServer() && !own.contains(p.to()) && across.add(p.to())) {
+                        acrossInOrder.add(p.to());
+                    }
                     // most of a large matrix has no blocker: no stream, no list per cell then
                     List<BlockerView> blockers = p.blockerList().isEmpty() ? List.of() : p.blockerList().stream()
                             .map(b -> new BlockerView(b.rule(), b.findingId(), byId.get(b.findingId()))).toList();
@@ -535,7 +599,8 @@ public final class ReportView {
                     c.wasAudited() ? Status.of(cc, ClusterView.blocked(cells), c.pairsOk() < c.pairs())
                             : Status.AMBER, List.copyOf(cells), verdict,
                     openAfter, goAfter,
-                    c.directory(), c.wasAudited(), fileServerPaths, fileServerPathsOk));
+                    c.directory(), c.wasAudited(), fileServerPaths, fileServerPathsOk,
+                    across.isEmpty() ? List.of() : groupPeers(c, doc.clusters(), acrossInOrder)));
         }
         this.clusters = List.copyOf(cv);
         // the same rule as each cluster's: Action required while an open finding blocks a pair, never OK while a
@@ -552,6 +617,36 @@ public final class ReportView {
         this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
                 : List.copyOf(doc.history().trend());
         this.unwaived = doc.history() == null ? Set.of() : Set.copyOf(doc.history().unwaived());
+    }
+
+    /**
+     * The destinations {@code across} of cluster {@code c}'s pairs that are neither its nodes nor its file servers, by
+     * the cluster listing them, in the order of {@code clusters} and each cluster's nodes; those no other cluster
+     * lists last, in matrix order.
+     */
+    private static List<PeerCluster> groupPeers(FindingsDocument.ClusterDoc c, List<FindingsDocument.ClusterDoc> clusters,
+                                                List<String> across) {
+        Set<String> left = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        left.addAll(across);
+        List<PeerCluster> out = new ArrayList<>();
+        for (FindingsDocument.ClusterDoc other : nn(clusters)) {
+            if (other == null || other == c) {
+                continue;
+            }
+            List<String> nodes = new ArrayList<>();
+            for (String n : nn(other.nodes())) {
+                if (n != null && left.remove(n)) {
+                    nodes.add(n);
+                }
+            }
+            if (!nodes.isEmpty()) {
+                out.add(new PeerCluster(other.name(), List.copyOf(nodes)));
+            }
+        }
+        if (!left.isEmpty()) {
+            out.add(new PeerCluster(null, across.stream().filter(left::contains).toList()));
+        }
+        return List.copyOf(out);
     }
 
     /**

@@ -503,6 +503,81 @@ class MultiDirectoryTest {
     }
 
     /**
+     * The matrices draw a cluster's pairs into the nodes of another cluster of its migration group
+     * (policy.migrationGroups): a holder of HV01's SPN in fabrikam fails HV21 -> HV01 and HV22 -> HV01 (DUPLICATE_SPN),
+     * and HVC2's matrix, in the PDF and on the Matrix sheet, showed HV21 and HV22 only, two green cells under a title
+     * counting 8 node pairs: the failing directions page 1 sends the reader to were in no matrix. Every cell the title
+     * counts is drawn, under a header that names the other cluster.
+     */
+    @Test
+    void theMatricesDrawThePairsIntoTheNodesOfTheOtherClustersOfTheMigrationGroup() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
+        fabrikam.add(new Entry("dn: CN=svc-mig,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
+                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/hv01.contoso.com"));
+        assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,pdf,xlsx").exitCode());
+        ReportView.ClusterView hvc2 = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json"))).clusters()
+                .get(1);
+        assertEquals("6/8 node pairs OK", hvc2.pairsOkInWords());
+        Map<String, String> cells = new java.util.TreeMap<>();
+        hvc2.cells().forEach(c -> cells.put(c.from() + "->" + c.to(), c.text()));
+        List<String> columns = List.of("HV21", "HV22", "HV01 (HVC1)", "HV02 (HVC1)", "HV03 (HVC1)");
+        // the workbook: HVC2's block, its header and a row per source, a cell for each pair the title counts
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out/audit.xlsx").toFile())) {
+            org.apache.poi.ss.usermodel.Sheet m = wb.getSheet("Matrix");
+            java.util.function.IntFunction<String> first = i -> m.getRow(i) == null || m.getRow(i).getCell(0) == null
+                    ? "" : m.getRow(i).getCell(0).getStringCellValue();
+            int r = 0;
+            while (!first.apply(r).startsWith("Cluster HVC2")) {
+                r++;
+            }
+            assertTrue(first.apply(r).endsWith("6/8 node pairs OK"), first.apply(r));
+            while (!first.apply(r).equals("from ↓  to →")) {
+                r++;
+            }
+            org.apache.poi.ss.usermodel.Row head = m.getRow(r);
+            List<String> header = IntStream.range(1, head.getLastCellNum())
+                    .mapToObj(j -> head.getCell(j).getStringCellValue()).toList();
+            assertEquals(columns, header);
+            Map<String, String> drawn = new java.util.TreeMap<>();
+            for (String from : List.of("HV21", "HV22")) {
+                org.apache.poi.ss.usermodel.Row row = m.getRow(++r);
+                assertEquals(from, row.getCell(0).getStringCellValue());
+                for (int j = 0; j < columns.size(); j++) {
+                    String to = columns.get(j).split(" ")[0];
+                    String text = row.getCell(j + 1).getStringCellValue();
+                    if (!to.equals(from)) {
+                        drawn.put(from + "->" + to, text);
+                    }
+                }
+            }
+            assertEquals(8, cells.size(), cells.toString());
+            assertEquals(cells, drawn);
+            assertFalse(cells.get("HV21->HV01").equals(cells.get("HV21->HV02")), cells.toString());
+        }
+        // the PDF: HVC2's own columns, then a table of those into HVC1, headed with it (the rotated names read a
+        // letter a line), each source's row with its cells into HV01, HV02 and HV03
+        String pdf;
+        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(
+                tmp.resolve("out/audit.pdf").toFile())) {
+            pdf = new org.apache.pdfbox.text.PDFTextStripper().getText(d).replaceAll("[ \\t]*\\R[ \\t]*", "\n");
+        }
+        String matrix = pdf.substring(pdf.indexOf("Cluster HVC2"), pdf.indexOf("Findings by severity"));
+        assertTrue(matrix.startsWith("Cluster HVC2  delegation entries present: 100.0 %, 6/8 node pairs OK\nIts nodes"
+                + " also migrate to 3 nodes of HVC1 (policy.migrationGroups)"), matrix);
+        assertTrue(matrix.contains("\nDestinations 1–2 of 5\n"), matrix);
+        String into = matrix.substring(matrix.indexOf("\nInto nodes of HVC1 (policy.migrationGroups): destinations 3–5"
+                + " of 5\n"));
+        assertTrue(into.replaceAll("\\s", "").contains("HV01(HVC1)HV02(HVC1)HV03(HVC1)HV21"), into);
+        for (String from : List.of("HV21", "HV22")) {
+            assertTrue(into.contains("\n" + from + " " + String.join(" ", List.of("HV01", "HV02", "HV03").stream()
+                    .map(to -> cells.get(from + "->" + to)).toList()) + "\n"), into);
+        }
+    }
+
+    /**
      * A different computer hv01 in fabrikam, with its own HOST/hv01 and migration SPN (its name there), while contoso's
      * node HV01 is migrated to from fabrikam: the NetBIOS-form SPNs are ambiguous (DUPLICATE_SPN, the pairs from
      * fabrikam fail), but the SPNs are that computer's own. remediation.ps1 -Apply took them off hv01 (review 10, item 2),

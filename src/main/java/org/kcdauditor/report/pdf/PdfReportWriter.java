@@ -613,15 +613,22 @@ public final class PdfReportWriter implements ReportWriter {
                         + " destination. A cell shows required entries present / required. Green: the pair can"
                         + " migrate; amber: entries partly present, or all present but something else blocks the"
                         + " pair; red: none present, migration in that direction fails; grey: the host itself. "
-                        + ReportView.CELL_MARKS + ". Healthy clusters are not drawn.", f.muted));
+                        + ReportView.CELL_MARKS + ". Healthy clusters are not drawn." + (view.clusters().stream()
+                        .anyMatch(x -> !x.groupPeers().isEmpty()) ? " A cluster whose nodes also migrate to the nodes"
+                        + " of another cluster (policy.migrationGroups) has their columns after its own, headed with"
+                        + " that cluster's name; its node pairs count them." : ""), f.muted));
                 first = false;
             }
             List<String> rows = c.nodes();
-            List<String> cols = new ArrayList<>(rows);
-            for (String fs : c.fileServers()) {
-                if (!cols.contains(fs)) {
-                    cols.add(fs);
-                }
+            // the destinations by group: its own (nodes, file servers), then each other cluster of its migration
+            // group's nodes its pairs go to (policy.migrationGroups), each group's tables apart
+            List<List<String>> groups = new ArrayList<>();
+            List<String> groupOf = new ArrayList<>();
+            groups.add(c.ownDestinations());
+            groupOf.add(null);
+            for (ReportView.PeerCluster g : c.groupPeers()) {
+                groups.add(g.nodes());
+                groupOf.add(g.name() == null ? "another cluster" : g.name());
             }
             String note = "";
             if (rows.size() > matrixMaxNodes) {
@@ -632,12 +639,13 @@ public final class PdfReportWriter implements ReportWriter {
                     to.add(p.to().toLowerCase(Locale.ROOT));
                 }
                 rows = rows.stream().filter(n -> from.contains(n.toLowerCase(Locale.ROOT))).toList();
-                cols = cols.stream().filter(n -> to.contains(n.toLowerCase(Locale.ROOT))).toList();
+                groups.replaceAll(g -> g.stream().filter(n -> to.contains(n.toLowerCase(Locale.ROOT))).toList());
                 note = " – " + c.nodes().size() + " nodes; only the " + Words.plural(rows.size(), "source host")
-                        + " and " + Words.plural(cols.size(), "destination host") + " of "
-                        + (bad.size() == 1 ? "the failing pair" : "failing pairs")
+                        + " and " + Words.plural(groups.stream().mapToInt(List::size).sum(), "destination host")
+                        + " of " + (bad.size() == 1 ? "the failing pair" : "failing pairs")
                         + " are shown (the full matrix is in audit.xlsx)";
             }
+            int all = groups.stream().mapToInt(List::size).sum();
             Paragraph title = new Paragraph("", f.h2);
             title.add(new Chunk("Cluster " + shown(c.name()), f.h2));
             title.add(new Chunk("  delegation entries present: " + Words.percent(c.compliancePercent()) + ", "
@@ -646,60 +654,80 @@ public final class PdfReportWriter implements ReportWriter {
             title.setSpacingAfter(4);
             keepRoom(d, w, KEEP_WITH_TABLE); // the title with its matrix's header row, not alone at a page foot
             d.add(title);
-            for (int start = 0; start < cols.size(); start += MATRIX_COLUMNS) {
-                List<String> part = cols.subList(start, Math.min(cols.size(), start + MATRIX_COLUMNS));
-                if (cols.size() > MATRIX_COLUMNS) {
-                    keepRoom(d, w, KEEP_WITH_TABLE); // a caption stays with the columns it announces
-                    d.add(new Paragraph("Destinations " + (start + 1) + "–" + (start + part.size()) + " of "
-                            + cols.size(), f.muted));
-                }
-                float[] widths = new float[part.size() + 1];
-                widths[0] = 3.2f;
-                for (int i = 1; i < widths.length; i++) {
-                    widths[i] = 1f;
-                }
-                PdfPTable t = new PdfPTable(widths);
-                t.setWidthPercentage(Math.min(100, 24 + part.size() * 5.5f));
-                t.setHorizontalAlignment(Element.ALIGN_LEFT);
-                t.setHeaderRows(1);
-                t.setSpacingAfter(6);
-                t.setComplete(false);
-                PdfPCell corner = cell("from ↓  to →", f.tinyBold, LIGHT);
-                corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
-                t.addCell(corner);
-                for (String to : part) {
-                    PdfPCell h = new PdfPCell(wholeCodes(new Phrase(name(to), f.tinyBold)));
-                    h.setRotation(90);
-                    h.setBackgroundColor(LIGHT);
-                    h.setBorderColor(LINE);
-                    h.setPadding(3);
-                    h.setVerticalAlignment(Element.ALIGN_MIDDLE);
-                    t.addCell(h);
-                }
-                int n = 0;
-                for (String from : rows) {
-                    t.addCell(cell(name(from), f.tinyBold, LIGHT));
-                    Map<String, Cell> fromHere = pairs.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of());
-                    for (String to : part) {
-                        if (to.equalsIgnoreCase(from)) {
-                            t.addCell(cell("", f.tiny, GREY));
-                            continue;
-                        }
-                        Cell p = fromHere.get(to.toLowerCase(Locale.ROOT));
-                        if (p == null) {
-                            t.addCell(cell("–", f.tiny, null, Element.ALIGN_CENTER));
-                        } else {
-                            t.addCell(cell(p.text(), f.tiny, color(p.status()), Element.ALIGN_CENTER));
-                        }
+            if (c.acrossClustersText() != null) {
+                d.add(new Paragraph(shown(c.acrossClustersText()), f.muted));
+            }
+            int done = 0;
+            for (int gi = 0; gi < groups.size(); gi++) {
+                List<String> cols = groups.get(gi);
+                String of = groupOf.get(gi);
+                for (int start = 0; start < cols.size(); start += MATRIX_COLUMNS) {
+                    List<String> part = cols.subList(start, Math.min(cols.size(), start + MATRIX_COLUMNS));
+                    if (all > part.size()) {
+                        keepRoom(d, w, KEEP_WITH_TABLE); // a caption stays with the columns it announces
+                        d.add(new Paragraph((of == null ? "Destinations " : "Into nodes of " + shown(of)
+                                + " (policy.migrationGroups): destinations ") + (done + 1) + "–" + (done + part.size())
+                                + " of " + all, f.muted));
                     }
-                    if (++n % FLUSH_ROWS == 0) {
-                        d.add(t);
-                    }
+                    done += part.size();
+                    matrixTable(d, pairs, rows, part, of, f);
                 }
-                t.setComplete(true);
+            }
+        }
+    }
+
+    /**
+     * One table of a cluster's matrix: {@code rows} its sources, {@code part} the destinations drawn, headed with
+     * their cluster {@code of} where they are nodes of another cluster of its migration group (else null).
+     */
+    private static void matrixTable(Document d, Map<String, Map<String, Cell>> pairs, List<String> rows,
+                                    List<String> part, String of, Fonts f) {
+        float[] widths = new float[part.size() + 1];
+        widths[0] = 3.2f;
+        for (int i = 1; i < widths.length; i++) {
+            widths[i] = 1f;
+        }
+        PdfPTable t = new PdfPTable(widths);
+        t.setWidthPercentage(Math.min(100, 24 + part.size() * 5.5f));
+        t.setHorizontalAlignment(Element.ALIGN_LEFT);
+        t.setHeaderRows(1);
+        t.setSpacingAfter(6);
+        t.setComplete(false);
+        PdfPCell corner = cell("from ↓  to →", f.tinyBold, LIGHT);
+        corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
+        t.addCell(corner);
+        for (String to : part) {
+            PdfPCell h = new PdfPCell(wholeCodes(new Phrase(of == null ? name(to) : name(to) + " (" + shown(of) + ")",
+                    f.tinyBold)));
+            h.setRotation(90);
+            h.setBackgroundColor(LIGHT);
+            h.setBorderColor(LINE);
+            h.setPadding(3);
+            h.setVerticalAlignment(Element.ALIGN_MIDDLE);
+            t.addCell(h);
+        }
+        int n = 0;
+        for (String from : rows) {
+            t.addCell(cell(name(from), f.tinyBold, LIGHT));
+            Map<String, Cell> fromHere = pairs.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of());
+            for (String to : part) {
+                if (to.equalsIgnoreCase(from)) {
+                    t.addCell(cell("", f.tiny, GREY));
+                    continue;
+                }
+                Cell p = fromHere.get(to.toLowerCase(Locale.ROOT));
+                if (p == null) {
+                    t.addCell(cell("–", f.tiny, null, Element.ALIGN_CENTER));
+                } else {
+                    t.addCell(cell(p.text(), f.tiny, color(p.status()), Element.ALIGN_CENTER));
+                }
+            }
+            if (++n % FLUSH_ROWS == 0) {
                 d.add(t);
             }
         }
+        t.setComplete(true);
+        d.add(t);
     }
 
     // ---------------------------------------------------------------- findings

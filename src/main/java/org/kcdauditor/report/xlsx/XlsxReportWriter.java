@@ -620,17 +620,32 @@ public final class XlsxReportWriter implements ReportWriter {
      */
     static final int HEADER_EVERY = 20;
 
-    /** The destination header of a cluster's matrix: "from ↓  to →", then each destination, rotated. */
-    private static void destinations(SXSSFRow head, List<String> targets, int sources, Styles st) {
+    /**
+     * The destination header of a cluster's matrix: "from ↓  to →", then each destination, rotated: its nodes, its file
+     * servers ("NAS01 (file server)"), the nodes of other clusters of its migration group ("HV21 (HVC2)").
+     */
+    private static void destinations(SXSSFRow head, List<String> labels, Styles st) {
         text(head, 0, "from ↓  to →", st.header);
         int longest = 4;
-        for (int j = 0; j < targets.size(); j++) {
-            String t = targets.get(j);
-            boolean fs = j >= sources;
-            text(head, j + 1, fs ? name(t) + " (file server)" : name(t), st.rotated);
-            longest = Math.max(longest, len(t) + (fs ? 14 : 0));
+        for (int j = 0; j < labels.size(); j++) {
+            text(head, j + 1, labels.get(j), st.rotated);
+            longest = Math.max(longest, len(labels.get(j)));
         }
         head.setHeightInPoints(Math.min(409, 14 + longest * 7f));
+    }
+
+    /** The headers of {@link ClusterView#destinations}, in their order, as {@link #destinations} writes them. */
+    private static List<String> destinationLabels(ClusterView c) {
+        List<String> own = c.ownDestinations();
+        List<String> out = new ArrayList<>();
+        for (int j = 0; j < own.size(); j++) {
+            out.add(j < c.nodes().size() ? name(own.get(j)) : name(own.get(j)) + " (file server)");
+        }
+        for (ReportView.PeerCluster g : c.groupPeers()) {
+            String of = " (" + (g.name() == null ? "another cluster" : g.name()) + ")";
+            g.nodes().forEach(n -> out.add(name(n) + of));
+        }
+        return out;
     }
 
     private void matrix(SXSSFSheet sh, ReportView view, Styles st) {
@@ -674,12 +689,8 @@ public final class XlsxReportWriter implements ReportWriter {
         int widestCell = 5;
         for (ClusterView c : view.clusters()) {
             List<String> sources = c.nodes();
-            List<String> targets = new ArrayList<>(sources);
-            for (String fs : c.fileServers()) {
-                if (!targets.contains(fs)) {
-                    targets.add(fs);
-                }
-            }
+            List<String> targets = c.destinations();
+            List<String> labels = destinationLabels(c);
             // names lower-cased once per name, not once per lookup
             Map<String, Map<String, Cell>> pairs = c.cellsBySource();
             String[] lowerTargets = new String[targets.size()];
@@ -693,10 +704,13 @@ public final class XlsxReportWriter implements ReportWriter {
             if (!c.missingNodes().isEmpty()) {
                 text(sh.createRow(r++), 0, "Not found in the directory: " + join(c.missingNodes(), ", "), st.note);
             }
+            if (!c.groupPeers().isEmpty()) {
+                text(sh.createRow(r++), 0, c.acrossClustersText(), st.note);
+            }
             widestCols = Math.max(widestCols, targets.size());
             for (int i = 0; i < sources.size(); i++) {
                 if (i % HEADER_EVERY == 0) {
-                    destinations(sh.createRow(r++), targets, sources.size(), st);
+                    destinations(sh.createRow(r++), labels, st);
                 }
                 String from = sources.get(i);
                 SXSSFRow row = sh.createRow(r++);
