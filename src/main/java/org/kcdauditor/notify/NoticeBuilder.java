@@ -241,7 +241,9 @@ public final class NoticeBuilder {
         }
         List<Notice> out = new ArrayList<>();
         ReportView view = ReportView.of(current);
-        ClustersNotCompared notCompared = ClustersNotCompared.of(previousUnaudited, current);
+        ClustersNotCompared notCompared = ClustersNotCompared.of(previousUnaudited, current)
+                .lookedAt(current.clusters().stream().map(FindingsDocument.ClusterDoc::name).toList(),
+                        current.findings());
         List<ReportView.WaiverEndingSoon> entered = enteredEndingSoon(view, previous, previousFinishedAt);
         String base = previousRunId == null ? null : baseWords(previousScheduled);
         Change all = change("all clusters", current.findings(), previous, null, notCompared)
@@ -326,7 +328,7 @@ public final class NoticeBuilder {
             }
         }
         List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())
-                && !waivedSince.containsKey(f.id()) && notCompared.compared(f)).toList();
+                && !waivedSince.containsKey(f.id()) && notCompared.resolvable(f)).toList();
         List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
                 && inScope(f, cluster)).toList();
         return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes),

@@ -391,13 +391,15 @@ public final class HistorySections {
             Set<String> now = new LinkedHashSet<>();
             result.findings().forEach(f -> now.add(f.id()));
             // a cluster one of the two runs did not read (its directory was down): its findings are neither new nor
-            // resolved, they were not compared
+            // resolved, they were not compared; one this run did not look at (no longer configured, its OU empty):
+            // what the run compared with found there is not resolved
             ClustersNotCompared notCompared = ClustersNotCompared.of(inputs.previous().unaudited(), ctx.clusters()
-                    .stream().filter(c -> !ctx.audited(c)).map(c -> c.name()).toList());
+                    .stream().filter(c -> !ctx.audited(c)).map(c -> c.name()).toList())
+                    .lookedAt(ctx.clusters().stream().map(c -> c.name()).toList(), result.findings());
             List<String> added = result.findings().stream().filter(f -> !inputs.previous().findingIds()
                     .contains(f.id()) && notCompared.compared(f)).map(Finding::id).distinct().toList();
             List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)
-                    && notCompared.compared(inputs.previous().findings().get(id))).sorted().toList();
+                    && notCompared.resolvable(inputs.previous().findings().get(id))).sorted().toList();
             List<ResolvedDoc> was = new ArrayList<>();
             for (String id : resolved) {
                 Finding f = inputs.previous().findings().get(id);

@@ -12,7 +12,8 @@ import org.kcdauditor.remedy.Action;
  * and preflight would say GO for a cluster it never looked at.
  */
 public final class ClusterEmptyRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("CLUSTER_EMPTY", Severity.HIGH, Category.INVENTORY,
+    public static final String ID = "CLUSTER_EMPTY";
+    static final RuleInfo INFO = new RuleInfo(ID, Severity.HIGH, Category.INVENTORY,
             "A cluster's OU holds no computer object",
             "a cluster configured by `ou` has no computer object under that OU (wrong or moved OU): never 100 %"
                     + " or GO for a cluster that was not looked at",
