@@ -1,9 +1,12 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
 
@@ -16,7 +19,7 @@ import java.util.List;
 public final class BaselineEntryAddedRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_ADDED", Severity.MEDIUM, Category.DRIFT,
             "A delegation entry was added outside the baseline",
-            "an entry the baseline does not list appeared (a delegation entry, or a resource-based delegation grant where the baseline documents the host's grants)",
+            "an entry the baseline does not list appeared (a delegation entry, or a resource-based delegation grant where the baseline documents the host's grants); LOW, without a command to remove it, where it is an entry a configured pair needs into a node that joined since the capture (BASELINE_HOST_NEW): removing it would fail the pair the join's runbook fixed, and a new baseline closes both",
             "An entry the approved baseline does not list appeared in msDS-AllowedToDelegateTo, or a grant in msDS-AllowedToActOnBehalfOfOtherIdentity: a change nobody reviewed that widens what the host may impersonate users to, or who may impersonate users to it.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
@@ -41,6 +44,25 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                     .emit();
             return;
         }
+        PairStatus joined = pairIntoJoinedNode(ctx, c);
+        if (joined != null) {
+            // the entry a configured pair into a node that joined since the capture needs: the join explains it, and
+            // removing it would undo the fix the join's runbook asked for
+            String target = joined.target().name();
+            String pair = "live migration " + c.host() + " -> " + target;
+            out.add(INFO).severity(Severity.LOW).cluster(c.cluster()).host(c.host()).peer(target).spn(c.value())
+                    .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
+                            .actual(List.of(c.value())).lastChange(c.lastChange()).build())
+                    .message(c.host() + " delegates to " + Values.visibleSpn(c.value()) + ", which the approved"
+                            + " baseline does not list: " + target + " joined " + joined.cluster() + " since the"
+                            + " baseline was captured (BASELINE_HOST_NEW), and " + pair + " needs the entry."
+                            + Rules.changed(c.lastChange()))
+                    .action(new Action.Manual("Keep it: removing it would fail " + pair + " (MISSING_DELEGATION). Once "
+                            + target + "'s join is approved, capture a new baseline (" + capture(ctx) + "), which"
+                            + " documents " + target + " and its peers' entries to it."))
+                    .emit();
+            return;
+        }
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
                 .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
                         .actual(List.of(c.value())).lastChange(c.lastChange()).build())
@@ -51,5 +73,24 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                         + capture(ctx) + "), or remove it.", List.of(new Action.RemoveDelegation(c.host(),
                         Rules.hostOf(c.value()), List.of(c.value()))), "To remove it"))
                 .emit();
+    }
+
+    /**
+     * The configured pair from the changed host into a node the baseline does not document (BASELINE_HOST_NEW: it
+     * joined since the capture) that requires the added entry, as the KDC matches entries; null where there is none.
+     */
+    private static PairStatus pairIntoJoinedNode(AuditContext ctx, Drift.Change c) {
+        AdObject source = ctx.computer(c.host());
+        if (source == null) {
+            return null;
+        }
+        String entry = Spn.keyOf(c.value());
+        for (PairStatus p : ctx.pairsFrom(source)) {
+            if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(entry)) && ctx.baselineDrift().stream()
+                    .anyMatch(d -> d.kind() == Drift.Kind.HOST_NEW && ctx.computer(d.host()) == p.target())) {
+                return p;
+            }
+        }
+        return null;
     }
 }

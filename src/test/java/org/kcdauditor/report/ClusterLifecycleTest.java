@@ -241,6 +241,54 @@ class ClusterLifecycleTest {
     }
 
     /**
+     * HV04 joins after the baseline was approved, and its entries are set both ways as the runbook of its join said:
+     * the old nodes' new entries to HV04 differ from the baseline, but they are the entries the policy needs for the
+     * pairs into HV04. They are drift the join explains (LOW BASELINE_ENTRY_ADDED, as a decommissioned node's removed
+     * entries are): no output offers to remove them (which would fail the pairs the previous runbook fixed), and a new
+     * baseline closes them with BASELINE_HOST_NEW.
+     */
+    @Test
+    void aNodeJoinedAfterTheBaselineIsNoDriftToUndo() throws Exception {
+        start();
+        retain = "baseline: baseline.yaml\n";
+        run("HV01", "HV02", "HV03");
+        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
+                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
+                "--approved-by", "J. Doe");
+        assertEquals(0, captured.exitCode(), captured.toString());
+        join("HV04", 3000, true);
+        ScenarioOutputsAgreeTest.Outputs joined = run("HV01", "HV02", "HV03", "HV04");
+        assertEquals(24, of(joined.doc(), "MISSING_DELEGATION").size(), joined.console());
+        assertEquals(List.of("HV04"), of(joined.doc(), "BASELINE_HOST_NEW").stream().map(Finding::host).toList());
+        assertEquals(List.of(), of(joined.doc(), "BASELINE_ENTRY_ADDED"));
+
+        for (String old : List.of("HV01", "HV02", "HV03")) {
+            delegate(old, "HV04");
+        }
+        delegate("HV04", "HV01", "HV02", "HV03");
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03", "HV04");
+        List<Finding> added = of(o.doc(), "BASELINE_ENTRY_ADDED");
+        assertEquals(12, added.size(), o.console());
+        for (Finding f : added) {
+            assertEquals(Severity.LOW, f.severity(), f.toString());
+            assertEquals("HV04", f.peer());
+            assertTrue(f.message().endsWith(", which the approved baseline does not list: HV04 joined HVC1 since the"
+                    + " baseline was captured (BASELINE_HOST_NEW), and live migration " + f.host() + " -> HV04 needs"
+                    + " the entry."), f.message());
+            Action.Manual decision = (Action.Manual) f.actions().get(0);
+            assertEquals(List.of(), decision.proposed(), f.toString());
+            assertTrue(f.remediation().startsWith("Keep it: removing it would fail live migration " + f.host()
+                    + " -> HV04 (MISSING_DELEGATION). Once HV04's join is approved, capture a new baseline"
+                    + " (kcd-audit baseline capture --config "), f.remediation());
+        }
+        assertEquals(List.of("HV04"), of(o.doc(), "BASELINE_HOST_NEW").stream().map(Finding::host).toList());
+        assertTrue(o.doc().clusters().get(0).go(), o.console());
+        for (String out : List.of(o.md(), o.html(), o.ps1(), o.console(), o.page1())) {
+            assertFalse(out.contains("-Remove @{'msDS-AllowedToDelegateTo'") || out.contains("Remove-Values '"), out);
+        }
+    }
+
+    /**
      * With {@code baseDn} the nodes' OU, HV03 evicted: the nodes' entries to it removed (the decisions of the run that
      * told it), its computer moved to another OU, still holding its own entries to the nodes. With them it can still act
      * for users towards the nodes: every output tells the same STALE_DELEGATION decisions as with the domain's DN.
