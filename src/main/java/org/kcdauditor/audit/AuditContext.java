@@ -12,6 +12,7 @@ import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.LastFoundSid;
 import org.kcdauditor.model.NodeNames;
 import org.kcdauditor.model.AnyAccount;
@@ -65,6 +66,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<String, Duplicate> duplicates;
     /** The holders and other holders of {@link #duplicates}: the only targets a DUPLICATE_SPN blocker can be of. */
     private final Set<AdObject> duplicateParties;
+    /** Per node, the accounts that are no node and register one of its SPNs too ({@link #otherHolders}). */
+    private final Map<AdObject, List<HostState.OtherHolder>> otherHolders;
     /** Nodes, file servers and delegation targets with an encryption problem: the rules that say so. */
     private final Map<AdObject, List<String>> encryption;
     /** Per file server, its cifs SPNs (as the pairs require them) that one service account registers instead. */
@@ -219,6 +222,7 @@ public final class AuditContext implements Drift.Nodes {
         delegation = servedByServiceAccounts(delegation);
         findDuplicates(delegation);
         duplicateParties = partiesOf(duplicates.values());
+        otherHolders = otherHoldersOf(duplicates.values());
         checkEncryption();
         dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
@@ -257,6 +261,7 @@ public final class AuditContext implements Drift.Nodes {
         byNameIn = c.byNameIn;
         duplicates = c.duplicates;
         duplicateParties = c.duplicateParties;
+        otherHolders = c.otherHolders;
         keyedOn = c.keyedOn;
         encryption = c.encryption;
         encryptionSubjects = c.encryptionSubjects;
@@ -676,6 +681,31 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+    }
+
+    /**
+     * Per node among the parties of {@code duplicates}, the parties that are no node, each with the SPN: what a run
+     * records of them and the next compares (CHANGED_SINCE_LAST_RUN: "svc-legacy no longer holds …").
+     */
+    private Map<AdObject, List<HostState.OtherHolder>> otherHoldersOf(java.util.Collection<Duplicate> duplicates) {
+        Map<AdObject, List<HostState.OtherHolder>> out = new IdentityHashMap<>();
+        for (Duplicate d : duplicates) {
+            List<AdObject> parties = new ArrayList<>(d.others().size() + 1);
+            parties.add(d.holder());
+            parties.addAll(d.others());
+            for (AdObject node : parties) {
+                if (!clusterOf.containsKey(node)) {
+                    continue;
+                }
+                for (AdObject other : parties) {
+                    if (!clusterOf.containsKey(other) && other.name() != null) {
+                        out.computeIfAbsent(node, n -> new ArrayList<>())
+                                .add(new HostState.OtherHolder(d.stored(), other.name()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static Set<AdObject> partiesOf(java.util.Collection<Duplicate> duplicates) {
@@ -1820,6 +1850,19 @@ public final class AuditContext implements Drift.Nodes {
         Spn parsed = Spn.parse(spn);
         return parsed != null && (parsed.service().equalsIgnoreCase("HOST")
                 || policy.services().stream().anyMatch(parsed.service()::equalsIgnoreCase));
+    }
+
+    /** The accounts that are no node and register an SPN of {@code node} too (DUPLICATE_SPN); empty for nearly all. */
+    @Override
+    public List<HostState.OtherHolder> otherHolders(AdObject node) {
+        return otherHolders.getOrDefault(node, List.of());
+    }
+
+    /** {@code node}'s live-migration settings as the host-settings export gives them; empty where it gives none. */
+    @Override
+    public Map<String, String> migrationSettings(AdObject node) {
+        HostSettings h = hostSettings.get(node);
+        return h == null ? Map.of() : h.recorded();
     }
 
     /** The last originating change of {@code attribute} on {@code o}, from the replication metadata; or null. */

@@ -27,13 +27,15 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED and RENAMED only against a stored run: a baseline
-     * documents no SPNs, no encryption types and no objectSid. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RENAMED, PASSWORD_RESET, HOLDER_REMOVED,
+     * HOLDER_ADDED and SETTING_CHANGED only against a stored run: a baseline documents no SPNs, no encryption types, no
+     * objectSid, no password time, no other holders and no host settings. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
      * documents the host's grants ({@code rbcdAllowed}; a baseline captured before captures recorded them does not).
      */
     public enum Kind {
         HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
-        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED;
+        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED, PASSWORD_RESET, HOLDER_REMOVED, HOLDER_ADDED,
+        SETTING_CHANGED;
 
         /** The rule that reports this difference against the baseline: a grant as an entry (BASELINE_ENTRY_ADDED). */
         public String baselineRule() {
@@ -48,12 +50,15 @@ public final class Drift {
      * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*), the SID a resource-based delegation grant
      *                       allows (RBCD_*: {@code after} holds it with the name the audit knows for it); for HOST_MISSING the DN of its computer when that is still
      *                       in the directory (no longer a configured node), else null; for RENAMED the host's name in
-     *                       the run compared with
+     *                       the run compared with; the SPN another account holds too (HOLDER_*: {@code after} holds
+     *                       that account's name); the setting ({@link HostState#AUTHENTICATION} …, SETTING_CHANGED)
      * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED);
      *                       the objectSid before (OBJECT_REPLACED); for RENAMED against a run before the previous one,
-     *                       the time that run finished (null: the host was in the run compared with)
+     *                       the time that run finished (null: the host was in the run compared with); pwdLastSet
+     *                       before (PASSWORD_RESET, as {@link UtcTime#of}); the setting before (SETTING_CHANGED)
      * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED); the
-     *                       objectSid now (OBJECT_REPLACED, RENAMED); the grant's SID with its name (RBCD_*)
+     *                       objectSid now (OBJECT_REPLACED, RENAMED); the grant's SID with its name (RBCD_*); pwdLastSet
+     *                       now (PASSWORD_RESET); the other holder (HOLDER_*); the setting now (SETTING_CHANGED)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
      * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
@@ -71,6 +76,10 @@ public final class Drift {
     private static final String SPN = "servicePrincipalName";
     private static final String ENCRYPTION_TYPES = "msDS-SupportedEncryptionTypes";
     private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
+    private static final String PWD_LAST_SET = "pwdLastSet";
+    /** The live-migration settings compared, in the order their changes are told. */
+    private static final List<String> SETTINGS = List.of(HostState.AUTHENTICATION, HostState.PERFORMANCE,
+            HostState.ENABLED);
     private static final int DELEGATION_BITS = Uac.TRUSTED_FOR_DELEGATION | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
             | Uac.NOT_DELEGATED;
 
@@ -117,6 +126,22 @@ public final class Drift {
         /** The last originating write of {@code attribute} on {@code node}, or null when not known. */
         default AttributeChange lastChange(AdObject node, String attribute) {
             return null;
+        }
+
+        /**
+         * The accounts that are no node and register an SPN of {@code node} too (DUPLICATE_SPN), as a run records them
+         * ({@link HostState#otherHolders}); null when not known (nothing is compared).
+         */
+        default List<HostState.OtherHolder> otherHolders(AdObject node) {
+            return null;
+        }
+
+        /**
+         * {@code node}'s live-migration settings as the host-settings export gives them ({@link
+         * HostState#migrationSettings}); empty where it gives none (nothing is compared).
+         */
+        default Map<String, String> migrationSettings(AdObject node) {
+            return Map.of();
         }
     }
 
@@ -217,6 +242,54 @@ public final class Drift {
         if (was.rbcdSids() != null && !was.rbcdSids().equals(node.rbcdSids())) {
             rbcdChanges(was.rbcdSids(), node, cluster, ctx, out);
         }
+        // the password (a reset, as a runbook step does: or the computer's own change, every 30 days by default);
+        // pwdLastSet is itself the time of the write, which the replication metadata the audit keeps does not cover
+        if (was.pwdLastSet() != null && node.pwdLastSet() != null && !was.pwdLastSet().equals(node.pwdLastSet())) {
+            out.add(new Change(Kind.PASSWORD_RESET, cluster, node.name(), null, List.of(UtcTime.of(was.pwdLastSet())),
+                    List.of(UtcTime.of(node.pwdLastSet())), false));
+        }
+        List<HostState.OtherHolder> holders = ctx.otherHolders(node);
+        if (was.otherHolders() != null && holders != null) {
+            holderChanges(was.otherHolders(), holders, node, cluster, out);
+        }
+        Map<String, String> settings = ctx.migrationSettings(node);
+        for (String setting : SETTINGS) {
+            String before = was.migrationSettings().get(setting);
+            String now = settings.get(setting);
+            if (before != null && now != null && !now.equalsIgnoreCase(before)) {
+                out.add(new Change(Kind.SETTING_CHANGED, cluster, node.name(), setting, List.of(before), List.of(now),
+                        false));
+            }
+        }
+    }
+
+    /**
+     * The other holders of {@code node}'s SPNs, as a set of SPN and holder (case, and an SPN's trailing dot, aside):
+     * HOLDER_REMOVED for each pair only in {@code was}, HOLDER_ADDED for each only in {@code now}.
+     */
+    private static void holderChanges(List<HostState.OtherHolder> was, List<HostState.OtherHolder> now, AdObject node,
+                                      String cluster, List<Change> out) {
+        Map<String, HostState.OtherHolder> before = holdersKeyed(was);
+        Map<String, HostState.OtherHolder> after = holdersKeyed(now);
+        before.forEach((key, h) -> {
+            if (!after.containsKey(key)) {
+                out.add(new Change(Kind.HOLDER_REMOVED, cluster, node.name(), h.spn(), null, List.of(h.holder()),
+                        false));
+            }
+        });
+        after.forEach((key, h) -> {
+            if (!before.containsKey(key)) {
+                out.add(new Change(Kind.HOLDER_ADDED, cluster, node.name(), h.spn(), null, List.of(h.holder()), false));
+            }
+        });
+    }
+
+    private static Map<String, HostState.OtherHolder> holdersKeyed(List<HostState.OtherHolder> holders) {
+        Map<String, HostState.OtherHolder> out = new LinkedHashMap<>();
+        for (HostState.OtherHolder h : holders) {
+            out.putIfAbsent(Spn.wholeKeyOf(h.spn()) + "\n" + h.holder().toLowerCase(Locale.ROOT), h);
+        }
+        return out;
     }
 
     /**
@@ -326,7 +399,33 @@ public final class Drift {
             case OBJECT_REPLACED -> "computer object replaced (objectSid " + c.before().get(0) + " -> "
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";
+            // an earlier time than before: the computer object restored (an authoritative restore, a snapshot)
+            case PASSWORD_RESET -> (c.after().get(0).compareTo(c.before().get(0)) > 0 ? "computer password reset"
+                    : "computer password set back") + " (" + PWD_LAST_SET + " " + c.before().get(0) + " -> "
+                    + c.after().get(0) + ")";
+            case HOLDER_REMOVED -> Values.visibleAccount(c.after().get(0)) + " no longer holds "
+                    + Values.visibleSpn(c.value()) + " (a duplicate of " + Values.visibleAccount(c.host()) + "'s SPN)";
+            case HOLDER_ADDED -> Values.visibleAccount(c.after().get(0)) + " now also holds "
+                    + Values.visibleSpn(c.value()) + " (a duplicate of " + Values.visibleAccount(c.host()) + "'s SPN)";
+            case SETTING_CHANGED -> setting(c.value()) + " " + settingValue(c.value(), c.before().get(0)) + " -> "
+                    + settingValue(c.value(), c.after().get(0)) + " (Get-VMHost export)";
         };
+    }
+
+    /** A live-migration setting in words: "live migration authentication". */
+    private static String setting(String name) {
+        return switch (name) {
+            case HostState.AUTHENTICATION -> "live migration authentication";
+            case HostState.PERFORMANCE -> "live migration performance option";
+            case HostState.ENABLED -> "live migration";
+            default -> name;
+        };
+    }
+
+    /** A setting's value in words: VirtualMachineMigrationEnabled's "enabled" or "disabled", the others as recorded. */
+    private static String settingValue(String name, String value) {
+        return !HostState.ENABLED.equals(name) ? Values.visibleAccount(value)
+                : "True".equalsIgnoreCase(value) ? "enabled" : "disabled";
     }
 
     /**

@@ -72,6 +72,37 @@ public record HostSettings(String computer, Boolean migrationEnabled, MigrationA
                 + (authenticationType == MigrationAuthentication.CREDSSP ? 1 : 0);
     }
 
+    /**
+     * The settings a run records of its node (V121 {@code run_node_fact}) and the next compares, by {@link
+     * HostState#AUTHENTICATION}, {@link HostState#PERFORMANCE} and {@link HostState#ENABLED}: the authentication type and
+     * performance option as PowerShell spells the enum (a number read as its name), else as written; enabled as
+     * {@code True} or {@code False}; each only where the export gives it.
+     */
+    public java.util.Map<String, String> recorded() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String auth = switch (authenticationType == null ? MigrationAuthentication.UNKNOWN : authenticationType) {
+            case KERBEROS -> "Kerberos";
+            case CREDSSP -> "CredSSP";
+            case UNKNOWN -> authenticationTypeText == null ? null : authenticationTypeText.strip();
+        };
+        String perf = switch (performance()) {
+            case TCPIP -> "TCPIP";
+            case COMPRESSION -> "Compression";
+            case SMB -> "SMB";
+            case UNKNOWN -> performanceOption == null ? null : performanceOption.strip();
+        };
+        if (auth != null && !auth.isEmpty()) {
+            out.put(HostState.AUTHENTICATION, auth);
+        }
+        if (perf != null && !perf.isEmpty()) {
+            out.put(HostState.PERFORMANCE, perf);
+        }
+        if (migrationEnabled != null) {
+            out.put(HostState.ENABLED, migrationEnabled ? "True" : "False");
+        }
+        return out;
+    }
+
     /** {@link #performanceOption} as a type: SMB makes the node's pairs need {@code cifs/<peer>} whatever the policy. */
     public MigrationPerformance performance() {
         return MigrationPerformance.of(performanceOption);

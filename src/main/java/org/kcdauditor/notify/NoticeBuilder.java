@@ -129,7 +129,8 @@ public final class NoticeBuilder {
          * Whether there is anything to tell. Every CHANGED_SINCE_LAST_RUN finding counts: the rule records only what
          * bears on delegation (entries, userAccountControl flags, resource-based delegation grants, the SPNs of the
          * services a migration needs, encryption types, a node joining, leaving, renamed or its computer object
-         * replaced), and a change is in one run's findings only, so it is told once.
+         * replaced, its password set, another account taking or dropping one of its SPNs, its live-migration settings
+         * in the host-settings export), and a change is in one run's findings only, so it is told once.
          */
         public boolean changed() {
             return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty() || !unwaived.isEmpty()

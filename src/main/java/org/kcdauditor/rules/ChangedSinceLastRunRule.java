@@ -20,8 +20,10 @@ import java.util.Map;
 
 /**
  * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (msDS-AllowedToDelegateTo, userAccountControl,
- * the SIDs its resource-based delegation allows; and its registered SPNs and encryption types) since the previous
- * successful run; per file server, the SIDs its resource-based delegation allows — the timeline of the reports. The message is the change itself (one line per
+ * the SIDs its resource-based delegation allows; and its registered SPNs and encryption types; its password,
+ * pwdLastSet; the other, non-node accounts that register its SPNs too; its live-migration settings in the host-settings
+ * export) since the previous successful run; per file server, the SIDs its resource-based delegation allows — the
+ * timeline of the reports: what the run after a runbook's changes shows its change owner. The message is the change itself (one line per
  * change), so the timeline shows it as it is; the run compared with is in the evidence.
  */
 public final class ChangedSinceLastRunRule implements Rule {
@@ -29,7 +31,11 @@ public final class ChangedSinceLastRunRule implements Rule {
     public static final String ID = "CHANGED_SINCE_LAST_RUN";
     static final RuleInfo INFO = new RuleInfo(ID, Severity.INFO, Category.DRIFT,
             "A host's delegation changed since the previous run",
-            "per host, what changed since the previous successful run (the timeline)",
+            "per host, what changed since the previous successful run (the timeline): its delegation entries,"
+                    + " flags, resource-based delegation grants, migration SPNs and encryption types, a computer"
+                    + " password reset (`pwdLastSet`), another (non-node) account taking or dropping one of its SPNs,"
+                    + " its live-migration authentication, performance option or enablement in the `hostSettings`"
+                    + " export",
             "Records every change between two runs so that a failure can be tied to the moment delegation changed"
                     + " (for instance the night a hardening update or a clean-up script ran).",
             "docs/history.md");

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Pruning {
     private static final List<String> TABLES = List.of("run_finding", "run_host_attr", "run_host", "run_patch",
-            "run_event", "run_trend", "run_missing_node");
+            "run_event", "run_trend", "run_missing_node", "run_node_fact");
 
     private final Connection connection;
     private final SnapshotRows snapshots;

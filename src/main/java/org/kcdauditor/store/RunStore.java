@@ -324,7 +324,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115", "116", "117", "118", "119", "120");
+            "113", "114", "115", "116", "117", "118", "119", "120", "121");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -684,6 +684,7 @@ public final class RunStore implements AutoCloseable {
                 writeFindings(runId, run.result().findings());
                 writeTrend(runId, run.trend());
                 writeMissingNodes(runId, run.result().context());
+                snapshots.writeFacts(runId, run.result().context());
                 stillRunning(connection, runId);
                 return new Staged(runId, run);
             });
@@ -1337,7 +1338,7 @@ public final class RunStore implements AutoCloseable {
     /** How many rows a run stored in one of its tables ({@code history show}, tests). */
     public int count(String table, String runId) {
         if (!List.of("run_host", "run_host_attr", "run_patch", "run_event", "run_finding", "run_trend",
-                "run_missing_node")
+                "run_missing_node", "run_node_fact")
                 .contains(table)) {
             throw new IllegalArgumentException(table);
         }

@@ -72,7 +72,8 @@ final class SnapshotRows {
         MessageDigest sha = sha256();
         PackedValues packer = new PackedValues();
         try (Rows h = new Rows(connection, "INSERT INTO run_host (run_id, host_name, cluster_name, dn, sam_account,"
-                + " dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed, enc_types)", 13);
+                + " dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed, enc_types,"
+                + " pwd_last_set)", 14);
              Rows v = new Rows(connection, "INSERT INTO run_host_attr (run_id, host_name, attr, vals_deflated, digest,"
                      + " same_as)", 6)) {
             Set<String> seen = new LinkedHashSet<>();
@@ -87,7 +88,8 @@ final class SnapshotRows {
                         RunStore.cut(o.dn(), 1000), RunStore.cut(o.samAccountName(), 255),
                         RunStore.cut(o.dnsHostName(), 255), o.userAccountControl(), RunStore.cut(o.objectSid(), 200),
                         RunStore.cut(o.operatingSystem(), 255), RunStore.cut(o.operatingSystemVersion(), 255),
-                        RunStore.ts(o.whenChanged()), o.usnChanged(), HostState.encryptionTypes(o));
+                        RunStore.ts(o.whenChanged()), o.usnChanged(), HostState.encryptionTypes(o),
+                        RunStore.ts(o.pwdLastSet()));
                 HostState was = previousStates.get(name);
                 Stored same = was != null && !o.delegateTo().isEmpty() && was.delegateTo().equals(o.delegateTo())
                         ? stored(before, name, "delegateTo") : null;
@@ -258,23 +260,25 @@ final class SnapshotRows {
         Map<String, Integer> uac = new LinkedHashMap<>();
         Map<String, Integer> encTypes = new HashMap<>();
         Map<String, String> sids = new HashMap<>();
+        Map<String, java.time.Instant> pwdLastSet = new HashMap<>();
         Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         Map<String, List<String>> spns = new LinkedHashMap<>();
         Map<String, List<String>> rbcd = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid"
-                + (names == null ? "" : ", sam_account, dns_host_name") + " FROM run_host WHERE run_id = ? AND"
-                + " cluster_name IS NOT NULL" + only + " ORDER BY host_name")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid,"
+                + " pwd_last_set" + (names == null ? "" : ", sam_account, dns_host_name") + " FROM run_host"
+                + " WHERE run_id = ? AND cluster_name IS NOT NULL" + only + " ORDER BY host_name")) {
             RunStore.bind(ps, host == null ? new Object[]{runId} : new Object[]{runId, host});
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     uac.put(rs.getString(1), rs.getInt(2));
                     encTypes.put(rs.getString(1), rs.getObject(3, Integer.class));
                     sids.put(rs.getString(1), rs.getString(4));
+                    pwdLastSet.put(rs.getString(1), RunStore.instant(rs, 5));
                     delegateTo.put(rs.getString(1), new ArrayList<>());
                     spns.put(rs.getString(1), new ArrayList<>());
                     rbcd.put(rs.getString(1), new ArrayList<>());
                     if (names != null) {
-                        names.put(rs.getString(1), new NodeNames(rs.getString(5), rs.getString(6)));
+                        names.put(rs.getString(1), new NodeNames(rs.getString(6), rs.getString(7)));
                     }
                 }
             }
@@ -285,10 +289,96 @@ final class SnapshotRows {
         values(runId, "delegateTo", host, delegateTo, canonical);
         boolean anySpn = values(runId, "spn", host, spns, canonical);
         values(runId, "rbcd", host, rbcd, canonical);
+        Map<String, List<HostState.OtherHolder>> holders = holdersRecorded(runId) ? new HashMap<>() : null;
+        Map<String, Map<String, String>> settings = new HashMap<>();
+        facts(runId, host, holders, settings);
         Map<String, HostState> out = new LinkedHashMap<>();
         uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h),
-                anySpn ? spns.get(h) : null, encTypes.get(h), sids.get(h), rbcd.get(h))));
+                anySpn ? spns.get(h) : null, encTypes.get(h), sids.get(h), rbcd.get(h), pwdLastSet.get(h),
+                holders == null ? null : holders.getOrDefault(h, List.of()), settings.get(h))));
         return out;
+    }
+
+    /** The fact of {@code run_node_fact} (V121) that holds an other holder of a node's SPN. */
+    static final String SPN_HOLDER = "spnHolder";
+
+    /** Whether run {@code runId} recorded the other holders of its nodes' SPNs (V121; runs stored before did not). */
+    private boolean holdersRecorded(String runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT spn_holders_recorded FROM audit_run"
+                + " WHERE id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && Boolean.TRUE.equals(rs.getObject(1, Boolean.class));
+            }
+        }
+    }
+
+    /**
+     * A run's {@code run_node_fact} rows (of {@code host} alone unless null): the other holders of its nodes' SPNs into
+     * {@code holders} (unless null: not recorded), their live-migration settings into {@code settings}, by host name.
+     */
+    private void facts(String runId, String host, Map<String, List<HostState.OtherHolder>> holders,
+                       Map<String, Map<String, String>> settings) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, fact, val, holder FROM run_node_fact"
+                + " WHERE run_id = ?" + (host == null ? "" : " AND host_name = ?")
+                + " ORDER BY host_name, fact, seq")) {
+            RunStore.bind(ps, host == null ? new Object[]{runId} : new Object[]{runId, host});
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (SPN_HOLDER.equals(rs.getString(2))) {
+                        if (holders != null) {
+                            holders.computeIfAbsent(rs.getString(1), h -> new ArrayList<>())
+                                    .add(new HostState.OtherHolder(rs.getString(3), rs.getString(4)));
+                        }
+                    } else {
+                        settings.computeIfAbsent(rs.getString(1), h -> new LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getString(3));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes, for each node of {@code ctx}, the other holders of its SPNs and its live-migration settings from the
+     * host-settings export into {@code run_node_fact}, and marks the run as one that recorded the holders (V121).
+     */
+    void writeFacts(String runId, AuditContext ctx) throws SQLException {
+        int pending = 0;
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_node_fact (run_id, host_name, fact,"
+                + " seq, val, holder) VALUES (?, ?, ?, ?, ?, ?)")) {
+            Set<String> seen = new java.util.HashSet<>();
+            for (AdObject node : ctx.nodes()) {
+                String name = RunStore.cut(node.name(), 255);
+                if (name == null || !seen.add(name.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                int seq = 0;
+                for (HostState.OtherHolder h : ctx.otherHolders(node)) {
+                    RunStore.bind(ps, runId, name, SPN_HOLDER, seq++, RunStore.cut(h.spn(), 1000),
+                            RunStore.cut(h.holder(), 255));
+                    ps.addBatch();
+                    pending++;
+                }
+                for (Map.Entry<String, String> e : ctx.migrationSettings(node).entrySet()) {
+                    RunStore.bind(ps, runId, name, e.getKey(), 0, RunStore.cut(e.getValue(), 1000), null);
+                    ps.addBatch();
+                    pending++;
+                }
+                if (pending >= BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET spn_holders_recorded = TRUE"
+                + " WHERE id = ?")) {
+            ps.setString(1, runId);
+            ps.executeUpdate();
+        }
     }
 
     /**

@@ -47,6 +47,25 @@ class DriftTest {
         return Drift.compare(expected, nodes).stream().map(Drift::describe).toList();
     }
 
+    /**
+     * A password set to an earlier time than the run compared with recorded (the computer object restored) is told as
+     * set back, not as a reset; a baseline host (no pwdLastSet, as every baseline documents it) tells neither.
+     */
+    @Test
+    void aPasswordSetBackIsToldAsSuch() {
+        AdObject hv01 = host("HV01", PT, List.of());
+        AdObject restored = new AdObject(hv01.dn(), hv01.cn(), hv01.samAccountName(), hv01.dnsHostName(),
+                hv01.userAccountControl(), hv01.spns(), hv01.delegateTo(), hv01.rbcdPresent(), hv01.rbcdSids(),
+                hv01.objectSid(), hv01.operatingSystem(), hv01.operatingSystemVersion(), hv01.whenChanged(),
+                hv01.usnChanged(), hv01.lastLogon(), hv01.supportedEncryptionTypes(),
+                java.time.Instant.parse("2026-10-01T08:00:00Z"));
+        List<String> uac = List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION");
+        assertEquals(List.of("HV01: computer password set back (pwdLastSet 2026-11-19 17:30:00 UTC -> 2026-10-01"
+                + " 08:00:00 UTC)"), changes(new HostState("HV01", uac, List.of(), null, null, null, null,
+                java.time.Instant.parse("2026-11-19T17:30:00Z"), null, null), restored));
+        assertEquals(List.of(), changes(new HostState("HV01", uac, List.of()), restored), "a baseline host");
+    }
+
     @Test
     void theSameEntriesInAnotherOrderOrCaseAreNoChange() {
         List<String> entries = entriesTo("HV02", "HV03");

@@ -121,6 +121,17 @@ class RunStoreTest {
      * HVC1 of HV01, HV02 and HV09 (not in the directory) audited after {@code previous}; with {@code renamed}, the
      * directory also holds HV19, a computer of no cluster.
      */
+    /** {@link #audit()} with a service account that registers an SPN of HV01 too (DUPLICATE_SPN). */
+    private static AuditResult auditWithOtherHolder() {
+        List<org.kcdauditor.model.AdObject> objects = new ArrayList<>(mesh("HV01", "HV02"));
+        objects.add(new org.kcdauditor.model.AdObject("CN=svc-legacy,OU=Service Accounts,DC=contoso,DC=com",
+                "svc-legacy", "svc-legacy", null, 0x200, List.of("HOST/HV01"), List.of(), false, List.of(),
+                "S-1-5-21-1-2-3-7001", null, null, null, 1, null));
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, objects),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV09")), org.kcdauditor.config.PolicyConfig.defaults(),
+                AuditInputs.none(T0));
+    }
+
     private static AuditResult auditAfter(PreviousRun previous, boolean renamed) {
         List<org.kcdauditor.model.AdObject> objects = new ArrayList<>(mesh("HV01", "HV02"));
         if (renamed) {
@@ -240,10 +251,11 @@ class RunStoreTest {
             store.complete("good", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
             for (String end : List.of("failed", "interrupted")) {
                 store.begin(end, T0.plusSeconds(60), "run", "/c.yaml", null, null);
-                RunStore.Staged staged = store.stage(end, new CompletedRun(audit(), 2, null,
+                RunStore.Staged staged = store.stage(end, new CompletedRun(auditWithOtherHolder(), 2, null,
                         List.of(new PatchRecord("HV01", "KB1234567", null, null, "x")), List.of(),
                         new org.kcdauditor.model.TrendPoint(end, null, 2, 0, 1, null, null)));
                 assertEquals(1, store.count("run_trend", end));
+                assertEquals(1, store.count("run_node_fact", end), "svc-legacy holding an SPN of HV01");
                 assertEquals(2, store.count("run_host", end), "stored while the reports are written");
                 assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId(),
                         "not a previous run before it is marked SUCCEEDED");
@@ -252,7 +264,8 @@ class RunStoreTest {
                 } else {
                     assertTrue(store.interrupt(end, T0.plusSeconds(61), "the process was killed"));
                 }
-                for (String table : List.of("run_host", "run_host_attr", "run_patch", "run_finding", "run_trend")) {
+                for (String table : List.of("run_host", "run_host_attr", "run_patch", "run_finding", "run_trend",
+                        "run_node_fact")) {
                     assertEquals(0, store.count(table, end), table + " of the " + end + " run");
                 }
                 assertThrows(StoreException.class, () -> staged.commit(T0.plusSeconds(62)),
@@ -326,9 +339,11 @@ class RunStoreTest {
                 org.kcdauditor.config.PolicyConfig.defaults(), AuditInputs.none(T0));
         Map<String, org.kcdauditor.model.HostState> expected = new TreeMap<>();
         for (var o : objects) {
+            // since V121 with its pwdLastSet and the other holders of its SPNs (none: recorded as none)
             expected.put(o.name(), new org.kcdauditor.model.HostState(o.name(),
                     org.kcdauditor.model.Uac.flagNames(o.userAccountControl()), o.delegateTo(), o.spns(),
-                    org.kcdauditor.model.HostState.encryptionTypes(o), o.objectSid(), o.rbcdSids()));
+                    org.kcdauditor.model.HostState.encryptionTypes(o), o.objectSid(), o.rbcdSids(), o.pwdLastSet(),
+                    List.of(), Map.of()));
         }
         try (RunStore store = RunStore.open(url(), null, null)) {
             storeRun(store, "first", r, null);
