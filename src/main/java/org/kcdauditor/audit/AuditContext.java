@@ -561,7 +561,7 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
             out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), p.missing(),
-                    unregistered, p.rbcd(), p.entriesCover(), p.fileServer(), blockers));
+                    unregistered, p.rbcd(), p.entriesCover(), p.across(), p.fileServer(), blockers));
         }
         return out;
     }
@@ -620,7 +620,7 @@ public final class AuditContext implements Drift.Nodes {
             boolean rbcd = p.rbcd() && !p.required().stream().allMatch(spn -> held.containsKey(spn)
                     && !snapshot.rbcdAllows(held.get(spn), p.source()));
             out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), missing,
-                    unregistered, rbcd, p.entriesCover(), p.fileServer(), blockers));
+                    unregistered, rbcd, p.entriesCover(), p.across(), p.fileServer(), blockers));
         }
         return out;
     }
@@ -1091,13 +1091,13 @@ public final class AuditContext implements Drift.Nodes {
                     if (t.object() != source) {
                         PairStatus p = pair(c, source, t, have, false);
                         out.add(p);
-                        expected += p.rbcd() ? 0 : p.present();
+                        expected += p.present(); // none where RBCD covers the pair
                     }
                 }
                 for (Target t : serverTargets) {
                     PairStatus p = pair(c, source, t, have, true);
                     out.add(p);
-                    expected += p.rbcd() ? 0 : p.present();
+                    expected += p.present(); // none where RBCD covers the pair
                 }
                 if (expected < distinct) {
                     unexpected.put(source, unexpectedEntries(source, peerTargetsOfSource, serverTargets, required,
@@ -1634,7 +1634,9 @@ public final class AuditContext implements Drift.Nodes {
         }
         boolean entriesCover = !across && lacks.isEmpty();
         boolean crossDomain = !rbcd && across;
-        List<String> missing = rbcd ? List.of() : across ? t.required() : lacks;
+        // across domains no entry would help: nothing is missing that adding would fix (CROSS_DOMAIN_NEEDS_RBCD says
+        // what does)
+        List<String> missing = rbcd || across ? List.of() : lacks;
         // no form of the target's name makes a delegation entry (its name and dNSHostName are not host names):
         // nothing can be checked or added, so the pair is blocked until the name is fixed (DNS_HOST_NAME_INVALID)
         boolean nameless = t.required().isEmpty();
@@ -1644,7 +1646,7 @@ public final class AuditContext implements Drift.Nodes {
         boolean unnamed = t.unnamed() > 0 && !rbcd && !across && !nameless;
         if (!crossDomain && !nameless && !unnamed && missing.isEmpty() && t.unregistered().isEmpty()) {
             return new PairStatus(c.name(), source, t.object(), t.required(), t.unnamed(), missing, t.unregistered(),
-                    rbcd, entriesCover, fileServer, List.of());
+                    rbcd, entriesCover, across, fileServer, List.of());
         }
         List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size() + 1);
         if (nameless) {
@@ -1666,7 +1668,7 @@ public final class AuditContext implements Drift.Nodes {
             blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, t.object().name(), null, spn));
         }
         return new PairStatus(c.name(), source, t.object(), t.required(), t.unnamed(), missing, t.unregistered(), rbcd,
-                entriesCover, fileServer, blockers);
+                entriesCover, across, fileServer, blockers);
     }
 
     /**

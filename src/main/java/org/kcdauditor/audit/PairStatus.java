@@ -8,16 +8,21 @@ import java.util.List;
  * One directed delegation requirement: {@code source} must be able to delegate to {@code target}, and the
  * Kerberos exchange behind a live migration must be able to succeed.
  *
- * @param required     SPNs the source's msDS-AllowedToDelegateTo must hold
+ * @param required     SPNs the source asks the KDC for, which its msDS-AllowedToDelegateTo must hold unless RBCD on
+ *                     the target covers the pair (and which no entry can serve across domains)
  * @param unnamed      how many more entries the pair requires in a name form the target gives no name for (the FQDN
  *                     form of a target without dNSHostName whose SPNs name no single FQDN: DNS_HOST_NAME_MISSING):
- *                     counted as required, and as present only where RBCD on the target covers the pair
- * @param missing      the required ones it lacks (empty when RBCD on the target covers the pair)
+ *                     counted as required, never as present
+ * @param missing      the required ones it lacks and needs: empty when RBCD on the target covers the pair (but for an
+ *                     SPN a file server's service account holds whose own RBCD does not allow the source), and across
+ *                     domains, where adding them would fix nothing (CROSS_DOMAIN_NEEDS_RBCD)
  * @param unregistered required SPNs that the target does not register ({@code cifs/X} is served by
  *                     {@code HOST/X}): delegation to them cannot work even where the entry is present
  * @param rbcd         RBCD on the target allows the source
  * @param entriesCover the source's own msDS-AllowedToDelegateTo holds every required SPN, whether or not RBCD covers
  *                     the pair too; false across domains, where entries do not count
+ * @param across       source and target are in different directories (domains): classic delegation cannot serve
+ *                     the pair, only RBCD on the target
  * @param fileServer   the target is a Scale-Out File Server, not a migration peer
  * @param blockers     every reason the pair cannot succeed, as the findings that say so: missing entries,
  *                     unregistered or duplicated target SPNs, no AES on either account, a disabled node account,
@@ -25,7 +30,7 @@ import java.util.List;
  */
 public record PairStatus(String cluster, AdObject source, AdObject target, List<String> required, int unnamed,
                          List<String> missing, List<String> unregistered, boolean rbcd, boolean entriesCover,
-                         boolean fileServer, List<Blocker> blockers) {
+                         boolean across, boolean fileServer, List<Blocker> blockers) {
     public PairStatus {
         required = List.copyOf(required);
         missing = List.copyOf(missing);
@@ -33,14 +38,19 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
         blockers = List.copyOf(blockers);
     }
 
-    /** How many entries the pair requires: those it names, and those in a form the target gives no name for. */
+    /**
+     * How many msDS-AllowedToDelegateTo entries the pair requires of its source: those it names, and those in a form
+     * the target gives no name for. None where RBCD on the target covers the pair (only those {@link #missing} it does
+     * not cover), and none across domains, where no entry can serve it: the "entries present / required" of every
+     * output are what the attributes hold, as Get-ADComputer counts them.
+     */
     public int requiredCount() {
-        return required.size() + unnamed;
+        return rbcd || across ? missing.size() : required.size() + unnamed;
     }
 
-    /** How many of them the source holds, or RBCD makes unnecessary: an entry that cannot be named is never held. */
+    /** How many of them the source holds: an entry that cannot be named is never held. */
     public int present() {
-        return required.size() - missing.size() + (rbcd ? unnamed : 0);
+        return rbcd || across ? 0 : required.size() - missing.size();
     }
 
     /** The pair can migrate as far as AD and the hosts' exports can tell: nothing blocks it. */
@@ -52,7 +62,7 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
     /** The same pair with {@code all} as its blockers (in place of its own). */
     PairStatus withBlockers(List<Blocker> all) {
         return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover,
-                fileServer, all);
+                across, fileServer, all);
     }
 
     PairStatus with(List<Blocker> more) {

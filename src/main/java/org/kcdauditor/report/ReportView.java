@@ -1236,16 +1236,28 @@ public final class ReportView {
     }
 
     /**
-     * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
+     * present/required of the source's msDS-AllowedToDelegateTo entries, or {@code RBCD} where the target's
+     * resource-based delegation covers the pair (the source needs no entry), or {@code needs RBCD} across domains, where
+     * no entry can help; then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
      * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP, {@code D} a node's
      * account or live migration disabled, {@code L} a DC that has not replicated what the pair needs, {@code P} a source
-     * without the protocol transition policy {@code any} needs; {@code R} RBCD
-     * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
+     * without the protocol transition policy {@code any} needs; {@code W} a waived finding blocks it (it fails all the
+     * same). A findings.json written before counted a covered pair's entries as required and present, and listed
+     * those of a pair across domains as missing: its cells read the same as a new one's.
      */
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
-        String counts = p.present() >= 0 && p.present() < COUNTS.length && p.required() >= 0
-                && p.required() < COUNTS.length ? COUNTS[p.present()][p.required()] : p.present() + "/" + p.required();
-        if (p.blockerList().isEmpty() && !p.rbcd() && (p.blockers() != null || p.unregistered() == null
+        String counts;
+        if (p.rbcd()) {
+            counts = RBCD_CELL;
+        } else if (!p.blockerList().isEmpty() && p.blockerList().stream()
+                .anyMatch(b -> Blocker.CROSS_DOMAIN_NEEDS_RBCD.equals(b.rule()))) {
+            counts = NEEDS_RBCD_CELL;
+        } else {
+            counts = p.present() >= 0 && p.present() < COUNTS.length && p.required() >= 0
+                    && p.required() < COUNTS.length ? COUNTS[p.present()][p.required()]
+                    : p.present() + "/" + p.required();
+        }
+        if (p.blockerList().isEmpty() && (p.blockers() != null || p.unregistered() == null
                 || p.unregistered().isEmpty())) {
             return counts; // no mark can apply: most cells of a large matrix
         }
@@ -1271,14 +1283,22 @@ public final class ReportView {
         if (rules.contains(Blocker.PROTOCOL_TRANSITION_MISMATCH)) {
             t.append(" P");
         }
-        if (p.rbcd()) {
-            t.append(" R");
-        }
         if (!p.passes() && blockers.stream().anyMatch(BlockerView::waived)) {
             t.append(" W");
         }
         return t.toString();
     }
+
+    /** The text of a cell whose pair the destination's resource-based delegation covers, in place of the counts. */
+    public static final String RBCD_CELL = "RBCD";
+    /** The text of a cell whose pair crosses domains without resource-based delegation, in place of the counts. */
+    public static final String NEEDS_RBCD_CELL = "needs RBCD";
+    /** What {@link #RBCD_CELL} and {@link #NEEDS_RBCD_CELL} mean, for the legends of the PDF and the workbook. */
+    public static final String RBCD_CELL_MEANING = "resource-based delegation on the destination covers the pair:"
+            + " the source needs no msDS-AllowedToDelegateTo entry for it, and none is counted as required";
+    public static final String NEEDS_RBCD_CELL_MEANING = "the destination is in another domain, where no"
+            + " msDS-AllowedToDelegateTo entry helps: only resource-based delegation on it can"
+            + " (CROSS_DOMAIN_NEEDS_RBCD), and no entry is counted as required";
 
     /** What the marks of a matrix cell mean, for the legends of the PDF and the workbook. */
     public static final List<Mark> MARKS = List.of(
@@ -1289,7 +1309,6 @@ public final class ReportView {
             new Mark("L", "a domain controller has not replicated what the pair needs (preflight --all-dcs)"),
             new Mark("P", "the source lacks protocol transition ('Use any authentication protocol'), which policy 'any'"
                     + " needs (the KDC refuses S4U2proxy)"),
-            new Mark("R", "resource-based delegation covers the pair"),
             new Mark("W", "a waived finding blocks the pair, which still fails (a waiver accepts the failure, it does"
                     + " not fix it)"));
 

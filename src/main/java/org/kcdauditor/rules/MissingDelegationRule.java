@@ -34,8 +34,9 @@ public final class MissingDelegationRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (PairStatus p : ctx.pairs()) {
-            if (p.missing().isEmpty() || ctx.crossDirectory(p)) {
-                continue; // nothing missing (nearly every pair); across domains no entry helps: CROSS_DOMAIN_NEEDS_RBCD
+            if (p.missing().isEmpty()) {
+                // nothing missing (nearly every pair); across domains none is, no entry helps: CROSS_DOMAIN_NEEDS_RBCD
+                continue;
             }
             String source = p.source().name();
             String target = p.target().name();

@@ -193,6 +193,10 @@ class MultiDirectoryTest {
                 .filter(p -> p.path("to").asText().equals("HV21") && p.path("from").asText().equals("HV01"))
                 .findFirst().orElseThrow();
         assertEquals(0, pair.path("present").asInt(), "entries on HV01 do not count across the domain boundary");
+        // nor are they required, or listed as missing: adding them would fix nothing (its blocker says what would)
+        assertEquals(0, pair.path("required").asInt(), pair.toString());
+        assertTrue(pair.path("missing").isMissingNode(), pair.toString());
+        assertEquals("CROSS_DOMAIN_NEEDS_RBCD", pair.path("blockers").get(0).path("rule").asText(), pair.toString());
         String runbook = Files.readString(tmp.resolve("out/runbook.md"));
         assertTrue(runbook.contains("Resource-based delegation (set on this host, the target"), runbook);
         String script = Files.readString(tmp.resolve("out/remediation.ps1"));
@@ -382,6 +386,19 @@ class MultiDirectoryTest {
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
         assertEquals(1, cross.size(), cross.toString());
+        // the entries each cluster's nodes need in msDS-AllowedToDelegateTo, as Get-ADComputer counts them: those
+        // between the nodes of one domain; no pair across the boundary needs one (RBCD covers it, or is all that can)
+        assertEquals(24, doc.path("clusters").get(0).path("requiredEntries").asInt(), doc.path("clusters").toString());
+        assertEquals(8, doc.path("clusters").get(1).path("requiredEntries").asInt());
+        assertEquals(8, doc.path("clusters").get(1).path("presentEntries").asInt());
+        assertEquals(32, doc.path("summary").path("requiredEntries").asInt());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("HVC2 +2 +\\d+/8 +8/8 +100\\.0 % +NO-GO.*")), r.out());
+        // the matrices' cells say the same: no "4/4 R" of entries nobody holds, no "0/4" of entries that cannot help
+        ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
+        Map<String, Map<String, ReportView.Cell>> hvc2 = view.clusters().get(1).cellsBySource();
+        assertEquals("RBCD", hvc2.get("hv21").get("hv01").text());
+        assertEquals("needs RBCD", hvc2.get("hv22").get("hv01").text());
+        assertEquals("4/4", hvc2.get("hv22").get("hv21").text());
         assertEquals("HV22", cross.get(0).path("host").asText());
         JsonNode principals = cross.get(0).path("actions").get(0).path("principals");
         assertEquals("HV21", principals.get(0).path("name").asText());

@@ -43,6 +43,44 @@ class DecisionViewTest {
     }
 
     /**
+     * A pair the destination's RBCD covers needs no msDS-AllowedToDelegateTo entry: its cell read "4/4 R" under the
+     * legend "required entries present / required" while the source held none. It says "RBCD" (with the marks of what
+     * else blocks it), also for a findings.json written before, whose pair still counts four entries.
+     */
+    @Test
+    void aMatrixCellOfAPairRbcdCoversSaysRbcdNotCounts() {
+        FindingsDocument.PairDoc ok = new FindingsDocument.PairDoc("HVD4", "HVD1", 0, 0, true, List.of(), List.of(),
+                List.of(), true, false);
+        assertEquals("RBCD", ReportView.cellText(ok, List.of()));
+        assertEquals(Status.GREEN, ReportView.cellStatus(ok));
+        FindingsDocument.PairDoc older = new FindingsDocument.PairDoc("HVD4", "HVD1", 4, 4, true, List.of(), List.of(),
+                List.of(), true, false);
+        assertEquals("RBCD", ReportView.cellText(older, List.of()));
+        FindingsDocument.PairDoc blocked = new FindingsDocument.PairDoc("HV01", "FB02", 0, 0, false,
+                List.of(new FindingsDocument.BlockerDoc("DUPLICATE_SPN", "a")), List.of(), List.of(), true, false);
+        assertEquals("RBCD !", ReportView.cellText(blocked, List.of()));
+        assertEquals(Status.AMBER, ReportView.cellStatus(blocked));
+        assertFalse(ReportView.MARKS.stream().anyMatch(m -> m.mark().equals("R")), "the cell says RBCD itself");
+    }
+
+    /**
+     * Across domains no msDS-AllowedToDelegateTo entry can help: the cell says what does, not "0/4" of entries that
+     * would change nothing (a findings.json written before listed them as missing).
+     */
+    @Test
+    void aMatrixCellAcrossDomainsSaysRbcdIsNeeded() {
+        FindingsDocument.PairDoc p = new FindingsDocument.PairDoc("HV01", "HV21", 0, 0, false,
+                List.of(new FindingsDocument.BlockerDoc("CROSS_DOMAIN_NEEDS_RBCD", "a")), List.of(), List.of(), false,
+                false);
+        assertEquals("needs RBCD", ReportView.cellText(p, List.of()));
+        assertEquals(Status.RED, ReportView.cellStatus(p));
+        FindingsDocument.PairDoc older = new FindingsDocument.PairDoc("HV01", "HV21", 4, 0, false,
+                List.of(new FindingsDocument.BlockerDoc("CROSS_DOMAIN_NEEDS_RBCD", "a")),
+                List.of("cifs/HV21", "cifs/hv21.fabrikam.com"), List.of(), false, false);
+        assertEquals("needs RBCD", ReportView.cellText(older, List.of()));
+    }
+
+    /**
      * The legends are read in the PDF and the workbook, where Markdown is not rendered: "policy `any` needs" showed its
      * backticks on the matrix page and the Matrix sheet, as did the PROTOCOL_TRANSITION_MISMATCH rule's "why" above
      * its findings.

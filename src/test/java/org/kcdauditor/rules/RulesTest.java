@@ -477,7 +477,40 @@ class RulesTest {
         assertEquals(Severity.INFO, f.get(0).severity());
         assertTrue(f.get(0).message().contains("(HV01)"), f.get(0).message());
         assertTrue(f.get(0).message().contains("covers HV01 -> HV02"), f.get(0).message());
-        assertEquals(24, r.presentEntries());
+        // HV01 holds no entry for HV02, and needs none: the pair's entries are not required, not counted as present
+        PairStatus covered = r.context().pairs().stream().filter(p -> p.source().name().equals("HV01")
+                && p.target().name().equals("HV02")).findFirst().orElseThrow();
+        assertEquals(0, covered.requiredCount());
+        assertEquals(0, covered.present());
+        assertEquals(20, r.requiredEntries());
+        assertEquals(20, r.presentEntries());
+        assertEquals(100.0, r.compliancePercent());
+    }
+
+    /**
+     * "Entries present" counts what msDS-AllowedToDelegateTo holds: a pair RBCD covers counted its four entries as
+     * present, so HV03's missing one read 23/24 (95.8 %) while the attributes hold 19 of the 20 entries needed.
+     */
+    @Test
+    void entriesPresentCountOnlyWhatTheAttributesHold() {
+        Hosts hv01 = host("HV01").delegatesTo("HV03");
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").rbcdFrom(hv01.sid()).build();
+        AuditResult r = audit(hv01.build(), hv02, host("HV03").delegatesTo("HV01", "HV02")
+                .without("cifs/hv01.contoso.com").build());
+        assertEquals(20, r.requiredEntries());
+        assertEquals(19, r.presentEntries());
+        assertEquals(95.0, r.compliancePercent());
+        assertEquals(20, r.clusters().get(0).requiredEntries());
+        assertEquals(19, r.clusters().get(0).presentEntries());
+        assertEquals(95.0, r.clusters().get(0).compliancePercent());
+        int held = 0;
+        for (PairStatus p : r.context().pairs()) {
+            if (!p.rbcd()) {
+                held += (int) p.required().stream().filter(spn -> p.source().delegateTo().stream()
+                        .anyMatch(spn::equalsIgnoreCase)).count();
+            }
+        }
+        assertEquals(held, r.presentEntries(), "what an auditor counts with Get-ADComputer");
     }
 
     @Test

@@ -610,7 +610,9 @@ public final class PdfReportWriter implements ReportWriter {
                 d.newPage();
                 d.add(heading("Delegation matrices of the clusters with problems", f.h1, 0));
                 d.add(new Paragraph("Row: the source host, whose msDS-AllowedToDelegateTo is checked; column: the"
-                        + " destination. A cell shows required entries present / required. Green: the pair can"
+                        + " destination. A cell shows required entries present / required; \"" + ReportView.RBCD_CELL
+                        + "\": " + ReportView.RBCD_CELL_MEANING + "; \"" + ReportView.NEEDS_RBCD_CELL + "\": "
+                        + ReportView.NEEDS_RBCD_CELL_MEANING + ". Green: the pair can"
                         + " migrate; amber: entries partly present, or all present but something else blocks the"
                         + " pair; red: none present, migration in that direction fails; grey: the host itself. "
                         + ReportView.CELL_MARKS + ". Healthy clusters are not drawn." + (view.clusters().stream()

@@ -666,6 +666,12 @@ public final class XlsxReportWriter implements ReportWriter {
         text(legend, 1, "0/4", st.matrix(Status.RED));
         text(legend, 2, "none present: migration in this direction fails", st.note);
         legend = sh.createRow(r++);
+        text(legend, 1, ReportView.RBCD_CELL, st.matrix(Status.GREEN));
+        text(legend, 2, ReportView.RBCD_CELL_MEANING, st.note);
+        legend = sh.createRow(r++);
+        text(legend, 1, ReportView.NEEDS_RBCD_CELL, st.matrix(Status.RED));
+        text(legend, 2, ReportView.NEEDS_RBCD_CELL_MEANING, st.note);
+        legend = sh.createRow(r++);
         text(legend, 1, "", st.diagonal);
         text(legend, 2, "the host itself", st.note);
         legend = sh.createRow(r++);
@@ -685,8 +691,9 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         int widest = 12;
         int widestCols = 0;
-        // the widest cell's text: "4/4 ! E D R" in a column of 7 was cut to "4/4 ! E" beside a filled cell
-        int widestCell = 5;
+        // the widest cell's text: "4/4 ! E D R" in a column of 7 was cut to "4/4 ! E" beside a filled cell; at least
+        // the legend's widest sample, "needs RBCD", in column 1
+        int widestCell = ReportView.NEEDS_RBCD_CELL.length();
         for (ClusterView c : view.clusters()) {
             List<String> sources = c.nodes();
             List<String> targets = c.destinations();
