@@ -28,7 +28,9 @@ public final class RbcdPresentRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("RBCD_PRESENT", Severity.INFO, Category.DELEGATION,
             "Resource-based constrained delegation is configured on a host",
             "a node carries `msDS-AllowedToActOnBehalfOfOtherIdentity`: lists the SIDs, the hosts or groups (with"
-                    + " their members) they resolve to and the pairs it covers, through group membership too; one"
+                    + " their members) they resolve to and the pairs it covers, through group membership too (one"
+                    + " another finding blocks with that finding's rule: it needs no entry, but fails until that is"
+                    + " fixed); one"
                     + " in which no SID can be read (removing the last principal can leave it so, or it cannot be"
                     + " parsed) says that it counts no pair as covered, and to read it before clearing it; a SID of"
                     + " the node's domain that no account holds (deleted: a node rebuilt under its name has a new one)"
@@ -68,7 +70,8 @@ public final class RbcdPresentRule implements Rule {
             }
             List<String> grants = AnyAccount.grants(node); // RBCD_ALLOWS_ANY_ACCOUNT
             List<String> refused = node.rbcdDeniedSids().stream().map(sid -> shown(ctx, sid)).toList();
-            List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
+            List<PairStatus> coveredPairs = ctx.pairsTo(node).stream().filter(PairStatus::rbcd).toList();
+            List<Evidence.PairRef> covered = coveredPairs.stream()
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
             // removing the last principal (samba-tool delegation del-principal, ADSI Edit) can leave a descriptor
             // that allows nobody; but no SID read is also a descriptor that could not be parsed, or one without a DACL
@@ -80,9 +83,7 @@ public final class RbcdPresentRule implements Rule {
                     + (refused.isEmpty() ? "" : " It refuses " + String.join(", ", refused) + " (access-denied"
                     + " ACEs, which win over any allow: the KDC does not let those hosts, or the members of those"
                     + " groups, delegate to " + node.name() + " this way).")
-                    + (covered.isEmpty() ? "" : " It covers " + String.join(", ", covered.stream()
-                    .map(p -> p.from() + " -> " + p.to()).toList()) + ", so no msDS-AllowedToDelegateTo entries are"
-                    + " needed for " + (covered.size() == 1 ? "that pair" : "those pairs") + ".")
+                    + coverage(coveredPairs)
                     + (groups.isEmpty() ? "" : " The KDC reads group membership from the delegating host's TGT: a"
                     + " host added to " + String.join(" or ", groups) + " is allowed once it has a new one"
                     + " (klist -li 0x3e7 purge on it, or a restart).")
@@ -112,6 +113,39 @@ public final class RbcdPresentRule implements Rule {
                             : List.of(new Action.AddRbcd(node.name(), without))))
                     .emit();
         }
+    }
+
+    /**
+     * The pairs the grant covers, as one or two sentences: those nothing blocks, then those another finding blocks
+     * (DUPLICATE_SPN, AES_NOT_ENABLED …), each with the rules that block it, which no entry is needed for either but
+     * which fail until those findings are fixed. Empty when it covers none.
+     */
+    private static String coverage(List<PairStatus> covered) {
+        List<String> ok = new ArrayList<>();
+        List<String> blocked = new ArrayList<>(0);
+        Set<String> findings = new java.util.HashSet<>(); // one DUPLICATE_SPN can block every pair into the node
+        for (PairStatus p : covered) {
+            String pair = p.source().name() + " -> " + p.target().name();
+            if (p.ok()) {
+                ok.add(pair);
+            } else {
+                Set<String> rules = new java.util.LinkedHashSet<>();
+                p.blockers().forEach(b -> {
+                    rules.add(b.rule());
+                    findings.add(b.findingId());
+                });
+                blocked.add(pair + " (blocked by " + String.join(", ", rules) + ")");
+            }
+        }
+        String out = ok.isEmpty() ? "" : " It covers " + String.join(", ", ok) + ", so no msDS-AllowedToDelegateTo"
+                + " entries are needed for " + (ok.size() == 1 ? "that pair." : "those pairs.");
+        if (!blocked.isEmpty()) {
+            out += " It " + (ok.isEmpty() ? "" : "also ") + "covers " + String.join(", ", blocked)
+                    + ": no msDS-AllowedToDelegateTo entries are needed for " + (blocked.size() == 1
+                    ? "that pair, but it fails" : "those pairs, but they fail") + " until the finding"
+                    + (findings.size() == 1 ? " named is" : "s named are") + " fixed.";
+        }
+        return out;
     }
 
     /**

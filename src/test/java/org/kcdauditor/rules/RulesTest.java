@@ -513,6 +513,40 @@ class RulesTest {
         assertEquals(held, r.presentEntries(), "what an auditor counts with Get-ADComputer");
     }
 
+    /**
+     * RBCD_PRESENT said "It covers HV01 -> HV02, HV03 -> HV02, so no msDS-AllowedToDelegateTo entries are needed"
+     * while DUPLICATE_SPN blocked both pairs in the same report: it names what blocks a pair it covers.
+     */
+    @Test
+    void rbcdPresentDoesNotClaimAPairAnotherFindingBlocks() {
+        Hosts hv01 = host("HV01").delegatesTo("HV03");
+        Hosts hv03 = host("HV03").delegatesTo("HV01");
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").rbcdFrom(hv01.sid(), hv03.sid()).build();
+        List<AdObject> all = new ArrayList<>(List.of(hv01.build(), hv02, hv03.build()));
+        all.add(Hosts.user("svc-vmm", MIG + "/HV02.contoso.com"));
+        AuditResult r = audit(all.toArray(AdObject[]::new));
+        assertEquals(1, of(r, "DUPLICATE_SPN").size());
+        String m = of(r, "RBCD_PRESENT").get(0).message();
+        assertFalse(m.contains("It covers HV01 -> HV02, HV03 -> HV02, so"), m);
+        assertTrue(m.contains(" It covers HV01 -> HV02 (blocked by DUPLICATE_SPN), HV03 -> HV02 (blocked by"
+                + " DUPLICATE_SPN): no msDS-AllowedToDelegateTo entries are needed for those pairs, but they fail"
+                + " until the finding named is fixed."), m);
+
+        // a covered pair nothing blocks is said to be covered, and one that is blocked to be blocked
+        Hosts a = host("HV01");
+        Hosts b = host("HV02").delegatesTo("HV01");
+        Hosts c = host("HV03").delegatesTo("HV01", "HV02");
+        b.rbcdFrom(a.sid(), c.sid());
+        c.rbcdFrom(a.sid());
+        r = audit(a.build(), b.build(), c.build(), Hosts.user("svc-vmm", MIG + "/HV03.contoso.com"));
+        m = of(r, "RBCD_PRESENT").stream().filter(f -> f.host().equals("HV03")).findFirst().orElseThrow().message();
+        assertTrue(m.contains(" It covers HV01 -> HV03 (blocked by DUPLICATE_SPN): no msDS-AllowedToDelegateTo"
+                + " entries are needed for that pair, but it fails until the finding named is fixed."), m);
+        m = of(r, "RBCD_PRESENT").stream().filter(f -> f.host().equals("HV02")).findFirst().orElseThrow().message();
+        assertTrue(m.contains(" It covers HV01 -> HV02, HV03 -> HV02, so no msDS-AllowedToDelegateTo entries are"
+                + " needed for those pairs."), m);
+    }
+
     @Test
     void rbcdThatGrantsNoReadableSidIsNotSaidToBeSafeToClear() {
         // no SID read: a descriptor that allows nobody (the last principal removed), but also one kcd-audit could not
