@@ -151,7 +151,12 @@ public final class ConfigLoader {
             raw = YAML.readValue(text, RawConfig.class);
         } catch (JsonProcessingException e) {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
-            throw new ConfigException(describe(name, text, YamlText.syntaxFirst(YAML.getFactory(), text, e)));
+            JsonProcessingException first = YamlText.syntaxFirst(YAML.getFactory(), text, e);
+            if (first == e && e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+                // a value of the wrong kind: every such value named, as the problems found after reading are
+                throw refusal(where(name, text, m), bindingProblems(text, m));
+            }
+            throw new ConfigException(describe(name, text, first));
         }
         if (raw == null) {
             throw new ConfigException(name + ": the file is empty");
@@ -656,19 +661,112 @@ public final class ConfigLoader {
     }
 
     private static String describe(String file, String text, JsonProcessingException e) {
+        return where(file, text, e) + ": " + YamlText.keyPath(e) + problem(e, null);
+    }
+
+    /** The file and line of a binding problem: {@code kcd-audit.yaml:6}, the file alone where no line is known. */
+    private static String where(String file, String text, JsonProcessingException e) {
         JsonLocation at = YamlText.location(e);
         String line = at == null ? "" : ":" + at.getLineNr();
         if (e instanceof UnrecognizedPropertyException u) {
             // Jackson reports the end of the mapping it buffered for a record: find the key itself
             int keyLine = keyLine(text, u.getPath());
             line = keyLine > 0 ? ":" + keyLine : line;
+        }
+        return file + line;
+    }
+
+    /** A binding problem in words, without its key path; {@code value} the node at its key, null when not known. */
+    private static String problem(JsonProcessingException e, com.fasterxml.jackson.databind.JsonNode value) {
+        if (e instanceof UnrecognizedPropertyException u) {
             String similar = org.kcdauditor.model.Spelling.closest(u.getPropertyName(), u.getKnownPropertyIds().stream()
                     .map(Object::toString).toList()).map(k -> "; did you mean '" + k + "'?").orElse("");
-            return file + line + ": " + YamlText.keyPath(u) + "unknown key '" + u.getPropertyName() + "'" + similar
-                    + " (known: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", ")) + ")";
+            return "unknown key '" + u.getPropertyName() + "'" + similar + " (known: " + u.getKnownPropertyIds()
+                    .stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
         }
-        return file + line + ": " + YamlText.keyPath(e) + YamlText.problem(e);
+        return YamlText.problem(e, value);
+    }
+
+    /** How many binding problems are looked for after the first: more are not named anyway ({@link #refusal}). */
+    private static final int BINDING_PROBLEMS = 100;
+
+    /**
+     * Every binding problem of {@code text}, the first being {@code first}, each as {@code key.path: problem} with the
+     * value given: the binding stops at the first, so the text is read as a tree and bound again without each value
+     * refused, until it binds or another kind of problem stops it. A list item taken out is counted back, so the items
+     * after it keep their own index.
+     */
+    private static List<String> bindingProblems(String text, JsonMappingException first) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            return List.of(YamlText.keyPath(first) + problem(first, null));
+        }
+        Map<com.fasterxml.jackson.databind.JsonNode, List<Integer>> removed = new java.util.IdentityHashMap<>();
+        List<String> problems = new ArrayList<>();
+        JsonMappingException e = first;
+        while (problems.size() <= BINDING_PROBLEMS) {
+            if (!takeOut(tree, e, removed, problems)) {
+                break;
+            }
+            try {
+                YAML.treeToValue(tree, RawConfig.class);
+                break;
+            } catch (JsonMappingException next) {
+                if (next.getPath().isEmpty()) {
+                    break;
+                }
+                e = next;
+            } catch (JsonProcessingException other) {
+                break;
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Adds problem {@code e} to {@code problems}, with the value at its key in {@code tree}, and takes that value out
+     * of the tree; false when its key cannot be followed in the tree (then it is added without its value).
+     */
+    private static boolean takeOut(com.fasterxml.jackson.databind.JsonNode tree, JsonMappingException e,
+                                   Map<com.fasterxml.jackson.databind.JsonNode, List<Integer>> removed,
+                                   List<String> problems) {
+        com.fasterxml.jackson.databind.JsonNode parent = null;
+        com.fasterxml.jackson.databind.JsonNode node = tree;
+        StringBuilder path = new StringBuilder();
+        int original = -1;
+        for (JsonMappingException.Reference r : e.getPath()) {
+            parent = node;
+            if (r.getFieldName() != null && node.isObject()) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+                node = node.get(r.getFieldName());
+            } else if (r.getIndex() >= 0 && node.isArray()) {
+                original = r.getIndex();
+                for (int taken : removed.getOrDefault(node, List.of())) {
+                    original += taken <= original ? 1 : 0;
+                }
+                path.append('[').append(original).append(']');
+                node = node.get(r.getIndex());
+            } else {
+                node = null;
+            }
+            if (node == null) {
+                problems.add(YamlText.keyPath(e) + problem(e, null));
+                return false;
+            }
+        }
+        problems.add(path + ": " + problem(e, node));
+        JsonMappingException.Reference last = e.getPath().get(e.getPath().size() - 1);
+        if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove(last.getFieldName());
+        } else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            a.remove(last.getIndex());
+            List<Integer> taken = removed.computeIfAbsent(a, k -> new ArrayList<>());
+            taken.add(original);
+            java.util.Collections.sort(taken);
+        }
+        return true;
     }
 
     /** The 1-based line of the key {@code refs} leads to in {@code text}, or 0 when it cannot be followed. */

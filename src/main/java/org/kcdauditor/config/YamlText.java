@@ -225,6 +225,14 @@ public final class YamlText {
      * {@code invalid value 'maybe' (expected true or false)}.
      */
     public static String problem(JsonProcessingException e) {
+        return problem(e, null);
+    }
+
+    /**
+     * {@link #problem(JsonProcessingException)}, a value of the wrong type shown as given ({@code value}, the node read
+     * at the problem's key; null when not known): {@code wrong type (expected a whole number, got 'many')}.
+     */
+    public static String problem(JsonProcessingException e, com.fasterxml.jackson.databind.JsonNode value) {
         if (e instanceof InvalidNullException
                 || e instanceof InvalidFormatException f && "".equals(f.getValue()) && f.getTargetType() != String.class) {
             // a '-' alone reads as null, or as '' where a mapping is expected
@@ -234,13 +242,18 @@ public final class YamlText {
                     : "an empty value: give one or remove the key";
         }
         if (e instanceof InvalidFormatException f) {
-            return "invalid value '" + f.getValue() + "' (expected " + expected(f.getTargetType()) + ")";
+            return secret(f) ? "invalid value (expected " + expected(f.getTargetType()) + NOT_SHOWN + ")"
+                    : "invalid value '" + shown(String.valueOf(f.getValue())) + "' (expected "
+                    + expected(f.getTargetType()) + ")";
         }
         if (e instanceof MismatchedInputException mi) {
             if (mi.getPath().isEmpty()) {
                 return "the file must hold keys with values (key: value) at its top level";
             }
-            return "wrong type (expected " + expected(mi.getTargetType()) + ")";
+            String got = value == null || value.isMissingNode() ? "" : secret(mi) ? NOT_SHOWN
+                    : value.isObject() ? ", got a mapping" : value.isArray() ? ", got a list"
+                    : ", got '" + shown(value.asText()) + "'";
+            return "wrong type (expected " + expected(mi.getTargetType()) + got + ")";
         }
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (syntax(e)) {
@@ -256,6 +269,46 @@ public final class YamlText {
         String m = original.lines().findFirst().orElse("");
         // a type name Jackson quotes in backticks means nothing to an admin
         return m.replaceAll("`[^`]*`", "a value").replaceAll("\\s*\\(through reference chain.*", "");
+    }
+
+    /** Said instead of a value a key that may hold a secret was given ({@link #secret}). */
+    private static final String NOT_SHOWN = "; the value is not shown: the key may hold a secret";
+
+    /** The characters of a value a message shows; the rest are cut, with '…'. */
+    static final int SHOWN_CHARS = 40;
+
+    /**
+     * Whether the key of a binding problem may hold a secret, whose value no message repeats: a password, a
+     * passwordEnv or passwordFile (where a password typed into the wrong key lands), a secret, a token.
+     */
+    private static boolean secret(JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        for (int i = path.size() - 1; i >= 0; i--) {
+            String name = path.get(i).getFieldName();
+            if (name != null) {
+                String n = name.toLowerCase(java.util.Locale.ROOT);
+                return n.contains("password") || n.contains("secret") || n.contains("token");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A value as a one-line message shows it: a control character, a line or paragraph separator and a
+     * direction override as {@code \u0009}, cut after {@value #SHOWN_CHARS} characters with '…'.
+     */
+    static String shown(String value) {
+        StringBuilder sb = new StringBuilder();
+        int n = Math.min(value.length(), SHOWN_CHARS);
+        n = n < value.length() && Character.isHighSurrogate(value.charAt(n - 1)) ? n - 1 : n;
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            int type = Character.getType(c);
+            sb.append(Character.isISOControl(c) || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT
+                    ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return n < value.length() ? sb + "…" : sb.toString();
     }
 
     /**

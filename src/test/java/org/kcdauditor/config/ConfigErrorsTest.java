@@ -522,6 +522,37 @@ class ConfigErrorsTest {
     }
 
     /**
+     * Values of the wrong type are all named at once, as values refused after reading are, each with the value given
+     * (escaped and cut short): the binding stopped at the first, without its value, so an admin fixed them one run at a
+     * time. A key that may hold a secret never has its value repeated.
+     */
+    @Test
+    void wrongTypesAreNamedTogetherWithTheirValues() throws Exception {
+        String long40 = "x".repeat(100);
+        CliRun r = refused("  baseDn: DC=contoso,DC=com", "  baseDn: DC=contoso,DC=com\n  pageSize: many\n"
+                + "  timeoutSeconds: [30]\n  allowInsecureBind: \"yes\\ttoo\"\n  passwordFile: [Winter2026!]\n"
+                + "  trustStore: {a: 1}\n  startTls: " + long40);
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":6: directory.pageSize: wrong type"
+                + " (expected a whole number, got 'many') (and 5 more problems: directory.timeoutSeconds: wrong type"
+                + " (expected a whole number, got a list); directory.allowInsecureBind: wrong type (expected true or"
+                + " false, got 'yes\\u0009too'); directory.passwordFile: wrong type (expected a text value; the value"
+                + " is not shown: the key may hold a secret); and 2 more)"), err);
+        assertFalse(err.contains("Winter2026!"), err);
+
+        // the last named, beside the first: a long value cut short, and items after a removed one at their own index
+        r = refused("  baseDn: DC=contoso,DC=com", "  baseDn: DC=contoso,DC=com\n  pageSize: many\n  startTls: "
+                + long40);
+        assertTrue(r.err().strip().endsWith("(and 1 more problem: directory.startTls: wrong type (expected true or"
+                + " false, got '" + "x".repeat(40) + "…'))"), r.err());
+        r = refused("nodes: [HV01, HV02, HV03]", "nodes: [HV01, {a: 1}, HV03, [HV04], HV05]");
+        assertTrue(r.err().strip().endsWith(":8: clusters[0].nodes[1]: wrong type (expected a text value, got a"
+                + " mapping) (and 1 more problem: clusters[0].nodes[3]: wrong type (expected a text value, got a list))"),
+                r.err());
+    }
+
+    /**
      * A flow opened on a key whose value must be a mapping, and never closed ({@code directory: [}), is the syntax error
      * it is, at the line where SnakeYAML finds it and the line where the flow began: Jackson bound the '[' it had read
      * and said "directory: wrong type (expected a mapping of keys)", which sent the reader to the wrong fix.
