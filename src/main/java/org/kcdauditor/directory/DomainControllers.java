@@ -267,10 +267,10 @@ final class DomainControllers {
      * KDC finds here before it would refer the sources to theirs: an
      * indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host toggled (the
      * spelling the DC's uniqueness check lets through). Empty when not asked; a search that fails throws, since an empty
-     * list would read as "no other holder on this DC" ({@link DcRead#holdersError}).
+     * list would read as "no other holder on this DC" ({@link DcRead#holdersError}), saying which search failed.
      */
     private static List<AdObject> spnHolders(LDAPConnection c, Deadline deadline, Groups groups,
-                                             List<AdObject> objects, List<AdObject> scope) throws LDAPException {
+                                             List<AdObject> objects, List<AdObject> scope) throws HoldersFailed {
         if (groups == null || groups.domainDn() == null) {
             return List.of();
         }
@@ -283,17 +283,28 @@ final class DomainControllers {
                 sids.add(o.objectSid());
             }
         });
+        // the hosts each value is searched for (lower case), which a failed search names
+        Map<String, java.util.Set<String>> hostsOf = new java.util.HashMap<>();
         for (AdObject o : objects) {
             if (o.dn() != null) {
                 checked.add(o.dn().toLowerCase(Locale.ROOT));
             }
-            values.addAll(o.isComputer() ? OutsideObjects.asked(o, groups.services()) : holderValues(o));
+            java.util.Set<String> own = o.isComputer() ? OutsideObjects.asked(o, groups.services()) : holderValues(o);
+            values.addAll(own);
+            own.forEach(v -> hostsOf.computeIfAbsent(v.toLowerCase(Locale.ROOT), k -> new java.util.LinkedHashSet<>())
+                    .add(o.name()));
         }
-        groups.across().forEach(o -> values.addAll(holderValues(o)));
+        for (AdObject o : groups.across()) {
+            java.util.Set<String> own = holderValues(o);
+            values.addAll(own);
+            own.forEach(v -> hostsOf.computeIfAbsent(v.toLowerCase(Locale.ROOT), k -> new java.util.LinkedHashSet<>())
+                    .add(o.name()));
+        }
         // AD matches servicePrincipalName without regard to case: one term a value
         Map<String, String> distinct = new java.util.LinkedHashMap<>();
         values.forEach(v -> distinct.putIfAbsent(v.toLowerCase(Locale.ROOT), v));
         List<String> all = new ArrayList<>(distinct.values());
+        int searches = (all.size() + SPNS_PER_SEARCH - 1) / SPNS_PER_SEARCH;
         Map<String, AdObject> out = new java.util.LinkedHashMap<>();
         ValueInterner canonical = new ValueInterner();
         for (int from = 0; from < all.size(); from += SPNS_PER_SEARCH) {
@@ -301,8 +312,15 @@ final class DomainControllers {
             for (String v : all.subList(from, Math.min(all.size(), from + SPNS_PER_SEARCH))) {
                 any.add(Filter.createEqualityFilter("servicePrincipalName", v));
             }
-            SearchResult r = deadline.call(() -> c.search(groups.domainDn(), SearchScope.SUB,
-                    Filter.createORFilter(any), DirectoryCollector.ATTRIBUTES));
+            SearchResult r;
+            try {
+                r = deadline.call(() -> c.search(groups.domainDn(), SearchScope.SUB, Filter.createORFilter(any),
+                        DirectoryCollector.ATTRIBUTES));
+            } catch (LDAPException e) {
+                throw new HoldersFailed(e, from / SPNS_PER_SEARCH + 1, searches, all.subList(from,
+                        Math.min(all.size(), from + SPNS_PER_SEARCH)).stream().flatMap(v -> hostsOf.getOrDefault(
+                        v.toLowerCase(Locale.ROOT), java.util.Set.of()).stream()).distinct().toList());
+            }
             for (SearchResultEntry e : r.getSearchEntries()) {
                 AdObject o = checked.contains(e.getDN().toLowerCase(Locale.ROOT)) ? null
                         : DirectoryCollector.toObject(e, canonical);
@@ -312,6 +330,27 @@ final class DomainControllers {
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** Hosts named by a failed search for other holders, at most; the others are counted. */
+    private static final int HOSTS_NAMED = 4;
+
+    /**
+     * A search for other holders that failed: the {@code search}-th of {@code searches} (of {@link #SPNS_PER_SEARCH}
+     * SPNs each), for the SPNs of {@code hosts}; those after it are not made, and what the earlier ones found is not
+     * used ({@link DcRead#holdersError} stands for the whole DC).
+     */
+    static final class HoldersFailed extends Exception {
+        HoldersFailed(LDAPException cause, int search, int searches, List<String> hosts) {
+            super(DirectoryCollector.reason(cause) + " (search " + search + " of " + searches + ", for SPNs of "
+                    + String.join(", ", hosts.subList(0, Math.min(HOSTS_NAMED, hosts.size())).stream()
+                    .map(Values::visibleAccount).toList())
+                    + (hosts.size() > HOSTS_NAMED ? " and " + (hosts.size() - HOSTS_NAMED) + " more" : "")
+                    + (search + 1 == searches ? "; the one after it was not made" : search < searches ? "; the "
+                    + (searches - search) + " after it were not made" : "")
+                    + "; none of this DC's answers is used, so whether it holds another holder of any node's SPN is"
+                    + " unknown)", cause);
+        }
     }
 
     /**
@@ -421,8 +460,8 @@ final class DomainControllers {
             String holdersError = null;
             try {
                 holders = spnHolders(c, deadline, groups, objects, scope);
-            } catch (LDAPException e) {
-                holdersError = "the search for other holders of the nodes' SPNs failed: " + DirectoryCollector.reason(e);
+            } catch (HoldersFailed e) {
+                holdersError = "the search for other holders of the nodes' SPNs failed: " + e.getMessage();
             }
             return new DcRead(name, t.url(), readOnly, false, null, objects, missing, principals, holders,
                     changes(c, t.url(), deadline, root, dns, metadata), holdersError);

@@ -295,6 +295,10 @@ class DomainControllersTest {
         assertEquals(1, f.size(), f.toString());
         assertTrue(f.get(0).path("message").asText().contains("the search for other holders of the nodes' SPNs"
                 + " failed: 4 (size limit exceeded) (Size Limit Exceeded)"), f.get(0).toString());
+        // which search failed, for whose SPNs, and that nothing of that DC's answers is used
+        assertTrue(f.get(0).path("message").asText().contains("(Size Limit Exceeded) (search 1 of 1, for SPNs of HV01,"
+                + " HV02, HV03; none of this DC's answers is used, so"
+                + " whether it holds another holder of any node's SPN is unknown)"), f.get(0).toString());
         assertTrue(f.get(0).path("remediation").asText().startsWith("Look for other holders of the nodes' SPNs on"
                 + " dc2.contoso.com as a Domain Admin"), f.get(0).toString());
         JsonNode dc2Doc = doc.path("directories").get(0).path("domainControllers").get(1);

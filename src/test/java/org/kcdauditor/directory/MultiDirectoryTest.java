@@ -1170,6 +1170,9 @@ class MultiDirectoryTest {
             assertEquals("dc2.contoso.com", f.get(0).path("evidence").path("dc").asText());
             JsonNode dc2 = doc.path("directories").get(0).path("domainControllers").get(1);
             assertTrue(dc2.path("holdersError").asText().contains("size limit exceeded"), dc2.toString());
+            // the search that failed, for whose SPNs (it asked for fabrikam's)
+            assertTrue(dc2.path("holdersError").asText().matches(".*\\(search \\d+ of \\d+, for SPNs of [^;]*HV21.*"),
+                    dc2.toString());
             assertEquals("notSearched", dc2.path("result").asText(), dc2.toString());
             assertEquals(3, r.exitCode(), r.toString());
             assertTrue(r.out().contains("Preflight HVC1: NO-GO"), r.out());
