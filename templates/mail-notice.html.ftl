@@ -67,7 +67,7 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <tr style="color:${palette.MUTED}"><td colspan="${servers?then(6, 5)}" style="padding:4px">… and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
 </#if>
 <#if summary.unclustered??>
-<tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><#if servers><td style="padding:4px"></td></#if><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">${summary.unclustered.label}</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><#if servers><td style="padding:4px"></td></#if><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
 </#if>
 </table>
 </#if>

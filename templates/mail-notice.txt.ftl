@@ -4,7 +4,7 @@
   notices, or before any the last other audit), summary (decision, noGo, fixedByChange, change (a change is proposed), scope (the cluster of
   a cluster owners' notice, else empty), status, headline, high, medium, low, info, waived, decisions (the cluster's in a
   cluster owners' notice, the run's else; the headline is always the run's), clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
-  pairsOk, pairs (every directed path), nodePairsOk, nodePairs, fileServerPathsOk, fileServerPaths (apart: live migration, and from a node to a file server), pairsText ("2/6 node pairs OK, 2/6 file-server paths OK", "5/6 node pairs OK" where no path goes to a file server, or "pairs not checked" for a cluster not audited), nodePairsCell ("2/6" or "—"), fileServerPathsCell ("2/6", or "—" where none), pairsCell (every directed path, "4/12" or "—"), compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: status, high…info of the open
+  pairsOk, pairs (every directed path), nodePairsOk, nodePairs, fileServerPathsOk, fileServerPaths (apart: live migration, and from a node to a file server), pairsText ("2/6 node pairs OK, 2/6 file-server paths OK", "5/6 node pairs OK" where no path goes to a file server, or "pairs not checked" for a cluster not audited), nodePairsCell ("2/6" or "—"), fileServerPathsCell ("2/6", or "—" where none), pairsCell (every directed path, "4/12" or "—"), compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: label ("Not tied to a cluster (operators, hosts no longer in a cluster)", the kinds it holds), status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/waivedSince/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
   not resolved), unwaived (the same: waived in the compared run, open now, so not new), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
@@ -63,7 +63,7 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 - … and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)
 </#if>
 <#if summary.unclustered??>
-- (not tied to a cluster): ${summary.unclustered.status} (${summary.unclustered.high} high, ${summary.unclustered.medium} medium, ${summary.unclustered.low} low, ${summary.unclustered.info} info)
+- ${summary.unclustered.label}: ${summary.unclustered.status} (${summary.unclustered.high} high, ${summary.unclustered.medium} medium, ${summary.unclustered.low} low, ${summary.unclustered.info} info)
 </#if>
 <#if aesNotChecked?has_content>
 

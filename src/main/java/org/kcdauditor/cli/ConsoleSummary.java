@@ -99,8 +99,7 @@ final class ConsoleSummary {
         }
         Counts outside = view.unclustered();
         if (outside.openTotal() > 0) {
-            out.println(row(servers, "(no cluster)", "", "", "", "", "", "", outside.open(Severity.HIGH),
-                    outside.open(Severity.MEDIUM), outside.open(Severity.LOW), outside.open(Severity.INFO)));
+            out.println(outsideRow(servers, view.unclusteredLabel(), outside));
         }
         out.println("-".repeat(header.length()));
         // a NO-GO row whose own counts do not say why: the clusters whose findings block its pairs, as its status does
@@ -274,6 +273,19 @@ final class ConsoleSummary {
     private static final int[] WIDTHS = {16, 5, 13, 15, 10, 8, 5, 5, 5, 5};
     /** With the column of the paths to a file server after the node pairs'. */
     private static final int[] WIDTHS_SERVERS = {16, 5, 13, 20, 15, 10, 8, 5, 5, 5, 5};
+
+    /**
+     * The row of the open findings tied to no cluster, labelled as every output labels it ("Not tied to a cluster
+     * (operators, hosts no longer in a cluster)") across the columns it leaves empty; on a line of its own above the
+     * counts where it is wider than those.
+     */
+    static String outsideRow(boolean servers, String label, Counts outside) {
+        String counts = row(servers, "", "", "", "", "", "", "", outside.open(Severity.HIGH),
+                outside.open(Severity.MEDIUM), outside.open(Severity.LOW), outside.open(Severity.INFO));
+        String blank = counts.substring(0, counts.length() - counts.stripLeading().length());
+        return label.length() < blank.length() ? label + counts.substring(label.length())
+                : label + System.lineSeparator() + counts;
+    }
 
     /**
      * One line of the cluster table from its eleven columns: the first column left-aligned, the others right-aligned,

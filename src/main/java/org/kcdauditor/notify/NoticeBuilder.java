@@ -615,6 +615,7 @@ public final class NoticeBuilder {
         Counts outside = view.unclustered();
         if (cluster == null && outside.openTotal() > 0) {
             Map<String, Object> um = new LinkedHashMap<>();
+            um.put("label", view.unclusteredLabel());
             um.put("status", org.kcdauditor.report.Status.of(outside).label());
             for (Severity s : Severity.values()) {
                 um.put(s.name().toLowerCase(Locale.ROOT), outside.open(s));

@@ -372,15 +372,20 @@ public final class HistorySections {
     }
 
     /**
-     * This run as a point of its configuration's trend: pairs, pairs OK, open HIGH findings, and the finding ids
-     * new and resolved against the previous run ({@code history}; null when there is none).
+     * This run as a point of its configuration's trend: pairs, pairs OK, open HIGH findings, the finding ids new and
+     * resolved against the previous run ({@code history}; null when there is none), and the change records among the
+     * new ones (its CHANGED_SINCE_LAST_RUN findings, as {@link HistoryDoc#countedApart} counts them).
      */
     public static TrendPoint trendPoint(String runId, Instant at, AuditResult result, HistoryDoc history) {
         int pairsOk = result.clusters().stream().mapToInt(c -> c.pairsOk()).sum();
         Integer high = result.bySeverity().get("HIGH");
+        Set<String> changes = new java.util.HashSet<>();
+        result.findings().stream().filter(f -> f.rule().equals(org.kcdauditor.rules.ChangedSinceLastRunRule.ID))
+                .forEach(f -> changes.add(f.id()));
         return new TrendPoint(runId, at, result.pairs(), pairsOk, high == null ? 0 : high,
                 history == null ? null : history.newFindings().size(),
-                history == null ? null : history.resolvedFindings().size());
+                history == null ? null : history.resolvedFindings().size(),
+                history == null ? null : (int) history.newFindings().stream().filter(changes::contains).count());
     }
 
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,

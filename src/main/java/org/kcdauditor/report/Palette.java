@@ -21,11 +21,12 @@ public enum Palette {
     BLUE(0xDDEBF7),
     /** Cells to fill in (checklists). */
     INPUT(0xFFFFF0),
-    /** Trend series (the PDF chart and the workbook's chart): pairs OK %, open HIGH, new, resolved. */
+    /** Trend series (the PDF chart and the workbook's chart): pairs OK %, open HIGH, new problems, resolved, changes. */
     SERIES_PAIRS_OK(0x1F3864),
     SERIES_HIGH(0xC00000),
     SERIES_NEW(0xED7D31),
     SERIES_RESOLVED(0x70AD47),
+    SERIES_CHANGES(0xA5A5A5),
     /** The HTML outputs (runbook.html, the mail): text of NO-GO and HIGH, MEDIUM and warnings, LOW, GO. */
     TEXT_BAD(0xB42318),
     TEXT_WARN(0x9A6700),

@@ -476,6 +476,10 @@ public final class ReportView {
     private final Map<String, RuleView> rules;
     private final Counts counts;
     private final Counts unclustered;
+    /** {@link #unclusteredLabel}, of the open findings tied to no cluster. */
+    private final String unclusteredLabel;
+    /** The same, of those above INFO: what the headline says is open outside the clusters. */
+    private final String unclusteredAboveInfoLabel;
     private final List<ClusterView> clusters;
     private final List<FindingView> findings;
     private final Status status;
@@ -537,6 +541,10 @@ public final class ReportView {
             }
         }
         this.unclustered = Counts.of(noCluster);
+        List<Finding> openOutside = noCluster.stream().filter(f -> !f.isWaived()).toList();
+        this.unclusteredLabel = unclusteredLabel(openOutside);
+        this.unclusteredAboveInfoLabel = unclusteredLabel(openOutside.stream()
+                .filter(f -> f.severity() != Severity.INFO).toList());
         Map<String, FindingsDocument.HostDoc> hostsByName = new HashMap<>();
         nn(doc.hosts()).stream().filter(h -> h != null && h.name() != null)
                 .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
@@ -850,6 +858,42 @@ public final class ReportView {
         return unclustered;
     }
 
+    /** The label of the row of {@link #unclustered} before what it holds. */
+    public static final String UNCLUSTERED = "Not tied to a cluster";
+
+    /**
+     * The label of the row of the open findings tied to no cluster in every output (the PDF's Compliance per cluster,
+     * the Summary sheet, the mail, the console), with the kinds it holds: "Not tied to a cluster (operators, hosts no
+     * longer in a cluster)". Page 3 said "e.g. a baseline host that is gone" of a row holding an operator.
+     */
+    public String unclusteredLabel() {
+        return unclusteredLabel;
+    }
+
+    /**
+     * {@link #UNCLUSTERED} with the kinds of {@code findings} (tied to no cluster), in a fixed order: operators (the
+     * OPERATOR_ rules), domain controllers (the DC_ rules), hosts no longer in a cluster (any other finding on a host:
+     * a baseline host that is gone, a waiver or a change of a host that left), other findings (of no host).
+     */
+    private static String unclusteredLabel(List<Finding> findings) {
+        boolean[] held = new boolean[UNCLUSTERED_KINDS.size()];
+        for (Finding f : findings) {
+            String rule = f.rule() == null ? "" : f.rule();
+            held[rule.startsWith("OPERATOR_") ? 0 : rule.startsWith("DC_") ? 1 : f.host() != null ? 2 : 3] = true;
+        }
+        List<String> kinds = new ArrayList<>();
+        for (int i = 0; i < held.length; i++) {
+            if (held[i]) {
+                kinds.add(UNCLUSTERED_KINDS.get(i));
+            }
+        }
+        return kinds.isEmpty() ? UNCLUSTERED : UNCLUSTERED + " (" + String.join(", ", kinds) + ")";
+    }
+
+    /** The kinds of findings tied to no cluster, in the order {@link #unclusteredLabel} names them. */
+    private static final List<String> UNCLUSTERED_KINDS = List.of("operators", "domain controllers",
+            "hosts no longer in a cluster", "other findings");
+
     public List<ClusterView> clusters() {
         return clusters;
     }
@@ -930,9 +974,14 @@ public final class ReportView {
         return trend;
     }
 
-    /** The series of the trend, as the PDF chart and the workbook's Trend sheet name them. */
-    public static final List<String> TREND_SERIES = List.of("Pairs OK %", "Open HIGH", "New findings",
-            "Resolved findings");
+    /**
+     * The series of the trend, as the PDF chart and the workbook's Trend sheet name them: the new findings that are
+     * problems apart from the change records among them (CHANGED_SINCE_LAST_RUN, INFO; {@link TrendPoint#newProblems},
+     * {@link TrendPoint#changeRecords}), as the console counts them: the run after a fix drew its approved changes as
+     * "New findings".
+     */
+    public static final List<String> TREND_SERIES = List.of("Pairs OK %", "Open HIGH", "New problems",
+            "Resolved findings", "Changes recorded");
 
     /**
      * One label per trend point, unique: the day ({@code 2026-11-26}), or day and time where two runs share a day
@@ -1449,9 +1498,13 @@ public final class ReportView {
                 text += underWaiver.isEmpty() ? "" : "; " + underWaiver;
             }
         } else {
+            // what is open is outside the clusters (an operator, a host no longer in one): said as such, where "but 1
+            // finding above INFO does" read as a sentence cut short
             int above = counts.openAboveInfo();
-            text = "No cluster needs attention, but " + Words.plural(above, "finding") + " above INFO "
-                    + (above == 1 ? "does" : "do") + " (see Findings)";
+            boolean outside = unclustered.openAboveInfo() == above;
+            text = "No cluster needs attention; " + Words.plural(above, "finding") + " above INFO " + (outside
+                    ? Character.toLowerCase(unclusteredAboveInfoLabel.charAt(0)) + unclusteredAboveInfoLabel.substring(1)
+                    + " " : "") + (above == 1 ? "is" : "are") + " open (see Findings)";
         }
         text += failing > 0 ? "; " + failingPathsInWords() + "."
                 : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair"

@@ -1238,20 +1238,26 @@ public final class RunStore implements AutoCloseable {
     /**
      * The trend of one configuration: its last {@code limit} successful runs that are not checks ({@link
      * RunSummary#CHECKS}: no point that no report backs), newest first, each with its finish
-     * time, open HIGH findings and, where stored (runs since V110), pairs, pairs OK and new/resolved counts.
+     * time, open HIGH findings and, where stored (runs since V110), pairs, pairs OK and new/resolved counts, with the
+     * change records among the new ones: the run's CHANGED_SINCE_LAST_RUN findings, counted from its stored findings
+     * (each records a change since the run before, so it is new in the run that reports it), also for a run stored
+     * before they were counted apart.
      */
     public List<TrendPoint> trend(String configPath, int limit) {
         List<TrendPoint> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, r.high, t.pairs,"
-                + " t.pairs_ok, t.new_findings, t.resolved_findings FROM audit_run r LEFT JOIN run_trend t"
-                + " ON t.run_id = r.id WHERE r.status = ? AND r.config_path = ?"
+                + " t.pairs_ok, t.new_findings, t.resolved_findings, (SELECT COUNT(*) FROM run_finding f"
+                + " WHERE f.run_id = r.id AND f.rule_id = 'CHANGED_SINCE_LAST_RUN') FROM audit_run r"
+                + " LEFT JOIN run_trend t ON t.run_id = r.id WHERE r.status = ? AND r.config_path = ?"
                 + NOT_A_CHECK.replace("trigger_name", "r.trigger_name") + " ORDER BY r.run_no DESC")) {
             bind(ps, checks(RunSummary.SUCCEEDED, cut(configPath, 1000)));
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    Integer added = integer(rs, 6);
                     out.add(new TrendPoint(rs.getString(1), instant(rs, 2), integer(rs, 4), integer(rs, 5),
-                            integer(rs, 3), integer(rs, 6), integer(rs, 7)));
+                            integer(rs, 3), added, integer(rs, 7), added == null ? null
+                            : Math.min(added, rs.getInt(8))));
                 }
             }
             return out;

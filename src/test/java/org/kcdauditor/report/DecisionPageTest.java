@@ -32,14 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Page 1 of audit.pdf, read back with PDFBox: what the CAB decides on. */
 class DecisionPageTest {
 
-    /** {@code d} with the history sections and a trend of {@code n} runs, the last one this run. */
+    /**
+     * {@code d} with the history sections and a trend of {@code n} runs, the last one this run; a change record among
+     * the new findings of each run that has new ones.
+     */
     static FindingsDocument withTrend(FindingsDocument d, int n) {
         FindingsDocument h = Fixtures.withHistory(d);
         List<TrendPoint> trend = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             trend.add(new TrendPoint(i == n - 1 ? d.runId() : "run-" + i, Instant.parse("2026-01-26T06:00:00Z")
                     .plusSeconds(86_400L * 30 * i), 21, 2 + i % 3, 16 - i % 4, i == 0 ? null : i % 5,
-                    i == 0 ? null : i % 2));
+                    i == 0 ? null : i % 2, i == 0 ? null : Math.min(1, i % 5)));
         }
         return h.withHistory(new HistorySections.Sections(h.history().withTrend(trend), h.baseline(), h.patches(),
                 h.events(), h.imports()));
@@ -236,7 +239,7 @@ class DecisionPageTest {
                 "PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
         String first = PdfReportWriterTest.text(PdfReportWriterTest.render(green, 16), 1, 1).replace("\n", " ");
         assertTrue(first.contains("GO for the patch window: HVC1"), first);
-        assertTrue(first.contains("Without a change"), first);
+        assertTrue(first.contains("Now (no change proposed)"), first);
         assertTrue(first.contains("Pairs OK: 6 of 6: every direction can migrate."), first);
         assertTrue(first.contains("Patch window: GO for every cluster."), first);
         // the heading announces nothing it does not list: no colon before the sentence that says there is no change

@@ -118,7 +118,7 @@ class XlsxPivotTest {
                     + cell(sh, i + 1, "File-server paths").getNumericCellValue()));
             assertEquals(c.go() ? "GO" : "NO-GO", cell(sh, i + 1, "Patch window").getStringCellValue());
         }
-        assertEquals("(not tied to a cluster)", cell(sh, view.clusters().size() + 1, "Cluster").getStringCellValue(),
+        assertEquals(view.unclusteredLabel(), cell(sh, view.clusters().size() + 1, "Cluster").getStringCellValue(),
                 "the rows add up to the totals, as on the Summary");
     }
 
@@ -374,8 +374,11 @@ class XlsxPivotTest {
             assertEquals(t.pairsOkPercent() / 100, cell(sh, i + 1, "Pairs OK %").getNumericCellValue(), 1e-9);
             assertEquals(t.openHigh(), (int) cell(sh, i + 1, "Open HIGH").getNumericCellValue());
             if (t.newFindings() != null) {
-                assertEquals(t.newFindings(), (int) cell(sh, i + 1, "New findings").getNumericCellValue());
+                assertEquals(t.newProblems(), (int) cell(sh, i + 1, "New problems").getNumericCellValue());
                 assertEquals(t.resolvedFindings(), (int) cell(sh, i + 1, "Resolved findings").getNumericCellValue());
+            }
+            if (t.changeRecords() != null) {
+                assertEquals(t.changeRecords(), (int) cell(sh, i + 1, "Changes recorded").getNumericCellValue());
             }
         }
         XSSFDrawing drawing = sh.getDrawingPatriarch();
@@ -391,7 +394,7 @@ class XlsxPivotTest {
                         "the series refers to the table's cells");
             }
         }
-        assertEquals(4, series);
+        assertEquals(ReportView.TREND_SERIES.size(), series);
         String xml = charts.get(0).getCTChart().xmlText();
         for (String title : ReportView.TREND_SERIES) {
             assertTrue(xml.contains(">" + title + "<"), "the PDF chart's series " + title + ": " + xml);

@@ -59,7 +59,8 @@ class TrendStoreTest {
                     "successful runs of a.yaml, newest first");
             TrendPoint three = trend.get(1);
             assertEquals(new TrendPoint("run-3", T0.plusSeconds(86_400L * 2 + 5), 2, 1,
-                    r.bySeverity().get("HIGH"), 2, 1), three, "open HIGH from the run itself, the rest as stored");
+                    r.bySeverity().get("HIGH"), 2, 1, 0), three, "open HIGH from the run itself, the rest as stored,"
+                    + " no change record among its new findings");
             assertEquals(50.0, three.pairsOkPercent());
             TrendPoint four = trend.get(0);
             assertNull(four.pairs(), "a run stored without its figures has none (runs before V110)");
@@ -90,6 +91,35 @@ class TrendStoreTest {
                     .map(RunSummary::id).toList();
             assertEquals(List.of("run-1", "run-2", "check-1", "check-2"), pruned, "the newest and run-3 kept");
             assertEquals("run-3", s.previousRun("a.yaml").orElseThrow().runId());
+        }
+    }
+
+    /**
+     * The change records among a stored run's new findings (its CHANGED_SINCE_LAST_RUN findings, each new once) are
+     * read back apart, also for runs stored before they were counted: the trend draws them apart from new problems.
+     */
+    @Test
+    void theChangeRecordsOfAStoredRunAreReadApartFromItsNewProblems() {
+        try (RunStore s = RunStore.open("jdbc:h2:file:" + dir.resolve("history"), null, null)) {
+            AuditResult r = audit();
+            List<org.kcdauditor.model.Finding> withChanges = new java.util.ArrayList<>(r.findings());
+            for (String host : List.of("HV01", "HV02")) {
+                withChanges.add(org.kcdauditor.support.TestFindings.legacy("CHANGED_SINCE_LAST_RUN",
+                        org.kcdauditor.model.Severity.INFO, "HVC1", host, null, "x", host + ": delegation entry added.",
+                        "None."));
+            }
+            AuditResult changed = new AuditResult(r.context(), withChanges, r.clusters(), r.pairs(),
+                    r.requiredEntries(), r.presentEntries(), r.bySeverity());
+            s.begin("run-1", T0, "run", "a.yaml", "ldaps://dc1", "DC=contoso,DC=com");
+            s.complete("run-1", T0.plusSeconds(5), new CompletedRun(r, 2, null, List.of(), List.of(),
+                    new TrendPoint("run-1", null, 2, 1, 1, null, null)));
+            s.begin("run-2", T0.plusSeconds(86_400), "run", "a.yaml", "ldaps://dc1", "DC=contoso,DC=com");
+            s.complete("run-2", T0.plusSeconds(86_405), new CompletedRun(changed, 2, null, List.of(), List.of(),
+                    new TrendPoint("run-2", null, 2, 2, 0, 3, 1)));
+            List<TrendPoint> trend = s.trend("a.yaml", 12);
+            assertEquals(2, trend.get(0).changeRecords());
+            assertEquals(1, trend.get(0).newProblems());
+            assertNull(trend.get(1).changeRecords(), "the first run compared with none");
         }
     }
 }

@@ -601,7 +601,8 @@ final class DecisionPage {
         PdfPCell left = new PdfPCell();
         left.setBorder(0);
         left.setPaddingRight(8);
-        left.addElement(heading(view.plan().hasChanges() ? "After the change" : "Without a change", f.h2, 0));
+        // without a change proposed, the state now: "Without a change" read wrong on the run after an approved one
+        left.addElement(heading(view.plan().hasChanges() ? "After the change" : "Now (no change proposed)", f.h2, 0));
         for (String p : afterPoints) {
             Paragraph para = para("•  " + p, f.tiny);
             para.setIndentationLeft(8);
@@ -931,7 +932,6 @@ final class DecisionPage {
      */
     static List<String> after(ReportView view) {
         int pairs = view.pairs();
-        int ok = view.pairsOk();
         int failing = view.failingPairs();
         int fixed = view.fixedByChange();
         boolean change = view.plan().hasChanges();
@@ -939,16 +939,15 @@ final class DecisionPage {
         if (pairs == 0) {
             points.add("No directed host pair to check.");
         } else if (failing == 0) {
-            points.add("Pairs OK: " + ok + " of " + pairs + ": every direction" + (view.nodesNotFound()
+            points.add(pairsOk(view, false) + ": every direction" + (view.nodesNotFound()
                     ? " between the nodes found" : "") + " can migrate" + (change ? ", now and after"
                     + " the change." : "."));
         } else if (fixed == 0) {
-            points.add("Pairs OK: " + ok + " of " + pairs + (change ? " now and after the change: " + noneFixed(failing)
+            points.add(pairsOk(view, false) + (change ? " now and after the change: " + noneFixed(failing)
                     : "; no change is proposed for the "
                     + Words.plural(failing, "failing direction")) + ".");
         } else {
-            points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
-                    + " the change: " + fixed(fixed, failing) + ".");
+            points.add(pairsOk(view, true) + ": " + fixed(fixed, failing) + ".");
         }
         if (failing > fixed) {
             Map<String, Integer> still = new java.util.LinkedHashMap<>();
@@ -1002,6 +1001,26 @@ final class DecisionPage {
         return points;
     }
 
+    /**
+     * "Pairs OK: 6 of 6", or with the figures expected after the change ({@code after}) "Pairs OK: 4 of 6 now, 6 of 6
+     * expected after the change"; where some path goes to a file server, the node pairs and those paths apart, as the
+     * rest of page 1 counts them: "Node pairs OK: 4 of 18 now, 17 of 18 expected after the change; paths to a file
+     * server OK: 2 of 6 now, 3 of 6 expected" ("Pairs OK: 6 of 24" added the two up); two lines, as the one before.
+     */
+    static String pairsOk(ReportView view, boolean after) {
+        int storage = view.storagePaths();
+        if (storage == 0) {
+            return "Pairs OK: " + view.pairsOk() + " of " + view.pairs() + (after ? " now, " + (view.pairsOk()
+                    + view.fixedByChange()) + " of " + view.pairs() + " expected after the change" : "");
+        }
+        int nodes = view.nodePairs();
+        return "Node pairs OK: " + view.nodePairsOk() + " of " + nodes + (after ? " now, "
+                + view.clusters().stream().mapToInt(ClusterView::nodePairsOkAfter).sum() + " of " + nodes
+                + " expected after the change" : "") + "; paths to a file server OK: "
+                + view.storagePathsOk() + " of " + storage + (after ? " now, " + view.clusters().stream()
+                .mapToInt(ClusterView::fileServerPathsOkAfter).sum() + " of " + storage + " expected" : "");
+    }
+
     private static String names(List<String> clusters) {
         return clusters.size() <= 6 ? String.join(", ", clusters) : String.join(", ", clusters.subList(0, 6))
                 + " and " + (clusters.size() - 6) + " more";
@@ -1025,7 +1044,8 @@ final class DecisionPage {
                 }
                 Image image = Image.getInstance(drawn.image(), null);
                 image.scaleAbsolute(width, CHART_HEIGHT);
-                image.setAlt("Trend of pairs OK %, open HIGH, new and resolved findings over the last "
+                image.setAlt("Trend of pairs OK %, open HIGH, new problems, resolved findings and changes recorded over"
+                        + " the last "
                         + view.trend().size() + " runs");
                 return new Chart(image, null);
             } catch (IOException | RuntimeException | LinkageError e) {
@@ -1053,8 +1073,10 @@ final class DecisionPage {
                     .isEmpty() ? "" : " (" + PdfReportWriter.oneLine(chart.failure()) + ")") + "; the Trend sheet of"
                     + " audit.xlsx holds its " + n + " runs.", f.tinyText));
         }
-        return List.of(chart.image(), new Paragraph("Pairs OK % (right axis); open HIGH, findings new and resolved"
-                + " since the run before (left axis); the Trend sheet of audit.xlsx.", f.tinyMuted));
+        // each bar said for what it counts, on the two lines page 1 has room for: the changes recorded (an approved
+        // fix among them) are INFO, no new problems; the legend names the series as the Trend sheet of audit.xlsx does
+        return List.of(chart.image(), new Paragraph("Pairs OK % (right axis); open HIGH, new problems, resolved findings,"
+                + " changes recorded (INFO) since the last run (left axis).", f.tinyMuted));
     }
 
     private static String shortId(String runId) {

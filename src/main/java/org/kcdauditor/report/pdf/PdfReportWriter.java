@@ -289,7 +289,7 @@ public final class PdfReportWriter implements ReportWriter {
             d.addCreator("kcd-audit");
             d.open();
             DecisionPage.write(d, w, view, f);
-            signOff(d, w, view, f);
+            signOff(d, view, f);
             keepRoom(d, w, 320);
             executiveSummary(d, view, f);
             clusters(d, w, view, f);
@@ -562,7 +562,7 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(more);
         }
         if (outsideRow) {
-            PdfPCell label = cell("Not tied to a cluster (e.g. a baseline host that is gone)", f.small, LIGHT);
+            PdfPCell label = cell(view.unclusteredLabel(), f.small, LIGHT);
             label.setColspan(heads.size() - 3);
             t.addCell(label);
             Status st = Status.of(outside);
@@ -1143,8 +1143,6 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- sign-off
 
-    /** Room the sign-off's heading needs above its table (its spacing, its line, the table's spacing). */
-    private static final float SIGN_OFF_HEADING = 40;
     /**
      * The roles that sign, in the order of the change; the first three sign a run that proposes none. "100 %" is held
      * together by a no-break space: the narrow column wrapped it as "100" and a "%" alone on the next line.
@@ -1158,11 +1156,21 @@ public final class PdfReportWriter implements ReportWriter {
      * reviewed, approved, implemented and validated the change with signature and date, the decision and its
      * conditions.
      */
-    private void signOff(Document d, PdfWriter w, ReportView view, Fonts f) {
+    private void signOff(Document d, ReportView view, Fonts f) {
         PdfPTable t = new PdfPTable(new float[]{2.4f, 2.6f, 2.5f, 1.5f});
         t.setWidthPercentage(100);
-        t.setSpacingBefore(4);
+        t.setSpacingBefore(10);
+        // heading and table on one page, with the room this table takes (three roles sign a run without a change, five
+        // a change): the heading is the table's first row, and the table is kept together. A heading of its own, kept
+        // with room estimated for the table, stood alone at the foot of page 1 below a GO's trend, its table on page 2.
         t.setKeepTogether(true);
+        PdfPCell heading = new PdfPCell();
+        heading.setBorder(0);
+        heading.setPadding(0);
+        heading.setPaddingBottom(2);
+        heading.setColspan(4);
+        heading.addElement(heading("Sign-off", f.h2, 0));
+        t.addCell(heading);
         PdfPCell ticketLabel = cell("Change ticket", f.smallBold, LIGHT);
         ticketLabel.setMinimumHeight(22);
         t.addCell(ticketLabel);
@@ -1195,13 +1203,6 @@ public final class PdfReportWriter implements ReportWriter {
         PdfPCell blank = cell("", f.small, null);
         blank.setColspan(3);
         t.addCell(blank);
-        // heading and table on one page, with the room this table takes: three roles sign a run without a change, and
-        // a fixed room for the five of a change sent a GO's sign-off to page 2 below a trend it fitted under
-        t.setTotalWidth(d.right() - d.left());
-        keepRoom(d, w, SIGN_OFF_HEADING + t.getTotalHeight());
-        Paragraph h = heading("Sign-off", f.h2, 10);
-        h.setKeepTogether(true);
-        d.add(h);
         d.add(t);
     }
 

@@ -44,10 +44,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The trend chart of the decision page, drawn by JFreeChart into an image: pairs OK in percent (left axis) and,
- * on the right axis, open HIGH findings as a line and the findings new and resolved against the previous run as
- * bars, one category per run, oldest first. The series are the view's ({@link ReportView#TREND_SERIES}), the
- * same the workbook's Trend sheet holds; the fonts are the PDF's own DejaVu Sans.
+ * The trend chart of the decision page, drawn by JFreeChart into an image: pairs OK in percent (right axis) and,
+ * on the left axis, open HIGH findings as a line and as bars the new problems, the findings resolved and the changes
+ * recorded (CHANGED_SINCE_LAST_RUN, INFO) against the previous run, one category per run, oldest first. The series
+ * are the view's ({@link ReportView#TREND_SERIES}), the same the workbook's Trend sheet holds; the fonts are the PDF's
+ * own DejaVu Sans.
  */
 final class TrendChart {
     /** Pixels per PDF point: sharp in print and when zoomed in. */
@@ -111,8 +112,9 @@ final class TrendChart {
             Run label = labels.get(i);
             percent.addValue(t.pairsOkPercent(), names.get(0), label);
             high.addValue(t.openHigh(), names.get(1), label);
-            changes.addValue(t.newFindings(), names.get(2), label);
+            changes.addValue(t.newProblems(), names.get(2), label);
             changes.addValue(t.resolvedFindings(), names.get(3), label);
+            changes.addValue(t.changeRecords(), names.get(4), label);
         }
         Font regular;
         Font bold;
@@ -139,7 +141,7 @@ final class TrendChart {
         // HIGH line would read as open findings
         int most = 0;
         for (TrendPoint t : trend) {
-            for (Integer v : new Integer[]{t.openHigh(), t.newFindings(), t.resolvedFindings()}) {
+            for (Integer v : new Integer[]{t.openHigh(), t.newProblems(), t.resolvedFindings(), t.changeRecords()}) {
                 most = Math.max(most, v == null ? 0 : v);
             }
         }
@@ -150,8 +152,6 @@ final class TrendChart {
         bars.setShadowVisible(false);
         bars.setItemMargin(0.05);
         bars.setMaximumBarWidth(0.08);
-        bars.setSeriesPaint(0, color(Palette.SERIES_NEW));
-        bars.setSeriesPaint(1, color(Palette.SERIES_RESOLVED));
         LineAndShapeRenderer highLine = new LineAndShapeRenderer(true, true);
         highLine.setSeriesPaint(0, color(Palette.SERIES_HIGH));
         highLine.setSeriesStroke(0, new BasicStroke(2f));
@@ -188,9 +188,10 @@ final class TrendChart {
         theme.setBarPainter(new StandardBarPainter());
         theme.setShadowVisible(false);
         theme.apply(chart);
-        // the theme resets series paints of the renderers: set them again
+        // the theme resets series paints of the renderers: set them after it
         bars.setSeriesPaint(0, color(Palette.SERIES_NEW));
         bars.setSeriesPaint(1, color(Palette.SERIES_RESOLVED));
+        bars.setSeriesPaint(2, color(Palette.SERIES_CHANGES));
         highLine.setSeriesPaint(0, color(Palette.SERIES_HIGH));
         okLine.setSeriesPaint(0, color(Palette.SERIES_PAIRS_OK));
         LegendTitle legend = chart.getLegend();

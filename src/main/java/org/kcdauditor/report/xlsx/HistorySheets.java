@@ -63,8 +63,8 @@ import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
  * (the last runs of this configuration, the PDF chart's series, with a native chart).
  */
 final class HistorySheets {
-    /** Where the Trend sheet's chart sits: columns and rows. */
-    static final int CHART_COL = 9;
+    /** Where the Trend sheet's chart sits, right of the table's ten columns: columns and rows. */
+    static final int CHART_COL = 10;
     static final int CHART_WIDTH = 12;
     static final int CHART_HEIGHT = 22;
 
@@ -401,8 +401,9 @@ final class HistorySheets {
 
     /**
      * The last runs of this configuration, oldest first, this run last: the series of the PDF's trend chart as
-     * numbers (pairs OK % a percentage, times as date-times), and a native Excel chart of them (XDDF): new and
-     * resolved findings as bars and open HIGH as a line on the left axis, pairs OK % as a line on the right.
+     * numbers (pairs OK % a percentage, times as date-times), and a native Excel chart of them (XDDF): new problems,
+     * resolved findings and changes recorded as bars and open HIGH as a line on the left axis, pairs OK % as a line on
+     * the right.
      */
     private static void trend(SXSSFWorkbook wb, SXSSFSheet sh, ReportView view, XlsxReportWriter.Styles st) {
         List<TrendPoint> trend = view.trend();
@@ -410,7 +411,7 @@ final class HistorySheets {
         boolean byDay = labels.stream().allMatch(l -> l.matches("\\d{4}-\\d{2}-\\d{2}"));
         List<String> series = ReportView.TREND_SERIES;
         String[] cols = {"Run", "Run id", "Finished (UTC)", "Pairs", "Pairs OK", series.get(0), series.get(1),
-                series.get(2), series.get(3)};
+                series.get(2), series.get(3), series.get(4)};
         XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -438,12 +439,13 @@ final class HistorySheets {
                 row.createCell(5).setCellStyle(st.percentPlain);
             }
             number(row, 6, t.openHigh(), st.number);
-            number(row, 7, t.newFindings(), st.number);
+            number(row, 7, t.newProblems(), st.number);
             number(row, 8, t.resolvedFindings(), st.number);
+            number(row, 9, t.changeRecords(), st.number);
         }
         w.see(2, "2026-11-26 06:00:00");
         sh.createFreezePane(0, 1);
-        w.apply(sh, new int[]{22, 38, 20, 8, 10, 12, 12, 14, 18});
+        w.apply(sh, new int[]{22, 38, 20, 8, 10, 12, 12, 14, 18, 18});
         XlsxReportWriter.table(sh, "Trend", cols, trend.size());
         if (!trend.isEmpty()) {
             chart(sh, trend, labels, st);
@@ -487,6 +489,8 @@ final class HistorySheets {
                 Palette.SERIES_NEW, false);
         series(bars, categories, values(trend, 8), range(sheet, 8, n), ReportView.TREND_SERIES.get(3),
                 Palette.SERIES_RESOLVED, false);
+        series(bars, categories, values(trend, 9), range(sheet, 9, n), ReportView.TREND_SERIES.get(4),
+                Palette.SERIES_CHANGES, false);
         chart.plot(bars);
 
         XDDFLineChartData high = (XDDFLineChartData) chart.createData(ChartTypes.LINE, bottom, left);
@@ -520,8 +524,9 @@ final class HistorySheets {
             TrendPoint t = trend.get(i);
             Integer v = switch (col) {
                 case 6 -> t.openHigh();
-                case 7 -> t.newFindings();
+                case 7 -> t.newProblems();
                 case 8 -> t.resolvedFindings();
+                case 9 -> t.changeRecords();
                 default -> null;
             };
             out[i] = col == 5 ? (t.pairsOkPercent() == null ? null : t.pairsOkPercent() / 100.0)

@@ -301,7 +301,7 @@ public final class XlsxReportWriter implements ReportWriter {
     }
 
     /**
-     * One row per cluster from row {@code r}, then "(not tied to a cluster)" when open findings are outside every
+     * One row per cluster from row {@code r}, then {@link ReportView#unclusteredLabel} when open findings are outside every
      * cluster, so that the rows add up to the totals (waived ones are not counted: alone they made a row of zeros, which
      * the console and the mail do not show); returns the next row.
      */
@@ -348,7 +348,7 @@ public final class XlsxReportWriter implements ReportWriter {
         Counts outside = view.unclustered();
         if (outside.openTotal() > 0) {
             SXSSFRow row = sh.createRow(r++);
-            text(row, 0, "(not tied to a cluster)", st.note);
+            text(row, 0, view.unclusteredLabel(), st.note);
             Status status = Status.of(outside);
             text(row, 9, status.label(), st.light(status));
             int col = 10;

@@ -37,10 +37,13 @@ class CabReadablePdfTest {
     static ReportView view;
     /** Page by page, lines as PDFBox extracts them (trimmed). */
     static List<List<String>> pages;
+    /** The demo's console output. */
+    static String console;
 
     @BeforeAll
     static void demo() throws Exception {
         CliRun run = CliRun.run(Map.of(), "demo", "--out", out.toString());
+        console = run.out();
         assertEquals(0, run.exitCode(), run.toString());
         doc = FindingsJson.read(out.resolve("findings.json"));
         view = ReportView.of(doc);
@@ -159,6 +162,65 @@ class CabReadablePdfTest {
         assertFalse(scope.contains("Entries %"), scope);
         assertTrue(scope.contains("Delegation entries present"), scope);
         assertTrue(scope.matches(".*Cluster HVC2 delegation entries present: 100\\.0 %, 2/12 node pairs OK.*"), scope);
+    }
+
+    /**
+     * Page 1's "After the change" counted the node pairs and the paths to a file server together ("Pairs OK: 6 of 24")
+     * where the rest of the page counts them apart: it gives each, now and expected after the change.
+     */
+    @Test
+    void afterTheChangeCountsNodePairsApartFromPathsToFileServers() {
+        int nodeAfter = view.clusters().stream().mapToInt(ClusterView::nodePairsOkAfter).sum();
+        int storageAfter = view.clusters().stream().mapToInt(ClusterView::fileServerPathsOkAfter).sum();
+        String first = page(1);
+        assertFalse(first.contains("Pairs OK: " + view.pairsOk() + " of " + view.pairs()), first);
+        assertTrue(first.contains("Node pairs OK: " + view.nodePairsOk() + " of " + view.nodePairs()
+                + " now, " + nodeAfter + " of " + view.nodePairs() + " expected after the change; paths to a file"
+                + " server OK: " + view.storagePathsOk() + " of " + view.storagePaths() + " now, " + storageAfter
+                + " of " + view.storagePaths() + " expected: it fixes " + view.fixedByChange() + " of the "
+                + view.failingPairs() + " failing directions."), first);
+        assertEquals(view.pairsOk() + view.fixedByChange(), nodeAfter + storageAfter);
+    }
+
+    /**
+     * The row of the findings of no cluster was labelled "(e.g. a baseline host that is gone)" on page 3 where it held
+     * an operator, and "(no cluster)" on the console: one label, naming what the row holds, in every output.
+     */
+    @Test
+    void theRowOfNoClusterSaysWhatItHoldsAlikeEverywhere() throws Exception {
+        String label = "Not tied to a cluster (operators, hosts no longer in a cluster)";
+        assertEquals(label, view.unclusteredLabel());
+        assertFalse(all().contains("e.g. a baseline host that is gone"), all());
+        assertTrue(all().contains(label), all());
+        assertFalse(console.contains("(no cluster)"), console);
+        assertTrue(console.matches("(?s).*\\n" + java.util.regex.Pattern.quote(label) + " +0 +2 +0 +0\\R.*"),
+                console);
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                out.resolve("audit.xlsx").toFile())) {
+            var summary = wb.getSheet("Summary");
+            boolean row = false;
+            for (var r : summary) {
+                row |= r.getCell(0) != null && label.equals(r.getCell(0).toString());
+            }
+            assertTrue(row, "the Summary sheet's row");
+        }
+        var notices = new org.kcdauditor.notify.NoticeBuilder(new org.kcdauditor.config.MailConfig("127.0.0.1", 25,
+                "none", null, null, null, "kcd@contoso.com", List.of("team@contoso.com"), Map.of(), null, null, null,
+                null, null), new org.kcdauditor.report.runbook.TemplateRenderer(Path.of("templates")))
+                .build("test", org.kcdauditor.config.ScheduleConfig.Notify.ALWAYS, doc, null, null, null);
+        assertTrue(notices.get(0).text().contains("- " + label + ": "), notices.get(0).text());
+        assertTrue(notices.get(0).html().contains(">" + label + "</td>"), notices.get(0).html());
+    }
+
+    /** The trend's last point, this run, counts new problems and changes recorded as the console does. */
+    @Test
+    void theTrendCountsChangeRecordsAsTheConsoleDoes() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) new problems?; (\\d+) changes? recorded")
+                .matcher(console);
+        assertTrue(m.find(), console);
+        var last = doc.history().trend().get(doc.history().trend().size() - 1);
+        assertEquals(Integer.parseInt(m.group(1)), last.newProblems(), console);
+        assertEquals(Integer.parseInt(m.group(2)), last.changeRecords(), console);
     }
 
     /** Item 19: a KDC event is no migration failure: its own table, computer names without "$". */

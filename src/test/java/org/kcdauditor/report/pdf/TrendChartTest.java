@@ -124,4 +124,33 @@ class TrendChartTest {
                 .getSize(), 0.001);
         assertEquals(50, pct.getStandardTickUnits().getCeilingTickUnit(1000).getSize(), 0.001);
     }
+
+    /**
+     * A run after a fix drew its change records (CHANGED_SINCE_LAST_RUN, INFO) as orange "New findings": the bars are
+     * new problems, changes recorded and resolved findings, each named in the legend, as the console counts them.
+     */
+    @Test
+    void changeRecordsAreABarOfTheirOwnNotNewProblems() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        List<TrendPoint> trend = List.of(new TrendPoint("run-0", Instant.parse("2026-12-01T06:00:00Z"), 24, 6, 16, 5,
+                0), new TrendPoint("run-1", Instant.parse("2026-12-07T06:00:00Z"), 24, 24, 0, 2, 14, 2));
+        ReportView view = ReportView.of(h.withHistory(new HistorySections.Sections(h.history().withTrend(trend),
+                h.baseline(), h.patches(), h.events(), h.imports())));
+        byte[][] ttf = PdfReportWriter.fonts();
+        TrendChart.Drawn drawn = TrendChart.draw(view, ttf[0], ttf[1], 260, 140);
+        java.util.Map<String, Number> last = new java.util.HashMap<>();
+        java.util.Set<String> legend = new HashSet<>();
+        for (Object e : drawn.info().getEntityCollection().getEntities()) {
+            if (e instanceof org.jfree.chart.entity.CategoryItemEntity c
+                    && c.getColumnKey().toString().equals(TrendChart.labels(trend).get(1).toString())) {
+                last.put(c.getRowKey().toString(), c.getDataset().getValue(c.getRowKey(), c.getColumnKey()));
+            } else if (e instanceof org.jfree.chart.entity.LegendItemEntity l) {
+                legend.add(l.getSeriesKey().toString());
+            }
+        }
+        assertEquals(0, last.get("New problems").intValue(), last.toString());
+        assertEquals(2, last.get("Changes recorded").intValue(), last.toString());
+        assertEquals(14, last.get("Resolved findings").intValue(), last.toString());
+        assertEquals(new HashSet<>(ReportView.TREND_SERIES), legend);
+    }
 }
