@@ -58,13 +58,13 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
         return blockers.isEmpty();
     }
 
-    /** This pair with more blockers. */
     /** The same pair with {@code all} as its blockers (in place of its own). */
     PairStatus withBlockers(List<Blocker> all) {
         return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover,
                 across, fileServer, all);
     }
 
+    /** This pair with more blockers. */
     PairStatus with(List<Blocker> more) {
         if (more.isEmpty()) {
             return this;
