@@ -81,7 +81,7 @@ public final class TextFiles {
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
         Utf8ElseAnsi() {
-            super(StandardCharsets.UTF_8, 1f, 3f);
+            super(StandardCharsets.UTF_8, 1f, 1f);
             // a character cut off by the end of the file, the one case decodeLoop cannot tell: U+FFFD, as for UTF-8
             onMalformedInput(CodingErrorAction.REPLACE);
             onUnmappableCharacter(CodingErrorAction.REPLACE);
