@@ -27,14 +27,14 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RENAMED, PASSWORD_RESET, HOLDER_REMOVED,
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RENAMED, PASSWORD_CHANGED, HOLDER_REMOVED,
      * HOLDER_ADDED and SETTING_CHANGED only against a stored run: a baseline documents no SPNs, no encryption types, no
      * objectSid, no password time, no other holders and no host settings. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
      * documents the host's grants ({@code rbcdAllowed}; a baseline captured before captures recorded them does not).
      */
     public enum Kind {
         HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
-        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED, PASSWORD_RESET, HOLDER_REMOVED, HOLDER_ADDED,
+        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED, PASSWORD_CHANGED, HOLDER_REMOVED, HOLDER_ADDED,
         SETTING_CHANGED;
 
         /** The rule that reports this difference against the baseline: a grant as an entry (BASELINE_ENTRY_ADDED). */
@@ -55,10 +55,10 @@ public final class Drift {
      * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED);
      *                       the objectSid before (OBJECT_REPLACED); for RENAMED against a run before the previous one,
      *                       the time that run finished (null: the host was in the run compared with); pwdLastSet
-     *                       before (PASSWORD_RESET, as {@link UtcTime#of}); the setting before (SETTING_CHANGED)
+     *                       before (PASSWORD_CHANGED, as {@link UtcTime#of}); the setting before (SETTING_CHANGED)
      * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED); the
      *                       objectSid now (OBJECT_REPLACED, RENAMED); the grant's SID with its name (RBCD_*); pwdLastSet
-     *                       now (PASSWORD_RESET); the other holder (HOLDER_*); the setting now (SETTING_CHANGED)
+     *                       now (PASSWORD_CHANGED); the other holder (HOLDER_*); the setting now (SETTING_CHANGED)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
      * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
@@ -77,6 +77,8 @@ public final class Drift {
     private static final String ENCRYPTION_TYPES = "msDS-SupportedEncryptionTypes";
     private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
     private static final String PWD_LAST_SET = "pwdLastSet";
+    /** How a later pwdLastSet is told: {@code HV03: computer password changed (pwdLastSet … -> …)}. */
+    public static final String PASSWORD_CHANGED_WORDS = "computer password changed";
     /** The live-migration settings compared, in the order their changes are told. */
     private static final List<String> SETTINGS = List.of(HostState.AUTHENTICATION, HostState.PERFORMANCE,
             HostState.ENABLED);
@@ -242,10 +244,10 @@ public final class Drift {
         if (was.rbcdSids() != null && !was.rbcdSids().equals(node.rbcdSids())) {
             rbcdChanges(was.rbcdSids(), node, cluster, ctx, out);
         }
-        // the password (a reset, as a runbook step does: or the computer's own change, every 30 days by default);
+        // the password (a reset, as a runbook step does, or the computer's own change, every 30 days by default);
         // pwdLastSet is itself the time of the write, which the replication metadata the audit keeps does not cover
         if (was.pwdLastSet() != null && node.pwdLastSet() != null && !was.pwdLastSet().equals(node.pwdLastSet())) {
-            out.add(new Change(Kind.PASSWORD_RESET, cluster, node.name(), null, List.of(UtcTime.of(was.pwdLastSet())),
+            out.add(new Change(Kind.PASSWORD_CHANGED, cluster, node.name(), null, List.of(UtcTime.of(was.pwdLastSet())),
                     List.of(UtcTime.of(node.pwdLastSet())), false));
         }
         List<HostState.OtherHolder> holders = ctx.otherHolders(node);
@@ -400,7 +402,8 @@ public final class Drift {
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";
             // an earlier time than before: the computer object restored (an authoritative restore, a snapshot)
-            case PASSWORD_RESET -> (c.after().get(0).compareTo(c.before().get(0)) > 0 ? "computer password reset"
+            // "changed", not "reset": the computer's own change every 30 days and a reset look the same
+            case PASSWORD_CHANGED -> (c.after().get(0).compareTo(c.before().get(0)) > 0 ? PASSWORD_CHANGED_WORDS
                     : "computer password set back") + " (" + PWD_LAST_SET + " " + c.before().get(0) + " -> "
                     + c.after().get(0) + ")";
             case HOLDER_REMOVED -> Values.visibleAccount(c.after().get(0)) + " no longer holds "

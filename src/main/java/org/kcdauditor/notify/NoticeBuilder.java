@@ -8,6 +8,7 @@ import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.ClustersNotCompared;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.remedy.Values;
+import org.kcdauditor.rules.ChangedSinceLastRunRule;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.report.runbook.RunbookModel;
@@ -34,9 +35,10 @@ import java.util.TreeSet;
  * {@code CHANGED_SINCE_LAST_RUN} (itself a comparison with the previous run) take no part in that comparison: they
  * would make every other run look like a change. A change in the directory is drift all the same, told once: the run's
  * own CHANGED_SINCE_LAST_RUN findings, and those of the audits between the run compared with and this one
- * ({@link Earlier}: a manual run that saw the change first), are a change for {@code notify: on-change} and listed
- * apart. A finding open in the compared run and waived now is not resolved (its
- * pair still fails): it is listed apart as waived since ({@link Change#waivedSince()}); one waived in the compared run
+ * ({@link Earlier}: a manual run that saw the change first), are a change for {@code notify: on-change} (but for
+ * a node's computer password changed alone, which Windows does every 30 days by itself) and listed apart. A finding
+ * open in the compared run and waived now is not resolved (its pair still fails): it is listed apart as waived since
+ * ({@link Change#waivedSince()}); one waived in the compared run
  * and open now (its waiver expired or was taken out of the baseline) is not new: it is listed apart as open again
  * ({@link Change#unwaived()}), as the reports count it recurring.
  */
@@ -126,15 +128,18 @@ public final class NoticeBuilder {
         }
 
         /**
-         * Whether there is anything to tell. Every CHANGED_SINCE_LAST_RUN finding counts: the rule records only what
+         * Whether there is anything to tell. A CHANGED_SINCE_LAST_RUN finding counts: the rule records only what
          * bears on delegation (entries, userAccountControl flags, resource-based delegation grants, the SPNs of the
          * services a migration needs, encryption types, a node joining, leaving, renamed or its computer object
-         * replaced, its password set, another account taking or dropping one of its SPNs, its live-migration settings
-         * in the host-settings export), and a change is in one run's findings only, so it is told once.
+         * replaced, another account taking or dropping one of its SPNs, its live-migration settings in the
+         * host-settings export), and a change is in one run's findings only, so it is told once; but not one telling
+         * only that the node's computer password changed, which Windows does every 30 days by itself ({@link
+         * ChangedSinceLastRunRule#onlyPasswordChanged}; listed when the notice goes out for something else).
          */
         public boolean changed() {
             return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty() || !unwaived.isEmpty()
-                    || !endingSoon.isEmpty() || !changes.isEmpty() || !earlier.isEmpty();
+                    || !endingSoon.isEmpty() || changes.stream().anyMatch(NoticeBuilder::news)
+                    || earlier.stream().map(Earlier::finding).anyMatch(NoticeBuilder::news);
         }
 
         /**
@@ -184,6 +189,11 @@ public final class NoticeBuilder {
      * about found: {@code runId}, finished {@code finishedAt}. Not an open finding of the notice's run.
      */
     public record Earlier(Finding finding, String runId, java.time.Instant finishedAt) {
+    }
+
+    /** Whether directory change {@code f} is a change for {@code notify: on-change}: more than a password changed. */
+    private static boolean news(Finding f) {
+        return !ChangedSinceLastRunRule.onlyPasswordChanged(f);
     }
 
     /** Whether {@code f} is a change in the directory since the audit before its own (CHANGED_SINCE_LAST_RUN). */

@@ -6,10 +6,12 @@ import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (msDS-AllowedToDelegateTo, userAccountControl,
@@ -32,13 +35,28 @@ public final class ChangedSinceLastRunRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(ID, Severity.INFO, Category.DRIFT,
             "A host's delegation changed since the previous run",
             "per host, what changed since the previous successful run (the timeline): its delegation entries,"
-                    + " flags, resource-based delegation grants, migration SPNs and encryption types, a computer"
-                    + " password reset (`pwdLastSet`), another (non-node) account taking or dropping one of its SPNs,"
+                    + " flags, resource-based delegation grants, migration SPNs and encryption types, its computer"
+                    + " password changed (`pwdLastSet`), another (non-node) account taking or dropping one of its SPNs,"
                     + " its live-migration authentication, performance option or enablement in the `hostSettings`"
                     + " export",
             "Records every change between two runs so that a failure can be tied to the moment delegation changed"
                     + " (for instance the night a hardening update or a clean-up script ran).",
             "docs/history.md");
+
+    /** A time as {@link UtcTime#of} writes it. */
+    private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC";
+
+    /**
+     * Whether {@code f} tells nothing but its host's computer password changed (a later pwdLastSet): Windows computers
+     * change their own every 30 days by default, so on its own that is no change to mail ({@code notify: on-change}).
+     * Read from the message, the one line whole, as runs store it (without evidence); a password set back (the object
+     * restored) or any other line beside it is a change.
+     */
+    public static boolean onlyPasswordChanged(Finding f) {
+        return ID.equals(f.rule()) && f.host() != null && f.message() != null && f.message().matches(
+                Pattern.quote(Values.visibleAccount(f.host()) + ": " + Drift.PASSWORD_CHANGED_WORDS + " (pwdLastSet ")
+                        + TIME + " -> " + TIME + "\\)\\.");
+    }
 
     @Override
     public RuleInfo info() {

@@ -288,6 +288,58 @@ class MailNoticeTest {
         assertFalse(notices.get(0).subject().contains("no change"), notices.get(0).subject());
     }
 
+    /**
+     * Windows computers change their own password every 30 days (Domain member: Maximum machine account password age):
+     * a run whose only changes are pwdLastSet lines ("computer password changed") queues no on-change notice, nor does
+     * the next scheduled run where a manual run saw such a change first; the lines stay in the run's findings. A run
+     * with a delegation change is mailed, and lists a node's password change beside it.
+     */
+    @Test
+    void aRoutinePasswordChangeAloneIsNoChangeForOnChange() throws Exception {
+        AuditConfig cfg = config(10);
+        Outbox outbox = outbox(cfg);
+        FireLog fires = new FireLog(Database.open(cfg, env));
+        AuditRun.Outcome first = audit(cfg, "json");
+        assertEquals(2, notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, first.document(), null).size());
+        fired(fires, "daily-drift", first.runId(), FireLog.SUCCEEDED);
+
+        setPwdLastSet("HV01", "2026-12-01T03:12:00Z");
+        AuditRun.Outcome rotated = audit(cfg, "json");
+        assertTrue(rotated.document().findings().stream().anyMatch(f -> f.message().startsWith(
+                "HV01: computer password changed (pwdLastSet ")), "the change is still a finding of the run");
+        assertEquals(List.of(), notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, rotated.document(), null),
+                "a password change alone: no notice");
+        fired(fires, "daily-drift", rotated.runId(), FireLog.SUCCEEDED);
+
+        setPwdLastSet("HV02", "2026-12-02T03:12:00Z");
+        audit("run", cfg, "json");
+        AuditRun.Outcome after = audit(cfg, "json");
+        assertEquals(List.of(), notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, after.document(), null),
+                "a password change a manual run saw first: no notice either");
+        fired(fires, "daily-drift", after.runId(), FireLog.SUCCEEDED);
+
+        setPwdLastSet("HV03", "2026-12-03T03:12:00Z");
+        removeADelegationEntryOfHv01();
+        AuditRun.Outcome changed = audit(cfg, "json");
+        List<Notice> notices = notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, changed.document(), null);
+        assertEquals(2, notices.size(), "a delegation change: the team and HVC1's owner are told");
+        String text = notices.get(0).text();
+        assertTrue(text.contains("HV01: delegation entry removed: "), text);
+        assertTrue(text.contains("HV03: computer password changed (pwdLastSet "), "listed beside it: " + text);
+    }
+
+    /** {@code host}'s pwdLastSet set to {@code instant}, as the computer's own password change writes it. */
+    private void setPwdLastSet(String host, String instant) throws Exception {
+        LDAPURL url = new LDAPURL(directory.url());
+        try (LDAPConnection c = new LDAPConnection(url.getHost(), url.getPort(), DemoDirectory.BIND_DN,
+                directory.password())) {
+            SearchResultEntry entry = c.searchForEntry(DemoDirectory.BASE_DN, SearchScope.SUB, "(cn=" + host + ")",
+                    "cn");
+            long ticks = (java.time.Instant.parse(instant).getEpochSecond() + 11_644_473_600L) * 10_000_000L;
+            c.modify(entry.getDN(), new Modification(ModificationType.REPLACE, "pwdLastSet", String.valueOf(ticks)));
+        }
+    }
+
     private void removeADelegationEntryOfHv01() throws Exception {
         LDAPURL url = new LDAPURL(directory.url());
         try (LDAPConnection c = new LDAPConnection(url.getHost(), url.getPort(), DemoDirectory.BIND_DN,

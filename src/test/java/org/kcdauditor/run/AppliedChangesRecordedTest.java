@@ -37,7 +37,7 @@ import static org.kcdauditor.history.HistoryTestData.snapshot;
 /**
  * What a change owner checks after a runbook was applied: did exactly the approved change happen. Besides a node's
  * delegation, the next run records as changes (CHANGED_SINCE_LAST_RUN, against the previous run of the same
- * configuration, with the real H2 store) a computer password reset (pwdLastSet), an SPN of a node taken off (or put on)
+ * configuration, with the real H2 store) a computer password change (pwdLastSet: a reset, or the computer's own), an SPN of a node taken off (or put on)
  * another, non-node account, and a node's live-migration setting switched in the Get-VMHost export; a previous run
  * stored before these values were kept gives no change for them.
  */
@@ -99,14 +99,14 @@ class AppliedChangesRecordedTest {
     }
 
     @Test
-    void aComputerPasswordResetIsAChange() throws Exception {
+    void aComputerPasswordChangeIsAChange() throws Exception {
         export("Kerberos", "TCPIP");
         execute(nodes(OLD_PASSWORD));
         AuditRun.Outcome reset = execute(nodes(RESET));
-        assertEquals(List.of("HV03: computer password reset (pwdLastSet 2006-05-04 10:11:12 UTC -> 2026-11-19 17:30:00"
+        assertEquals(List.of("HV03: computer password changed (pwdLastSet 2006-05-04 10:11:12 UTC -> 2026-11-19 17:30:00"
                 + " UTC)."), changes(reset));
         var timeline = FindingsJson.read(reset.outDir().resolve("findings.json")).history().timeline();
-        assertEquals(List.of("HV03: computer password reset (pwdLastSet 2006-05-04 10:11:12 UTC -> 2026-11-19 17:30:00"
+        assertEquals(List.of("HV03: computer password changed (pwdLastSet 2006-05-04 10:11:12 UTC -> 2026-11-19 17:30:00"
                 + " UTC)"), timeline.stream().map(t -> t.change()).toList(), "the timeline of findings.json says it");
         assertEquals(List.of(), changes(execute(nodes(RESET))), "the same password again: no change");
         assertEquals(List.of(), changes(execute(nodes(null))), "pwdLastSet absent (0): nothing to compare with");
