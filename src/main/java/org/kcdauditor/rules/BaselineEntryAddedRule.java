@@ -19,7 +19,7 @@ import java.util.List;
 public final class BaselineEntryAddedRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_ADDED", Severity.MEDIUM, Category.DRIFT,
             "A delegation entry was added outside the baseline",
-            "an entry the baseline does not list appeared (a delegation entry, or a resource-based delegation grant where the baseline documents the host's grants); LOW, without a command to remove it, where it is an entry a configured pair needs into a node that joined since the capture (BASELINE_HOST_NEW): removing it would fail the pair the join's runbook fixed, and a new baseline closes both",
+            "an entry the baseline does not list appeared (a delegation entry, or a resource-based delegation grant where the baseline documents the host's grants); LOW, without a command to remove it, where it is an entry a configured pair needs under the current policy (into a node that joined since the capture, BASELINE_HOST_NEW, or closing a MISSING_DELEGATION the baseline was captured with): removing it would fail the pair the runbook fixed, and a new baseline closes it",
             "An entry the approved baseline does not list appeared in msDS-AllowedToDelegateTo, or a grant in msDS-AllowedToActOnBehalfOfOtherIdentity: a change nobody reviewed that widens what the host may impersonate users to, or who may impersonate users to it.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
@@ -44,22 +44,26 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
                     .emit();
             return;
         }
-        PairStatus joined = pairIntoJoinedNode(ctx, c);
-        if (joined != null) {
-            // the entry a configured pair into a node that joined since the capture needs: the join explains it, and
-            // removing it would undo the fix the join's runbook asked for
-            String target = joined.target().name();
-            String pair = "live migration " + c.host() + " -> " + target;
+        PairStatus needs = pairNeeding(ctx, c);
+        if (needs != null) {
+            // an entry a configured pair needs (one the runbook asked to add: to a node that joined since the capture,
+            // or closing a gap the baseline was captured with): removing it would undo the fix and fail the pair
+            String target = needs.target().name();
+            String pair = needs.fileServer() ? c.host() + "'s VM storage on file server " + target
+                    : "live migration " + c.host() + " -> " + target;
+            boolean joined = ctx.baselineDrift().stream()
+                    .anyMatch(d -> d.kind() == Drift.Kind.HOST_NEW && ctx.computer(d.host()) == needs.target());
             out.add(INFO).severity(Severity.LOW).cluster(c.cluster()).host(c.host()).peer(target).spn(c.value())
                     .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
                             .actual(List.of(c.value())).lastChange(c.lastChange()).build())
                     .message(c.host() + " delegates to " + Values.visibleSpn(c.value()) + ", which the approved"
-                            + " baseline does not list: " + target + " joined " + joined.cluster() + " since the"
-                            + " baseline was captured (BASELINE_HOST_NEW), and " + pair + " needs the entry."
+                            + " baseline does not list: " + (joined ? target + " joined " + needs.cluster() + " since"
+                            + " the baseline was captured (BASELINE_HOST_NEW), and " : "") + pair + " needs the entry."
                             + Rules.changed(c.lastChange()))
-                    .action(new Action.Manual("Keep it: removing it would fail " + pair + " (MISSING_DELEGATION). Once "
-                            + target + "'s join is approved, capture a new baseline (" + capture(ctx) + "), which"
-                            + " documents " + target + " and its peers' entries to it."))
+                    .action(new Action.Manual("Keep it: removing it would fail " + pair + " (MISSING_DELEGATION). "
+                            + (joined ? "Once " + target + "'s join is approved, capture a new baseline ("
+                            + capture(ctx) + "), which documents " + target + " and its peers' entries to it."
+                            : "Capture a new baseline (" + capture(ctx) + "), so that it records the entry.")))
                     .emit();
             return;
         }
@@ -76,18 +80,17 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
     }
 
     /**
-     * The configured pair from the changed host into a node the baseline does not document (BASELINE_HOST_NEW: it
-     * joined since the capture) that requires the added entry, as the KDC matches entries; null where there is none.
+     * The configured pair from the changed host that requires the added entry under the current policy, as the KDC
+     * matches entries; null where there is none.
      */
-    private static PairStatus pairIntoJoinedNode(AuditContext ctx, Drift.Change c) {
+    private static PairStatus pairNeeding(AuditContext ctx, Drift.Change c) {
         AdObject source = ctx.computer(c.host());
         if (source == null) {
             return null;
         }
         String entry = Spn.keyOf(c.value());
         for (PairStatus p : ctx.pairsFrom(source)) {
-            if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(entry)) && ctx.baselineDrift().stream()
-                    .anyMatch(d -> d.kind() == Drift.Kind.HOST_NEW && ctx.computer(d.host()) == p.target())) {
+            if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(entry))) {
                 return p;
             }
         }

@@ -44,6 +44,8 @@ class ClusterLifecycleTest {
     private int runs;
     private String baseDn = BASE;
     private String retain = "";
+    /** The cluster's {@code fileServers} line of the configuration, if any. */
+    private String fileServers = "";
 
     private static String dn(String node) {
         return "CN=" + node + ",OU=Hyper-V," + BASE;
@@ -75,7 +77,7 @@ class ClusterLifecycleTest {
         Files.writeString(tmp.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort()
                 + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + baseDn
                 + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n    nodes: ["
-                + String.join(", ", nodes) + "]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n" + retain);
+                + String.join(", ", nodes) + "]\n" + fileServers + "store:\n  url: jdbc:h2:file:data/kcd-audit\n" + retain);
         ScenarioOutputsAgreeTest.Outputs o = ScenarioOutputsAgreeTest.run(tmp, tmp.resolve("kcd-audit.yaml"),
                 "run" + (runs++), previous);
         ScenarioOutputsAgreeTest.assertAgree(o);
@@ -285,6 +287,70 @@ class ClusterLifecycleTest {
         assertTrue(o.doc().clusters().get(0).go(), o.console());
         for (String out : List.of(o.md(), o.html(), o.ps1(), o.console(), o.page1())) {
             assertFalse(out.contains("-Remove @{'msDS-AllowedToDelegateTo'") || out.contains("Remove-Values '"), out);
+        }
+    }
+
+    /**
+     * The baseline was approved while HV01 lacked cifs/HV02 and cifs/FS1 (the audit said MISSING_DELEGATION for
+     * live migration HV01 -> HV02 and for its VM storage on file server FS1), and the admin then added them as the
+     * runbook asked, with HOST/HV02, which no pair needs. The needed entries differ from the baseline, but removing
+     * them would fail the pairs just fixed: LOW BASELINE_ENTRY_ADDED, keep it and capture a new baseline, and no output
+     * offers to remove them. The entry no pair needs stays a MEDIUM decision with its removal command.
+     */
+    @Test
+    void anEntryAddedToCloseAGapOfTheBaselineIsNotOfferedForRemoval() throws Exception {
+        start();
+        TestDirectory.addFileServer(ds, "FS1", Hosts.DOMAIN_SID + "-3100");
+        fileServers = "    fileServers: [FS1]\n";
+        for (String node : List.of("HV01", "HV02", "HV03")) {
+            ds.modify(dn(node), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo",
+                    node.equals("HV01") ? new String[] {"cifs/" + TestDirectory.fqdn("FS1", BASE)}
+                            : new String[] {"cifs/FS1", "cifs/" + TestDirectory.fqdn("FS1", BASE)}));
+        }
+        ds.modify(dn("HV01"), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/HV02"));
+        retain = "baseline: baseline.yaml\n";
+        ScenarioOutputsAgreeTest.Outputs gap = run("HV01", "HV02", "HV03");
+        assertEquals(List.of("HV01->FS1 cifs/FS1", "HV01->HV02 cifs/HV02"), of(gap.doc(), "MISSING_DELEGATION")
+                .stream().map(f -> f.host() + "->" + f.peer() + " " + f.spn()).sorted().toList(), gap.console());
+        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
+                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
+                "--approved-by", "J. Doe", "--force");
+        assertEquals(0, captured.exitCode(), captured.toString());
+
+        ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV02",
+                "HOST/HV02", "cifs/FS1"));
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
+        assertEquals(List.of(), of(o.doc(), "MISSING_DELEGATION"), o.console());
+        List<Finding> added = of(o.doc(), "BASELINE_ENTRY_ADDED");
+        assertEquals(List.of("HOST/HV02", "cifs/FS1", "cifs/HV02"), added.stream().map(Finding::spn).sorted()
+                .toList(), o.console());
+        Finding storage = added.stream().filter(f -> f.spn().equals("cifs/FS1")).findFirst().orElseThrow();
+        assertEquals(Severity.LOW, storage.severity(), storage.toString());
+        assertEquals("HV01 delegates to cifs/FS1, which the approved baseline does not list: HV01's VM storage on file"
+                + " server FS1 needs the entry.", storage.message());
+        assertEquals(List.of(), ((Action.Manual) storage.actions().get(0)).proposed(), storage.toString());
+        Finding needed = added.stream().filter(f -> f.spn().equals("cifs/HV02")).findFirst().orElseThrow();
+        assertEquals(Severity.LOW, needed.severity(), needed.toString());
+        assertEquals("HV02", needed.peer());
+        assertEquals("HV01 delegates to cifs/HV02, which the approved baseline does not list: live migration HV01 ->"
+                + " HV02 needs the entry.", needed.message());
+        assertEquals(List.of(), ((Action.Manual) needed.actions().get(0)).proposed(), needed.toString());
+        assertTrue(needed.remediation().startsWith("Keep it: removing it would fail live migration HV01 -> HV02"
+                + " (MISSING_DELEGATION). Capture a new baseline (kcd-audit baseline capture --config "),
+                needed.remediation());
+        assertTrue(needed.remediation().endsWith("), so that it records the entry."), needed.remediation());
+
+        Finding other = added.stream().filter(f -> f.spn().equals("HOST/HV02")).findFirst().orElseThrow();
+        assertEquals(Severity.MEDIUM, other.severity(), other.toString());
+        Action.Manual decision = (Action.Manual) other.actions().get(0);
+        assertEquals(List.of(new Action.RemoveDelegation("HV01", "HV02", List.of("HOST/HV02"))), decision.proposed());
+        assertTrue(o.md().contains("To remove it"), o.md());
+
+        String xlsx = org.kcdauditor.support.ReportRemedies.findingCell(o.xlsx(), needed.id(), "Remediation");
+        assertEquals(needed.remediation(), xlsx);
+        for (String out : List.of(o.md(), o.html(), o.ps1(), o.console(), o.page1(), o.pdf().replaceAll("\\s+", ""),
+                o.mail(), o.mailHtml())) {
+            assertFalse(out.contains("'cifs/HV02'") || out.contains("'cifs/FS1'"), out);
         }
     }
 
