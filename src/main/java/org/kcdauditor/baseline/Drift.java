@@ -246,7 +246,9 @@ public final class Drift {
         }
         // the password (a reset, as a runbook step does, or the computer's own change, every 30 days by default);
         // pwdLastSet is itself the time of the write, which the replication metadata the audit keeps does not cover
-        if (was.pwdLastSet() != null && node.pwdLastSet() != null && !was.pwdLastSet().equals(node.pwdLastSet())) {
+        // AD writes it in 100 ns units, the store keeps microseconds (H2, PostgreSQL): a millisecond apart is a change
+        if (was.pwdLastSet() != null && node.pwdLastSet() != null
+                && java.time.Duration.between(was.pwdLastSet(), node.pwdLastSet()).abs().toMillis() >= 1) {
             out.add(new Change(Kind.PASSWORD_CHANGED, cluster, node.name(), null, List.of(UtcTime.of(was.pwdLastSet())),
                     List.of(UtcTime.of(node.pwdLastSet())), false));
         }
@@ -401,9 +403,10 @@ public final class Drift {
             case OBJECT_REPLACED -> "computer object replaced (objectSid " + c.before().get(0) + " -> "
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";
-            // an earlier time than before: the computer object restored (an authoritative restore, a snapshot)
-            // "changed", not "reset": the computer's own change every 30 days and a reset look the same
-            case PASSWORD_CHANGED -> (c.after().get(0).compareTo(c.before().get(0)) > 0 ? PASSWORD_CHANGED_WORDS
+            // "changed", not "reset": the computer's own change every 30 days and a reset look the same; an earlier
+            // time than before: the computer object restored (an authoritative restore, a snapshot); the times are
+            // compared as written, to the second, and two within the same second read as "changed"
+            case PASSWORD_CHANGED -> (c.after().get(0).compareTo(c.before().get(0)) >= 0 ? PASSWORD_CHANGED_WORDS
                     : "computer password set back") + " (" + PWD_LAST_SET + " " + c.before().get(0) + " -> "
                     + c.after().get(0) + ")";
             case HOLDER_REMOVED -> Values.visibleAccount(c.after().get(0)) + " no longer holds "

@@ -113,6 +113,15 @@ class AppliedChangesRecordedTest {
     }
 
     @Test
+    void theSamePasswordReadAtAdsHundredNanosecondPrecisionIsNoChange() throws Exception {
+        // AD keeps pwdLastSet in 100 ns units; the store keeps microseconds: 2026-11-19 17:30:00.1234567 UTC
+        Instant real = RESET.plusNanos(123_456_700);
+        export("Kerberos", "TCPIP");
+        execute(nodes(real));
+        assertEquals(List.of(), changes(execute(nodes(real))), "the same pwdLastSet, stored cut to microseconds");
+    }
+
+    @Test
     void anSpnTakenOffANonNodeHolderIsAChange() throws Exception {
         export("Kerberos", "TCPIP");
         List<AdObject> duplicated = plus(nodes(OLD_PASSWORD), serviceAccount("svc-legacy", MIG + "/HV03"));
