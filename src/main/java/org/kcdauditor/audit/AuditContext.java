@@ -2045,6 +2045,24 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
+     * The SPNs pair {@code p} requires in its source's msDS-AllowedToDelegateTo, whether it holds them or not: none
+     * across domains, where no entry serves it (CROSS_DOMAIN_NEEDS_RBCD); where RBCD on the target covers it, only the
+     * file server's cifs SPNs a service account registers ({@link #serviceAccounts}) whose own RBCD does not allow the
+     * source (those MISSING_DELEGATION asks for); else every one it {@link PairStatus#required() requires}.
+     */
+    public List<String> entriesRequired(PairStatus p) {
+        if (p.across()) {
+            return List.of();
+        }
+        if (!p.rbcd()) {
+            return p.required();
+        }
+        Map<String, AdObject> held = keyedOn.getOrDefault(p.target(), Map.of());
+        return p.required().stream().filter(spn -> held.containsKey(spn)
+                && !snapshot.rbcdAllows(held.get(spn), p.source())).toList();
+    }
+
+    /**
      * The accounts in whose keys the KDC issues the tickets for the SPNs pair {@code p} requires: its target, or for a
      * file server's cifs SPN a service account registers instead ({@link #serviceAccounts}), that account.
      */

@@ -19,7 +19,7 @@ import java.util.List;
 public final class BaselineEntryAddedRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_ADDED", Severity.MEDIUM, Category.DRIFT,
             "A delegation entry was added outside the baseline",
-            "an entry the baseline does not list appeared (a delegation entry, or a resource-based delegation grant where the baseline documents the host's grants); LOW, without a command to remove it, where it is an entry a configured pair needs under the current policy (into a node that joined since the capture, BASELINE_HOST_NEW, or closing a MISSING_DELEGATION the baseline was captured with): removing it would fail the pair the runbook fixed, and a new baseline closes it",
+            "an entry the baseline does not list appeared (a delegation entry, or a resource-based delegation grant where the baseline documents the host's grants); LOW, without a command to remove it, where it is an entry a configured pair requires of its source now (such as one into a node that joined since the capture, BASELINE_HOST_NEW; not one for a pair RBCD on the target covers, or across domains, which requires none): removing it would fail that pair, and a new baseline closes it",
             "An entry the approved baseline does not list appeared in msDS-AllowedToDelegateTo, or a grant in msDS-AllowedToActOnBehalfOfOtherIdentity: a change nobody reviewed that widens what the host may impersonate users to, or who may impersonate users to it.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
@@ -46,8 +46,8 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
         }
         PairStatus needs = pairNeeding(ctx, c);
         if (needs != null) {
-            // an entry a configured pair needs (one the runbook asked to add: to a node that joined since the capture,
-            // or closing a gap the baseline was captured with): removing it would undo the fix and fail the pair
+            // an entry a configured pair requires of its source now (such as one into a node that joined since the
+            // capture): removing it would fail the pair
             String target = needs.target().name();
             String pair = needs.fileServer() ? c.host() + "'s VM storage on file server " + target
                     : "live migration " + c.host() + " -> " + target;
@@ -80,7 +80,8 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
     }
 
     /**
-     * The configured pair from the changed host that requires the added entry under the current policy, as the KDC
+     * The configured pair from the changed host that requires the added entry of its source under the current policy
+     * ({@link AuditContext#entriesRequired}: not one RBCD on its target covers, nor one across domains), as the KDC
      * matches entries; null where there is none.
      */
     private static PairStatus pairNeeding(AuditContext ctx, Drift.Change c) {
@@ -90,7 +91,7 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
         }
         String entry = Spn.keyOf(c.value());
         for (PairStatus p : ctx.pairsFrom(source)) {
-            if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(entry))) {
+            if (ctx.entriesRequired(p).stream().anyMatch(r -> Spn.keyOf(r).equals(entry))) {
                 return p;
             }
         }

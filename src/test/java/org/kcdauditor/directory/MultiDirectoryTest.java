@@ -898,6 +898,24 @@ class MultiDirectoryTest {
     }
 
     /**
+     * An entry from HV01 (contoso) to HV21 (fabrikam) added since the baseline: no entry can serve a pair across
+     * domains (CROSS_DOMAIN_NEEDS_RBCD), so no pair requires it, and it stays a MEDIUM decision with its removal command.
+     */
+    @Test
+    void anEntryAddedIntoANodeOfAnotherDomainIsOfferedForRemoval() throws Exception {
+        Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                "msDS-AllowedToDelegateTo", "cifs/HV21"));
+        run(cfg, "json");
+        List<JsonNode> added = findings(CliRun.findings(tmp.resolve("out")), "BASELINE_ENTRY_ADDED");
+        assertEquals(List.of("HV01 cifs/HV21 MEDIUM"), added.stream().map(f -> f.path("host").asText() + " "
+                + f.path("spn").asText() + " " + f.path("severity").asText()).toList());
+        assertTrue(added.get(0).path("remediation").asText().contains("-Remove"), added.get(0).toString());
+    }
+
+    /**
      * HV01's grant to HV03 was added since the baseline (which documents HV21 only), and the change's list for
      * HV22 -> HV01 keeps it (HV21, HV03, HV22). BASELINE_ENTRY_ADDED's yes set the documented list, HV21 alone, after
      * the change: it dropped HV22 too, and HV22 -> HV01, which the change makes work, failed again. After the change

@@ -382,6 +382,34 @@ class ClusterLifecycleTest {
     }
 
     /**
+     * HV02's resource-based delegation allows HV01, so live migration HV01 -> HV02 requires no entry of HV01: an entry
+     * for it added outside the baseline widens what HV01 may delegate to for nothing, and stays a MEDIUM decision with
+     * its removal command (not LOW "Keep it", which only an entry a pair requires earns).
+     */
+    @Test
+    void anEntryAddedIntoAnRbcdCoveredNodeIsOfferedForRemoval() throws Exception {
+        start();
+        ds.modify(dn("HV02"), new Modification(ModificationType.ADD, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                RbcdDescriptors.of(List.of(Hosts.DOMAIN_SID + "-2000"))));
+        ds.modify(dn("HV01"), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/HV02"));
+        retain = "baseline: baseline.yaml\n";
+        ScenarioOutputsAgreeTest.Outputs covered = run("HV01", "HV02", "HV03");
+        assertEquals(List.of(), of(covered.doc(), "MISSING_DELEGATION"), covered.console());
+        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
+                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
+                "--approved-by", "J. Doe", "--force");
+        assertEquals(0, captured.exitCode(), captured.toString());
+
+        ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV02"));
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
+        Finding added = of(o.doc(), "BASELINE_ENTRY_ADDED").stream().filter(f -> f.spn().equals("cifs/HV02"))
+                .findFirst().orElseThrow();
+        assertEquals(Severity.MEDIUM, added.severity(), added.toString());
+        assertEquals(List.of(new Action.RemoveDelegation("HV01", "HV02", List.of("cifs/HV02"))),
+                ((Action.Manual) added.actions().get(0)).proposed());
+    }
+
+    /**
      * A node rebuilt under its name: its computer object deleted and created again (a new objectSid, no delegation, no
      * migration SPNs until Hyper-V is installed). A peer's resource-based delegation that allowed the old account now
      * names a SID no account holds: it must read as such (never as the rebuilt node, never as a grant to keep), cover
