@@ -1286,7 +1286,8 @@ public final class ReportView {
 
     /**
      * present/required of the source's msDS-AllowedToDelegateTo entries, or {@code RBCD} where the target's
-     * resource-based delegation covers the pair (the source needs no entry), or {@code needs RBCD} across domains, where
+     * resource-based delegation covers the pair (the source needs no entry; {@code RBCD 0/1} where it lacks one all the
+     * same, for a file server's cifs SPN a service account serves whose own RBCD does not allow it), or {@code needs RBCD} across domains, where
      * no entry can help; then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
      * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP, {@code D} a node's
      * account or live migration disabled, {@code L} a DC that has not replicated what the pair needs, {@code P} a source
@@ -1297,7 +1298,10 @@ public final class ReportView {
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
         String counts;
         if (p.rbcd()) {
-            counts = RBCD_CELL;
+            // covered but for a file server's SPN a service account serves, whose RBCD does not allow the source: the
+            // entry MISSING_DELEGATION asks for is counted
+            counts = p.missing() == null || p.missing().isEmpty() ? RBCD_CELL
+                    : RBCD_CELL + " " + p.present() + "/" + p.required();
         } else if (!p.blockerList().isEmpty() && p.blockerList().stream()
                 .anyMatch(b -> Blocker.CROSS_DOMAIN_NEEDS_RBCD.equals(b.rule()))) {
             counts = NEEDS_RBCD_CELL;
@@ -1344,7 +1348,9 @@ public final class ReportView {
     public static final String NEEDS_RBCD_CELL = "needs RBCD";
     /** What {@link #RBCD_CELL} and {@link #NEEDS_RBCD_CELL} mean, for the legends of the PDF and the workbook. */
     public static final String RBCD_CELL_MEANING = "resource-based delegation on the destination covers the pair:"
-            + " the source needs no msDS-AllowedToDelegateTo entry for it, and none is counted as required";
+            + " the source needs no msDS-AllowedToDelegateTo entry for it, and none is counted as required (\"RBCD 0/1\":"
+            + " but for a file server's SPN a service account serves, whose own resource-based delegation does not"
+            + " allow the source: the entries for it, present / required, MISSING_DELEGATION)";
     public static final String NEEDS_RBCD_CELL_MEANING = "the destination is in another domain, where no"
             + " msDS-AllowedToDelegateTo entry helps: only resource-based delegation on it can"
             + " (CROSS_DOMAIN_NEEDS_RBCD), and no entry is counted as required";

@@ -43,6 +43,19 @@ class DecisionViewTest {
     }
 
     /**
+     * RBCD on a file server covers the pair, but for a cifs SPN a service account serves whose own RBCD does not allow
+     * the source: MISSING_DELEGATION asks for that entry, so the cell counts it ("RBCD 0/1") instead of reading "RBCD",
+     * whose legend says the source needs no entry.
+     */
+    @Test
+    void aMatrixCellOfAnRbcdPairStillMissingAnEntryCountsIt() {
+        FindingsDocument.PairDoc p = new FindingsDocument.PairDoc("HV01", "NAS01", 1, 0, false,
+                List.of(new FindingsDocument.BlockerDoc("MISSING_DELEGATION", "a")), List.of("cifs/nas01.contoso.com"),
+                List.of(), true, true);
+        assertEquals("RBCD 0/1", ReportView.cellText(p, List.of()));
+    }
+
+    /**
      * A pair the destination's RBCD covers needs no msDS-AllowedToDelegateTo entry: its cell read "4/4 R" under the
      * legend "required entries present / required" while the source held none. It says "RBCD" (with the marks of what
      * else blocks it), also for a findings.json written before, whose pair still counts four entries.

@@ -513,6 +513,40 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * NAS01's grant allows the nodes and serves cifs/NAS01 (HOST/NAS01), but svc-nas serves cifs/nas01.contoso.com and
+     * its own RBCD allows nobody: the pair stays RBCD-covered, yet lacks that entry (MISSING_DELEGATION), and it is the
+     * one entry the pair requires of HV01, before and after it is added (so BASELINE_ENTRY_ADDED keeps it as needed).
+     */
+    @Test
+    void anRbcdPairAServiceAccountServesInPartRequiresThatEntry() {
+        AdObject[] nodes = healthy();
+        AdObject nas = host("NAS01").os("Samba", null).withoutSpn("HOST/nas01.contoso.com")
+                .rbcdFrom(Arrays.stream(nodes).map(AdObject::objectSid).toArray(String[]::new)).build();
+        AdObject svc = serviceAccount("svc-nas", null, null, "cifs/nas01.contoso.com");
+        ClusterConfig c = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("NAS01"));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t",
+                "DC=contoso,DC=com", Arrays.asList(plus(nodes, nas, svc)), null, null, AES_SINCE, List.of()),
+                List.of(c), PolicyConfig.defaults());
+        PairStatus p = pair(r, "HV01", "NAS01");
+        assertTrue(p.rbcd());
+        assertEquals(List.of("cifs/nas01.contoso.com"), p.missing());
+        assertEquals(List.of("cifs/nas01.contoso.com"), r.context().entriesRequired(p));
+        assertEquals(List.of(), r.context().entriesRequired(pair(r, "HV01", "HV02")).stream()
+                .filter(spn -> spn.startsWith("cifs/nas")).toList());
+
+        AdObject[] fixed = nodes.clone();
+        fixed[0] = host("HV01").delegatesTo("HV02", "HV03").entry("cifs/nas01.contoso.com").build();
+        nas = host("NAS01").os("Samba", null).withoutSpn("HOST/nas01.contoso.com")
+                .rbcdFrom(Arrays.stream(fixed).map(AdObject::objectSid).toArray(String[]::new)).build();
+        AuditResult after = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t",
+                "DC=contoso,DC=com", Arrays.asList(plus(fixed, nas, svc)), null, null, AES_SINCE, List.of()),
+                List.of(c), PolicyConfig.defaults());
+        PairStatus q = pair(after, "HV01", "NAS01");
+        assertTrue(q.rbcd() && q.missing().isEmpty() && q.ok(), q.toString());
+        assertEquals(List.of("cifs/nas01.contoso.com"), after.context().entriesRequired(q));
+    }
+
+    /**
      * The keys of such a service are svc-nas's: its RC4-only msDS-SupportedEncryptionTypes and its password from before
      * the domain's AES keys block the pairs into NAS01 (findings under svc-nas, naming those pairs), while NAS01's own
      * RC4-only value, whose keys no ticket into it uses, blocks none. The audit checked NAS01 and never svc-nas.
