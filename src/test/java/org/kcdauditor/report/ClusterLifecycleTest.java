@@ -73,6 +73,16 @@ class ClusterLifecycleTest {
     }
 
     /** {@code kcd-audit run} with HVC1 configured as {@code nodes}, every output read back and agreeing. */
+    /** {@code kcd-audit baseline capture} of the test's configuration, approved by J. Doe; it must succeed. */
+    private void captureBaseline(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("baseline", "capture", "--config",
+                tmp.resolve("kcd-audit.yaml").toString(), "--approved-by", "J. Doe"));
+        args.addAll(List.of(more));
+        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
+                TestDirectory.PASSWORD), args.toArray(String[]::new));
+        assertEquals(0, captured.exitCode(), captured.toString());
+    }
+
     private ScenarioOutputsAgreeTest.Outputs run(String... nodes) throws Exception {
         Files.writeString(tmp.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort()
                 + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + baseDn
@@ -210,10 +220,7 @@ class ClusterLifecycleTest {
         start();
         retain = "baseline: baseline.yaml\n";
         run("HV01", "HV02", "HV03");
-        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
-                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
-                "--approved-by", "J. Doe");
-        assertEquals(0, captured.exitCode(), captured.toString());
+        captureBaseline();
         for (String n : List.of("HV01", "HV02")) {
             ds.modify(dn(n), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
                     entriesTo("HV03").toArray(String[]::new)));
@@ -254,10 +261,7 @@ class ClusterLifecycleTest {
         start();
         retain = "baseline: baseline.yaml\n";
         run("HV01", "HV02", "HV03");
-        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
-                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
-                "--approved-by", "J. Doe");
-        assertEquals(0, captured.exitCode(), captured.toString());
+        captureBaseline();
         join("HV04", 3000, true);
         ScenarioOutputsAgreeTest.Outputs joined = run("HV01", "HV02", "HV03", "HV04");
         assertEquals(24, of(joined.doc(), "MISSING_DELEGATION").size(), joined.console());
@@ -312,10 +316,7 @@ class ClusterLifecycleTest {
         ScenarioOutputsAgreeTest.Outputs gap = run("HV01", "HV02", "HV03");
         assertEquals(List.of("HV01->FS1 cifs/FS1", "HV01->HV02 cifs/HV02"), of(gap.doc(), "MISSING_DELEGATION")
                 .stream().map(f -> f.host() + "->" + f.peer() + " " + f.spn()).sorted().toList(), gap.console());
-        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
-                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
-                "--approved-by", "J. Doe", "--force");
-        assertEquals(0, captured.exitCode(), captured.toString());
+        captureBaseline("--force");
 
         ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV02",
                 "HOST/HV02", "cifs/FS1"));
@@ -395,10 +396,7 @@ class ClusterLifecycleTest {
         retain = "baseline: baseline.yaml\n";
         ScenarioOutputsAgreeTest.Outputs covered = run("HV01", "HV02", "HV03");
         assertEquals(List.of(), of(covered.doc(), "MISSING_DELEGATION"), covered.console());
-        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
-                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
-                "--approved-by", "J. Doe", "--force");
-        assertEquals(0, captured.exitCode(), captured.toString());
+        captureBaseline("--force");
 
         ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV02"));
         ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
@@ -541,10 +539,7 @@ class ClusterLifecycleTest {
         start();
         retain = "baseline: baseline.yaml\n";
         run("HV01", "HV02", "HV03");
-        org.kcdauditor.support.CliRun captured = org.kcdauditor.support.CliRun.run(Map.of("TEST_LDAP_PASSWORD",
-                TestDirectory.PASSWORD), "baseline", "capture", "--config", tmp.resolve("kcd-audit.yaml").toString(),
-                "--approved-by", "J. Doe");
-        assertEquals(0, captured.exitCode(), captured.toString());
+        captureBaseline();
         renameHv03();
         ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
         List<Finding> missing = of(o.doc(), "BASELINE_HOST_MISSING");
