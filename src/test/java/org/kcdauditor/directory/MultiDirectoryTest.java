@@ -102,6 +102,13 @@ class MultiDirectoryTest {
                 .filter(f -> f.path("rule").asText().equals(rule)).toList();
     }
 
+    /** A service account {@code name} in fabrikam's CN=Users (created with it) that registers {@code spn}. */
+    private void fabrikamServiceAccount(String name, String spn) throws Exception {
+        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
+        fabrikam.add(new Entry("dn: CN=" + name + ",CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
+                "cn: " + name, "sAMAccountName: " + name, "userAccountControl: 512", "servicePrincipalName: " + spn));
+    }
+
     @Test
     void twoDirectoriesGiveOneReportWithBoth() throws Exception {
         CliRun r = run(config(fabrikamUrl(), "[]"), "json,xlsx,md");
@@ -446,10 +453,7 @@ class MultiDirectoryTest {
      */
     @Test
     void aDuplicateSpnInTheSecondDirectoryIsTakenOffOnADcOfItsDomain() throws Exception {
-        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
-        fabrikam.add(new Entry("dn: CN=svc-vmm,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
-                "cn: svc-vmm", "sAMAccountName: svc-vmm", "userAccountControl: 512",
-                "servicePrincipalName: " + Hosts.MIG + "/hv21.fabrikam.com"));
+        fabrikamServiceAccount("svc-vmm", Hosts.MIG + "/hv21.fabrikam.com");
         contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
                 "msDS-AllowedToDelegateTo", "cifs/HV02"));
         assertEquals(3, run(config(fabrikamUrl(), "[]"), "json").exitCode());
@@ -474,10 +478,7 @@ class MultiDirectoryTest {
     @Test
     void aHolderOfATargetsSpnInTheSourcesDomainBlocksThePairsFromThatDomain() throws Exception {
         rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
-        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
-        fabrikam.add(new Entry("dn: CN=svc-mig,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
-                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
-                "servicePrincipalName: " + Hosts.MIG + "/hv01.contoso.com"));
+        fabrikamServiceAccount("svc-mig", Hosts.MIG + "/hv01.contoso.com");
         CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");
         assertEquals(3, r.exitCode(), r.toString());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
@@ -529,10 +530,7 @@ class MultiDirectoryTest {
     @Test
     void theMatricesDrawThePairsIntoTheNodesOfTheOtherClustersOfTheMigrationGroup() throws Exception {
         rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
-        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
-        fabrikam.add(new Entry("dn: CN=svc-mig,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
-                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
-                "servicePrincipalName: " + Hosts.MIG + "/hv01.contoso.com"));
+        fabrikamServiceAccount("svc-mig", Hosts.MIG + "/hv01.contoso.com");
         assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,pdf,xlsx").exitCode());
         ReportView.ClusterView hvc2 = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json"))).clusters()
                 .get(1);
@@ -612,10 +610,7 @@ class MultiDirectoryTest {
                 "servicePrincipalName: HOST/hv01", "servicePrincipalName: HOST/hv01.fabrikam.com",
                 "servicePrincipalName: " + Hosts.MIG + "/hv01", "servicePrincipalName: " + Hosts.MIG
                         + "/hv01.fabrikam.com"));
-        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
-        fabrikam.add(new Entry("dn: CN=svc-copy,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
-                "cn: svc-copy", "sAMAccountName: svc-copy", "userAccountControl: 512",
-                "servicePrincipalName: " + Hosts.MIG + "/HV01"));
+        fabrikamServiceAccount("svc-copy", Hosts.MIG + "/HV01");
         CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1,xlsx");
         assertEquals(3, r.exitCode(), r.toString());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
