@@ -77,11 +77,7 @@ class InterruptedRunTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended after the signal");
             String said = Files.readString(log).strip();
             assertEquals(exit, p.exitValue(), said);
-            // after the line naming the history store, which the run prints before it starts
-            List<String> lines = said.lines().filter(l -> !l.isBlank() && !l.startsWith("History store: ")).toList();
-            assertEquals(1, lines.size(), "one line: " + said);
-            assertTrue(lines.get(0).startsWith("kcd-audit: " + reason + ": run ")
-                    && lines.get(0).contains("is recorded INTERRUPTED"), said);
+            saysItWasRecordedInterrupted(said, reason);
 
             CliRun history = CliRun.run(env, "history", "--all", "--config", fast.toString());
             assertEquals(0, history.exitCode(), history.toString());
@@ -124,10 +120,7 @@ class InterruptedRunTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended after the signals");
             String said = Files.readString(log).strip();
             assertEquals(exit, p.exitValue(), said);
-            List<String> lines = said.lines().filter(l -> !l.isBlank() && !l.startsWith("History store: ")).toList();
-            assertEquals(1, lines.size(), "one line: " + said);
-            assertTrue(lines.get(0).startsWith("kcd-audit: " + reason + ": run ")
-                    && lines.get(0).contains("is recorded INTERRUPTED"), said);
+            saysItWasRecordedInterrupted(said, reason);
             try (RunStore s = StoreUrls.open(slowCfg, env)) {
                 assertEquals(RunSummary.INTERRUPTED, s.list(1).get(0).status());
             }
@@ -169,5 +162,16 @@ class InterruptedRunTest {
 
     private static int port(DemoDirectory d) {
         return Integer.parseInt(d.url().substring(d.url().lastIndexOf(':') + 1));
+    }
+
+    /**
+     * What the stopped run printed, {@code said}: one line, after the line naming the history store (printed before
+     * the run starts), giving {@code reason} and that the run is recorded INTERRUPTED.
+     */
+    private static void saysItWasRecordedInterrupted(String said, String reason) {
+        List<String> lines = said.lines().filter(l -> !l.isBlank() && !l.startsWith("History store: ")).toList();
+        assertEquals(1, lines.size(), "one line: " + said);
+        assertTrue(lines.get(0).startsWith("kcd-audit: " + reason + ": run ")
+                && lines.get(0).contains("is recorded INTERRUPTED"), said);
     }
 }
