@@ -561,7 +561,7 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
             out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), p.missing(),
-                    unregistered, p.rbcd(), p.entriesCover(), p.across(), p.fileServer(), blockers));
+                    unregistered, p.rbcd(), p.entriesCover(), p.across(), p.fileServer(), blockers, p.sourceEntries()));
         }
         return out;
     }
@@ -601,6 +601,7 @@ public final class AuditContext implements Drift.Nodes {
             List<String> unregistered = new ArrayList<>(p.unregistered());
             List<String> missing = new ArrayList<>(p.missing());
             List<Blocker> blockers = new ArrayList<>(p.blockers());
+            List<String> ofSource = new ArrayList<>();
             Set<String> entries = new HashSet<>();
             p.source().delegateTo().forEach(e -> entries.add(Spn.keyOf(e)));
             for (String spn : p.unregistered()) {
@@ -610,9 +611,13 @@ public final class AuditContext implements Drift.Nodes {
                 }
                 unregistered.remove(spn);
                 blockers.remove(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, p.target().name(), null, spn));
-                if (p.rbcd() && !snapshot.rbcdAllows(holder, p.source()) && !entries.contains(Spn.keyOf(spn))) {
-                    missing.add(spn);
-                    blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, p.source().name(), p.target().name(), spn));
+                if (p.rbcd() && !snapshot.rbcdAllows(holder, p.source())) {
+                    // required of the source whether it holds the entry or not: adding it makes it present
+                    ofSource.add(spn);
+                    if (!entries.contains(Spn.keyOf(spn))) {
+                        missing.add(spn);
+                        blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, p.source().name(), p.target().name(), spn));
+                    }
                 }
             }
             // the file server's grant counts for the pair only where it serves one of the pair's SPNs itself; else the
@@ -620,7 +625,8 @@ public final class AuditContext implements Drift.Nodes {
             boolean rbcd = p.rbcd() && !p.required().stream().allMatch(spn -> held.containsKey(spn)
                     && !snapshot.rbcdAllows(held.get(spn), p.source()));
             out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.unnamed(), missing,
-                    unregistered, rbcd, p.entriesCover(), p.across(), p.fileServer(), blockers));
+                    unregistered, rbcd, p.entriesCover(), p.across(), p.fileServer(), blockers,
+                    rbcd ? ofSource : List.of()));
         }
         return out;
     }
@@ -1091,13 +1097,13 @@ public final class AuditContext implements Drift.Nodes {
                     if (t.object() != source) {
                         PairStatus p = pair(c, source, t, have, false);
                         out.add(p);
-                        expected += p.present(); // none where RBCD covers the pair
+                        expected += p.present(); // where RBCD covers the pair, only its sourceEntries
                     }
                 }
                 for (Target t : serverTargets) {
                     PairStatus p = pair(c, source, t, have, true);
                     out.add(p);
-                    expected += p.present(); // none where RBCD covers the pair
+                    expected += p.present(); // where RBCD covers the pair, only its sourceEntries
                 }
                 if (expected < distinct) {
                     unexpected.put(source, unexpectedEntries(source, peerTargetsOfSource, serverTargets, required,
@@ -1646,7 +1652,7 @@ public final class AuditContext implements Drift.Nodes {
         boolean unnamed = t.unnamed() > 0 && !rbcd && !across && !nameless;
         if (!crossDomain && !nameless && !unnamed && missing.isEmpty() && t.unregistered().isEmpty()) {
             return new PairStatus(c.name(), source, t.object(), t.required(), t.unnamed(), missing, t.unregistered(),
-                    rbcd, entriesCover, across, fileServer, List.of());
+                    rbcd, entriesCover, across, fileServer, List.of(), List.of());
         }
         List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size() + 1);
         if (nameless) {
@@ -1668,7 +1674,7 @@ public final class AuditContext implements Drift.Nodes {
             blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, t.object().name(), null, spn));
         }
         return new PairStatus(c.name(), source, t.object(), t.required(), t.unnamed(), missing, t.unregistered(), rbcd,
-                entriesCover, across, fileServer, blockers);
+                entriesCover, across, fileServer, blockers, List.of());
     }
 
     /**
@@ -2051,15 +2057,7 @@ public final class AuditContext implements Drift.Nodes {
      * source (those MISSING_DELEGATION asks for); else every one it {@link PairStatus#required() requires}.
      */
     public List<String> entriesRequired(PairStatus p) {
-        if (p.across()) {
-            return List.of();
-        }
-        if (!p.rbcd()) {
-            return p.required();
-        }
-        Map<String, AdObject> held = keyedOn.getOrDefault(p.target(), Map.of());
-        return p.required().stream().filter(spn -> held.containsKey(spn)
-                && !snapshot.rbcdAllows(held.get(spn), p.source())).toList();
+        return p.across() ? List.of() : p.rbcd() ? p.sourceEntries() : p.required();
     }
 
     /**

@@ -27,30 +27,36 @@ import java.util.List;
  * @param blockers     every reason the pair cannot succeed, as the findings that say so: missing entries,
  *                     unregistered or duplicated target SPNs, no AES on either account, a disabled node account,
  *                     CredSSP or live migration disabled on a host, a DC that has not replicated what the pair needs
+ * @param sourceEntries where RBCD on the target covers the pair, the SPNs it requires in its source's
+ *                     msDS-AllowedToDelegateTo all the same, whether the source holds them or not: a file server's cifs
+ *                     SPNs a service account serves whose own RBCD does not allow the source (those of them the source
+ *                     lacks are {@code missing}); empty for every other pair
  */
 public record PairStatus(String cluster, AdObject source, AdObject target, List<String> required, int unnamed,
                          List<String> missing, List<String> unregistered, boolean rbcd, boolean entriesCover,
-                         boolean across, boolean fileServer, List<Blocker> blockers) {
+                         boolean across, boolean fileServer, List<Blocker> blockers, List<String> sourceEntries) {
     public PairStatus {
         required = List.copyOf(required);
         missing = List.copyOf(missing);
         unregistered = List.copyOf(unregistered);
         blockers = List.copyOf(blockers);
+        sourceEntries = List.copyOf(sourceEntries);
     }
 
     /**
      * How many msDS-AllowedToDelegateTo entries the pair requires of its source: those it names, and those in a form
-     * the target gives no name for. None where RBCD on the target covers the pair (only those {@link #missing} it does
-     * not cover), and none across domains, where no entry can serve it: the "entries present / required" of every
-     * output are what the attributes hold, as Get-ADComputer counts them.
+     * the target gives no name for. Where RBCD on the target covers the pair only its {@link #sourceEntries} (those it
+     * does not cover, held or not, so that adding one counts it present rather than no longer required), and none
+     * across domains, where no entry can serve it: the "entries present / required" of every output are what the
+     * attributes hold, as Get-ADComputer counts them.
      */
     public int requiredCount() {
-        return rbcd || across ? missing.size() : required.size() + unnamed;
+        return across ? 0 : rbcd ? sourceEntries.size() : required.size() + unnamed;
     }
 
     /** How many of them the source holds: an entry that cannot be named is never held. */
     public int present() {
-        return rbcd || across ? 0 : required.size() - missing.size();
+        return across ? 0 : rbcd ? sourceEntries.size() - missing.size() : required.size() - missing.size();
     }
 
     /** The pair can migrate as far as AD and the hosts' exports can tell: nothing blocks it. */
@@ -61,7 +67,7 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
     /** The same pair with {@code all} as its blockers (in place of its own). */
     PairStatus withBlockers(List<Blocker> all) {
         return new PairStatus(cluster, source, target, required, unnamed, missing, unregistered, rbcd, entriesCover,
-                across, fileServer, all);
+                across, fileServer, all, sourceEntries);
     }
 
     /** This pair with more blockers. */

@@ -388,21 +388,32 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * the finding that says so ({@code rule}, {@code findingId}); {@code missing}: entries the source lacks;
      * {@code unregistered}: target SPNs nobody (or someone else) registers. A findings.json written before
      * {@code ok} existed has none: {@link #passes()} then judges by the missing and unregistered SPNs.
+     * {@code sourceEntries}: where the target's resource-based delegation covers the pair ({@code rbcd}), the entries it
+     * requires of its source all the same (a file server's cifs SPN a service account serves whose own resource-based
+     * delegation does not allow the source), held or not: what {@code required} and {@code present} count; absent for
+     * every other pair, and in a findings.json written before it existed.
      */
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)
     @JsonPropertyOrder({"from", "to", "required", "present", "ok", "blockers", "missing", "unregistered", "rbcd",
-            "fileServer"})
+            "fileServer", "sourceEntries"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PairDoc(String from, String to, @JsonInclude(JsonInclude.Include.ALWAYS) int required,
                           @JsonInclude(JsonInclude.Include.ALWAYS) int present,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ok,
                           @JsonInclude(JsonInclude.Include.NON_NULL) List<BlockerDoc> blockers, List<String> missing,
-                          List<String> unregistered, boolean rbcd, boolean fileServer) {
+                          List<String> unregistered, boolean rbcd, boolean fileServer,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> sourceEntries) {
         /** {@code blockers} is a list ({@code []} for an ok pair) wherever the run says {@code ok}. */
         public PairDoc {
             if (ok != null && blockers == null) {
                 blockers = List.of();
             }
+        }
+
+        /** Without {@code sourceEntries} (a pair RBCD does not cover, or one that requires no entry of its source). */
+        public PairDoc(String from, String to, int required, int present, Boolean ok, List<BlockerDoc> blockers,
+                       List<String> missing, List<String> unregistered, boolean rbcd, boolean fileServer) {
+            this(from, to, required, present, ok, blockers, missing, unregistered, rbcd, fileServer, null);
         }
 
         /** Whether the pair can migrate: {@code ok} when the run says, else no missing and no unregistered SPN. */

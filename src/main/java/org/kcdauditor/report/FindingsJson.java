@@ -180,7 +180,8 @@ public final class FindingsJson {
                     // no list per blocker-free pair: at 20,000 hosts that is 360,000 lists kept through the writers
                     pair.blockers().isEmpty() ? List.of() : pair.blockers().stream()
                             .map(b -> new FindingsDocument.BlockerDoc(b.rule(), b.findingId())).toList(),
-                    pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer()));
+                    pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer(),
+                    pair.sourceEntries().isEmpty() ? null : pair.sourceEntries()));
         }
         return matrix;
     }

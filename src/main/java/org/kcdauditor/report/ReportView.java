@@ -1286,8 +1286,9 @@ public final class ReportView {
 
     /**
      * present/required of the source's msDS-AllowedToDelegateTo entries, or {@code RBCD} where the target's
-     * resource-based delegation covers the pair (the source needs no entry; {@code RBCD 0/1} where it lacks one all the
-     * same, for a file server's cifs SPN a service account serves whose own RBCD does not allow it), or {@code needs RBCD} across domains, where
+     * resource-based delegation covers the pair (the source needs no entry; {@code RBCD 0/1}, then {@code RBCD 1/1} once
+     * added, where it requires one all the same, for a file server's cifs SPN a service account serves whose own RBCD
+     * does not allow it), or {@code needs RBCD} across domains, where
      * no entry can help; then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
      * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP, {@code D} a node's
      * account or live migration disabled, {@code L} a DC that has not replicated what the pair needs, {@code P} a source
@@ -1299,8 +1300,10 @@ public final class ReportView {
         String counts;
         if (p.rbcd()) {
             // covered but for a file server's SPN a service account serves, whose RBCD does not allow the source: the
-            // entry MISSING_DELEGATION asks for is counted
-            counts = p.missing() == null || p.missing().isEmpty() ? RBCD_CELL
+            // entry it requires of the source is counted, missing (MISSING_DELEGATION) or added ("RBCD 1/1"); a
+            // findings.json written before sourceEntries existed counts it where it is missing only
+            counts = (p.missing() == null || p.missing().isEmpty())
+                    && (p.sourceEntries() == null || p.sourceEntries().isEmpty()) ? RBCD_CELL
                     : RBCD_CELL + " " + p.present() + "/" + p.required();
         } else if (!p.blockerList().isEmpty() && p.blockerList().stream()
                 .anyMatch(b -> Blocker.CROSS_DOMAIN_NEEDS_RBCD.equals(b.rule()))) {
@@ -1348,9 +1351,10 @@ public final class ReportView {
     public static final String NEEDS_RBCD_CELL = "needs RBCD";
     /** What {@link #RBCD_CELL} and {@link #NEEDS_RBCD_CELL} mean, for the legends of the PDF and the workbook. */
     public static final String RBCD_CELL_MEANING = "resource-based delegation on the destination covers the pair:"
-            + " the source needs no msDS-AllowedToDelegateTo entry for it, and none is counted as required (\"RBCD 0/1\":"
-            + " but for a file server's SPN a service account serves, whose own resource-based delegation does not"
-            + " allow the source: the entries for it, present / required, MISSING_DELEGATION)";
+            + " the source needs no msDS-AllowedToDelegateTo entry for it, and none is counted as required (\"RBCD 0/1\","
+            + " \"RBCD 1/1\": but for a file server's SPN a service account serves, whose own resource-based delegation"
+            + " does not allow the source: the entries for it, present / required, MISSING_DELEGATION while one is"
+            + " missing)";
     public static final String NEEDS_RBCD_CELL_MEANING = "the destination is in another domain, where no"
             + " msDS-AllowedToDelegateTo entry helps: only resource-based delegation on it can"
             + " (CROSS_DOMAIN_NEEDS_RBCD), and no entry is counted as required";

@@ -56,6 +56,19 @@ class DecisionViewTest {
     }
 
     /**
+     * The same pair once the entry is added: it is still required of the source and now present, so the cell counts it
+     * "RBCD 1/1", as the cluster's entries present / required do. It read "RBCD" (and the pair counted 0/0, the entry
+     * dropped from the cluster's required entries) under the legend "none is counted as required".
+     */
+    @Test
+    void aMatrixCellOfAnRbcdPairCountsTheEntryItRequiresOnceAdded() {
+        FindingsDocument.PairDoc p = new FindingsDocument.PairDoc("HV01", "NAS01", 1, 1, true, List.of(), List.of(),
+                List.of(), true, true, List.of("cifs/nas01.contoso.com"));
+        assertEquals("RBCD 1/1", ReportView.cellText(p, List.of()));
+        assertEquals(Status.GREEN, ReportView.cellStatus(p));
+    }
+
+    /**
      * A pair the destination's RBCD covers needs no msDS-AllowedToDelegateTo entry: its cell read "4/4 R" under the
      * legend "required entries present / required" while the source held none. It says "RBCD" (with the marks of what
      * else blocks it), also for a findings.json written before, whose pair still counts four entries.

@@ -1849,6 +1849,53 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * NAS01's grant allows the nodes and NAS01 serves cifs/NAS01 itself (HOST/NAS01), but svc-nas serves
+     * cifs/nas01.contoso.com and its own RBCD allows nobody: that entry is required of each node. HV01 holds it, HV02
+     * and HV03 do not: every output counts HV01's as required and present ("RBCD 1/1"), the others' as required and
+     * missing ("RBCD 0/1"), and the cluster's entries present / required add them up (25/27). Before, HV01's pair read
+     * "RBCD" and counted 0/0: adding the entry took it out of the required entries (24/26) instead of counting it present.
+     */
+    @Test
+    void anRbcdFileServerPathCountsTheEntryItRequiresOnceAdded() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            Path cfg = clusterWithNas01(ds);
+            String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
+            ds.modify(nas, new Modification(ModificationType.DELETE, "servicePrincipalName",
+                    "HOST/" + TestDirectory.fqdn("NAS01", TestDirectory.BASE)),
+                    new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                            RbcdDescriptors.of(List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
+                                    Hosts.DOMAIN_SID + "-2002"))));
+            ds.add("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users");
+            com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: CN=svc-nas,CN=Users,"
+                    + TestDirectory.BASE, "objectClass: top", "objectClass: person", "objectClass: user", "cn: svc-nas",
+                    "sAMAccountName: svc-nas", "userAccountControl: 66048",
+                    "servicePrincipalName: cifs/nas01.contoso.com");
+            user.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3001"));
+            ds.add(user);
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/nas01.contoso.com"));
+            Outputs o = run(cfg, "added", null);
+            assertAgree(o);
+            FindingsDocument.ClusterDoc c = o.doc().clusters().get(0);
+            Map<String, FindingsDocument.PairDoc> toNas = new java.util.TreeMap<>();
+            c.matrix().stream().filter(p -> p.to().equals("NAS01")).forEach(p -> toNas.put(p.from(), p));
+            assertEquals(List.of("1/1 true", "0/1 false", "0/1 false"), toNas.values().stream()
+                    .map(p -> p.present() + "/" + p.required() + " " + p.passes()).toList(), toNas.toString());
+            assertEquals(List.of("cifs/nas01.contoso.com"), toNas.get("HV01").sourceEntries());
+            assertEquals(List.of(27, 25), List.of(c.requiredEntries(), c.presentEntries()), o.console());
+            assertTrue(o.console().contains(" 25/27 "), o.console());
+            StringBuilder matrix = new StringBuilder();
+            o.xlsx().getSheet("Matrix").forEach(r -> r.forEach(cell -> matrix.append(cell).append('\n')));
+            assertTrue(matrix.toString().contains("\nRBCD 1/1\n"), matrix.toString());
+            assertTrue(matrix.toString().contains("\nRBCD 0/1\n"), matrix.toString());
+            assertTrue(o.pdf().contains("RBCD 1/1"), o.pdf());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
      * svc-nas, the user NAS01's cifs SPNs are keyed on, allows RC4 only and has a password older than the domain's AES
      * keys: its AES_NOT_ENABLED and AES_KEYS_MISSING are decisions whose yes is typed, as a NAS joined as a computer
      * has its Set-ADComputer: Set-ADUser on svc-nas (never Set-ADComputer, never 'svc-nas$'), and the new password set

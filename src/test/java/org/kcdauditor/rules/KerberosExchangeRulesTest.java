@@ -5,6 +5,7 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.ClusterSummary;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.PolicyConfig;
@@ -544,6 +545,40 @@ class KerberosExchangeRulesTest {
         PairStatus q = pair(after, "HV01", "NAS01");
         assertTrue(q.rbcd() && q.missing().isEmpty() && q.ok(), q.toString());
         assertEquals(List.of("cifs/nas01.contoso.com"), after.context().entriesRequired(q));
+    }
+
+    /**
+     * The same pair counts the one entry it requires of HV01 as required before and after it is added: 0/1, then 1/1,
+     * in the pair and in the cluster's entries present / required. Before, adding the entry took it out of the counts
+     * (0/1, then 0/0): the cluster's required entries went down by one and its present ones stayed where they were.
+     */
+    @Test
+    void anRbcdPairAServiceAccountServesInPartCountsThatEntryOnceAdded() {
+        AdObject[] nodes = healthy();
+        AdObject svc = serviceAccount("svc-nas", null, null, "cifs/nas01.contoso.com");
+        ClusterConfig c = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("NAS01"));
+        AdObject nas = host("NAS01").os("Samba", null).withoutSpn("HOST/nas01.contoso.com")
+                .rbcdFrom(Arrays.stream(nodes).map(AdObject::objectSid).toArray(String[]::new)).build();
+        AuditResult before = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t",
+                "DC=contoso,DC=com", Arrays.asList(plus(nodes, nas, svc)), null, null, AES_SINCE, List.of()),
+                List.of(c), PolicyConfig.defaults());
+        PairStatus p = pair(before, "HV01", "NAS01");
+        assertEquals(List.of(1, 0), List.of(p.requiredCount(), p.present()), p.toString());
+
+        AdObject[] fixed = nodes.clone();
+        fixed[0] = host("HV01").delegatesTo("HV02", "HV03").entry("cifs/nas01.contoso.com").build();
+        nas = host("NAS01").os("Samba", null).withoutSpn("HOST/nas01.contoso.com")
+                .rbcdFrom(Arrays.stream(fixed).map(AdObject::objectSid).toArray(String[]::new)).build();
+        AuditResult after = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t",
+                "DC=contoso,DC=com", Arrays.asList(plus(fixed, nas, svc)), null, null, AES_SINCE, List.of()),
+                List.of(c), PolicyConfig.defaults());
+        PairStatus q = pair(after, "HV01", "NAS01");
+        assertEquals(List.of(1, 1), List.of(q.requiredCount(), q.present()), q.toString());
+        assertEquals(List.of("cifs/nas01.contoso.com"), q.sourceEntries());
+        ClusterSummary was = before.clusters().get(0);
+        ClusterSummary now = after.clusters().get(0);
+        assertEquals(was.requiredEntries(), now.requiredEntries(), "the entry stays required once added");
+        assertEquals(was.presentEntries() + 1, now.presentEntries(), "and counts as present");
     }
 
     /**
