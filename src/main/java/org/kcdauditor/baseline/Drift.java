@@ -27,15 +27,19 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RENAMED, PASSWORD_CHANGED, HOLDER_REMOVED,
-     * HOLDER_ADDED and SETTING_CHANGED only against a stored run: a baseline documents no SPNs, no encryption types, no
-     * objectSid, no password time, no other holders and no host settings. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
-     * documents the host's grants ({@code rbcdAllowed}; a baseline captured before captures recorded them does not).
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RENAMED, PASSWORD_CHANGED, PASSWORD_SET_BACK,
+     * HOLDER_REMOVED, HOLDER_ADDED and SETTING_CHANGED only against a stored run: a baseline documents no SPNs, no
+     * encryption types, no objectSid, no password time, no other holders and no host settings. RBCD_REMOVED and
+     * RBCD_ADDED against a baseline host only where it documents the host's grants ({@code rbcdAllowed}; a baseline
+     * captured before captures recorded them does not). The names are data: findings.json's {@code changeKinds} and
+     * the history store's {@code run_finding.change_kinds} (V122) carry them, so they are never renamed.
+     * PASSWORD_CHANGED: a later pwdLastSet (a reset, or the computer's own change every 30 days); PASSWORD_SET_BACK: an
+     * earlier one (the object restored).
      */
     public enum Kind {
         HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
-        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED, PASSWORD_CHANGED, HOLDER_REMOVED, HOLDER_ADDED,
-        SETTING_CHANGED;
+        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED, PASSWORD_CHANGED, PASSWORD_SET_BACK, HOLDER_REMOVED,
+        HOLDER_ADDED, SETTING_CHANGED;
 
         /** The rule that reports this difference against the baseline: a grant as an entry (BASELINE_ENTRY_ADDED). */
         public String baselineRule() {
@@ -78,7 +82,7 @@ public final class Drift {
     private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
     private static final String PWD_LAST_SET = "pwdLastSet";
     /** How a later pwdLastSet is told: {@code HV03: computer password changed (pwdLastSet … -> …)}. */
-    public static final String PASSWORD_CHANGED_WORDS = "computer password changed";
+    private static final String PASSWORD_CHANGED_WORDS = "computer password changed";
     /** The live-migration settings compared, in the order their changes are told. */
     private static final List<String> SETTINGS = List.of(HostState.AUTHENTICATION, HostState.PERFORMANCE,
             HostState.ENABLED);
@@ -249,7 +253,8 @@ public final class Drift {
         // AD writes it in 100 ns units, the store keeps microseconds (H2, PostgreSQL): a millisecond apart is a change
         if (was.pwdLastSet() != null && node.pwdLastSet() != null
                 && java.time.Duration.between(was.pwdLastSet(), node.pwdLastSet()).abs().toMillis() >= 1) {
-            out.add(new Change(Kind.PASSWORD_CHANGED, cluster, node.name(), null, List.of(UtcTime.of(was.pwdLastSet())),
+            out.add(new Change(node.pwdLastSet().isBefore(was.pwdLastSet()) ? Kind.PASSWORD_SET_BACK
+                    : Kind.PASSWORD_CHANGED, cluster, node.name(), null, List.of(UtcTime.of(was.pwdLastSet())),
                     List.of(UtcTime.of(node.pwdLastSet())), false));
         }
         List<HostState.OtherHolder> holders = ctx.otherHolders(node);
@@ -404,10 +409,10 @@ public final class Drift {
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";
             // "changed", not "reset": the computer's own change every 30 days and a reset look the same; an earlier
-            // time than before: the computer object restored (an authoritative restore, a snapshot); the times are
-            // compared as written, to the second, and two within the same second read as "changed"
-            case PASSWORD_CHANGED -> (c.after().get(0).compareTo(c.before().get(0)) >= 0 ? PASSWORD_CHANGED_WORDS
-                    : "computer password set back") + " (" + PWD_LAST_SET + " " + c.before().get(0) + " -> "
+            // time than before: the computer object restored (an authoritative restore, a snapshot)
+            case PASSWORD_CHANGED -> PASSWORD_CHANGED_WORDS + " (" + PWD_LAST_SET + " " + c.before().get(0) + " -> "
+                    + c.after().get(0) + ")";
+            case PASSWORD_SET_BACK -> "computer password set back (" + PWD_LAST_SET + " " + c.before().get(0) + " -> "
                     + c.after().get(0) + ")";
             case HOLDER_REMOVED -> Values.visibleAccount(c.after().get(0)) + " no longer holds "
                     + Values.visibleSpn(c.value()) + " (a duplicate of " + Values.visibleAccount(c.host()) + "'s SPN)";

@@ -74,6 +74,11 @@ import java.util.List;
  * @param entriesAdded     the delegation entries (msDS-AllowedToDelegateTo) a host holds that the run compared with it
  *                         did not (CHANGED_SINCE_LAST_RUN): what its {@code changes} say one line each, for counting
  * @param entriesRemoved   the entries it held in the run compared with and holds no longer (CHANGED_SINCE_LAST_RUN)
+ * @param changeKinds      the kind of each line of {@code changes}, in the same order (CHANGED_SINCE_LAST_RUN: a
+ *                         {@code Drift.Kind} name, {@code ENTRY_ADDED}, {@code PASSWORD_CHANGED} …), which every
+ *                         decision on a change reads, never its words; on a finding read back from the history store,
+ *                         which keeps no {@code changes}, the kinds alone; absent in findings.json and stored rows
+ *                         written before they were recorded
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -90,7 +95,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        String origin, String dc, String auditedDc, AttributeChange lastChange,
                        List<String> directories, List<String> anyAccountSids, Boolean mayBeUnreadable,
                        List<String> rbcdAdded, List<String> rbcdRemoved, String lastFoundRunId,
-                       Instant lastFoundRunAt, List<String> entriesAdded, List<String> entriesRemoved) {
+                       Instant lastFoundRunAt, List<String> entriesAdded, List<String> entriesRemoved,
+                       List<String> changeKinds) {
 
     public static final Evidence NONE = builder().build();
 
@@ -164,6 +170,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private Instant lastFoundRunAt;
         private List<String> entriesAdded;
         private List<String> entriesRemoved;
+        private List<String> changeKinds;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -215,6 +222,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder lastFoundRunAt(Instant v) { lastFoundRunAt = v; return this; }
         public Builder entriesAdded(List<String> v) { entriesAdded = copy(v); return this; }
         public Builder entriesRemoved(List<String> v) { entriesRemoved = copy(v); return this; }
+        public Builder changeKinds(List<String> v) { changeKinds = copy(v); return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
@@ -223,7 +231,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
                     encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
                     lastChange, directories, anyAccountSids, mayBeUnreadable, rbcdAdded, rbcdRemoved, lastFoundRunId,
-                    lastFoundRunAt, entriesAdded, entriesRemoved);
+                    lastFoundRunAt, entriesAdded, entriesRemoved, changeKinds);
         }
 
         private static <T> List<T> copy(List<T> v) {

@@ -143,9 +143,17 @@ public final class HistorySections {
                               String spn, String kb, String message) {
     }
 
-    /** One change of one host as a run recorded it. */
+    /**
+     * One change record of one host as a run recorded it: {@code change} its changes in words, {@code kinds} the kind of
+     * each ({@code evidence.changeKinds}: ENTRY_ADDED, PASSWORD_CHANGED …), absent for a record stored before they were
+     * recorded.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ChangeDoc(String runId, Instant at, String host, String change) {
+    public record ChangeDoc(String runId, Instant at, String host, String change, List<String> kinds) {
+        /** Without kinds (not recorded). */
+        public ChangeDoc(String runId, Instant at, String host, String change) {
+            this(runId, at, host, change, null);
+        }
     }
 
     /**
@@ -325,10 +333,10 @@ public final class HistorySections {
             current.stream().filter(f -> "CHANGED_SINCE_LAST_RUN".equals(f.rule()))
                     .forEach(f -> t.add(new ChangeDoc(runId, now, f.host(), f.hasEvidence()
                             && f.evidence().changes() != null ? String.join("; ", f.evidence().changes())
-                            : f.message())));
+                            : f.message(), f.hasEvidence() ? f.evidence().changeKinds() : null)));
             // the store keeps the finding's message, the changes and a full stop: read as this run shows its own
             earlier.forEach(c -> t.add(c.change() != null && c.change().endsWith(".") ? new ChangeDoc(c.runId(), c.at(),
-                    c.host(), c.change().substring(0, c.change().length() - 1)) : c));
+                    c.host(), c.change().substring(0, c.change().length() - 1), c.kinds()) : c));
             return new Sections(history.withTimeline(t), baseline, patches, events, imports);
         }
 

@@ -11,7 +11,6 @@ import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
-import org.kcdauditor.remedy.Values;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (msDS-AllowedToDelegateTo, userAccountControl,
@@ -43,19 +41,17 @@ public final class ChangedSinceLastRunRule implements Rule {
                     + " (for instance the night a hardening update or a clean-up script ran).",
             "docs/history.md");
 
-    /** A time as {@link UtcTime#of} writes it. */
-    private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC";
-
     /**
      * Whether {@code f} tells nothing but its host's computer password changed (a later pwdLastSet): Windows computers
      * change their own every 30 days by default, so on its own that is no change to mail ({@code notify: on-change}).
-     * Read from the message, the one line whole, as runs store it (without evidence); a password set back (the object
-     * restored) or any other line beside it is a change.
+     * Read from the kinds of its changes ({@code evidence.changeKinds}, also on a finding read back from the history
+     * store), never from its words: a password set back (the object restored), any other kind beside it, or a record
+     * without kinds (none recorded) is a change.
      */
     public static boolean onlyPasswordChanged(Finding f) {
-        return ID.equals(f.rule()) && f.host() != null && f.message() != null && f.message().matches(
-                Pattern.quote(Values.visibleAccount(f.host()) + ": " + Drift.PASSWORD_CHANGED_WORDS + " (pwdLastSet ")
-                        + TIME + " -> " + TIME + "\\)\\.");
+        List<String> kinds = ID.equals(f.rule()) && f.hasEvidence() ? f.evidence().changeKinds() : null;
+        return kinds != null && !kinds.isEmpty()
+                && kinds.stream().allMatch(k -> Drift.Kind.PASSWORD_CHANGED.name().equals(k));
     }
 
     @Override
@@ -90,7 +86,8 @@ public final class ChangedSinceLastRunRule implements Rule {
             // recurring one (its fourth part is read as an SPN, up to a second '/': none is left in)
             out.add(INFO).cluster(changes.get(0).cluster()).host(host).idSpn(String.join("\n", lines).replace('/', '|'))
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
-                            .changes(lines).rbcdAdded(values(changes, Drift.Kind.RBCD_ADDED))
+                            .changes(lines).changeKinds(changes.stream().map(c -> c.kind().name()).toList())
+                            .rbcdAdded(values(changes, Drift.Kind.RBCD_ADDED))
                             .rbcdRemoved(values(changes, Drift.Kind.RBCD_REMOVED))
                             .entriesAdded(values(changes, Drift.Kind.ENTRY_ADDED))
                             .entriesRemoved(values(changes, Drift.Kind.ENTRY_REMOVED))

@@ -286,7 +286,8 @@ public final class AuditRun {
                 TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
                         ev.result().findings(), store.timeline(history, TIMELINE).stream()
-                                .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message()))
+                                .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message(),
+                                        c.kinds()))
                                 .toList())
                         .withTrend(point, store.trend(history, TREND - 1))
                         .withFirstWaivedRuns(i -> firstWaiving(store, history, ev.inputs().baseline().waivers().get(i),

@@ -7,6 +7,7 @@ import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.io.Causes;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.LastFound;
@@ -324,7 +325,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115", "116", "117", "118", "119", "120", "121");
+            "113", "114", "115", "116", "117", "118", "119", "120", "121", "122");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -1207,8 +1208,12 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** One stored CHANGED_SINCE_LAST_RUN record: when, which host, what the message said. */
-    public record Change(String runId, Instant at, String host, String message) {
+    /**
+     * One stored CHANGED_SINCE_LAST_RUN record: when, which host, what the message said, and the kinds of its changes
+     * ({@code Drift.Kind} names, in their order; null for a record stored before V122 that did not tell a password
+     * change alone).
+     */
+    public record Change(String runId, Instant at, String host, String message, List<String> kinds) {
     }
 
     /**
@@ -1218,15 +1223,17 @@ public final class RunStore implements AutoCloseable {
      */
     public List<Change> timeline(String configPath, int limit) {
         List<Change> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, f.host_name, f.message"
-                + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = 'CHANGED_SINCE_LAST_RUN'"
+        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, f.host_name, f.message,"
+                + " f.change_kinds FROM run_finding f JOIN audit_run r ON r.id = f.run_id"
+                + " WHERE f.rule_id = 'CHANGED_SINCE_LAST_RUN'"
                 + " AND r.status = ? AND r.config_path = ?" + NOT_A_CHECK.replace("trigger_name", "r.trigger_name")
                 + " ORDER BY r.run_no DESC, f.seq")) {
             bind(ps, checks(RunSummary.SUCCEEDED, cut(configPath, 1000)));
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Change(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4)));
+                    out.add(new Change(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4),
+                            changeKinds(rs.getString(5))));
                 }
             }
             return out;
@@ -1293,14 +1300,16 @@ public final class RunStore implements AutoCloseable {
     private Map<String, Finding> previousFindings(String runId) {
         Map<String, Finding> out = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT finding_id, rule_id, severity, cluster_name,"
-                + " host_name, peer, spn, message, waived, justification FROM run_finding WHERE run_id = ? ORDER BY seq")) {
+                + " host_name, peer, spn, message, waived, justification, change_kinds FROM run_finding WHERE run_id = ?"
+                + " ORDER BY seq")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     boolean waived = rs.getBoolean(9);
                     out.putIfAbsent(rs.getString(1), new Finding(rs.getString(1), rs.getString(2),
                             Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getString(8), null, null, List.of(), waived ? Boolean.TRUE : null,
+                            rs.getString(7), rs.getString(8), null, storedEvidence(rs.getString(11)), List.of(),
+                            waived ? Boolean.TRUE : null,
                             waived ? new Finding.Waiver(rs.getString(10), null) : null));
                 }
             }
@@ -1310,19 +1319,22 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** The findings a run recorded, in report order (their text; evidence and actions are in its findings.json). */
+    /**
+     * The findings a run recorded, in report order (their text, and of a change record the kinds of its changes as its
+     * evidence's {@code changeKinds}; the rest of the evidence and the actions are in its findings.json).
+     */
     public List<Finding> findings(String runId) {
         List<Finding> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT finding_id, rule_id, severity, cluster_name,"
-                + " host_name, peer, spn, message, remediation, waived, justification FROM run_finding WHERE run_id = ?"
-                + " ORDER BY seq")) {
+                + " host_name, peer, spn, message, remediation, waived, justification, change_kinds FROM run_finding"
+                + " WHERE run_id = ? ORDER BY seq")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     boolean waived = rs.getBoolean(10);
                     out.add(new Finding(rs.getString(1), rs.getString(2), Severity.valueOf(rs.getString(3)),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9), null, List.of(), waived ? Boolean.TRUE : null,
+                            rs.getString(9), storedEvidence(rs.getString(12)), List.of(), waived ? Boolean.TRUE : null,
                             waived ? new Finding.Waiver(rs.getString(11), null) : null));
                 }
             }
@@ -1436,17 +1448,45 @@ public final class RunStore implements AutoCloseable {
     private void writeFindings(String runId, List<Finding> findings) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_finding (run_id, finding_id, seq,"
                 + " rule_id, severity, cluster_name, host_name, peer, spn, message, remediation, waived, justification,"
-                + " delegation_explains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " delegation_explains, change_kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < findings.size(); i++) {
                 Finding f = findings.get(i);
                 bind(ps, runId, f.id(), i, f.rule(), f.severity().name(), cut(f.cluster(), 255), cut(f.host(), 255),
                         cut(f.peer(), 255), cut(f.spn(), 1000), cut(f.message(), 4000), cut(f.remediation(), 4000),
                         f.isWaived(), f.waiver() == null ? null : cut(f.waiver().justification(), 1000),
-                        f.hasEvidence() && Boolean.TRUE.equals(f.evidence().delegationExplains()));
+                        f.hasEvidence() && Boolean.TRUE.equals(f.evidence().delegationExplains()),
+                        f.hasEvidence() ? changeKinds(f.evidence().changeKinds()) : null);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** The most characters {@code run_finding.change_kinds} holds (V122). */
+    private static final int CHANGE_KINDS = 1_000_000;
+
+    /**
+     * A change record's kinds as {@code run_finding.change_kinds} holds them: one a line, in the order of its changes;
+     * past {@link #CHANGE_KINDS} characters (tens of thousands of changes on one host) each kind once, which still
+     * tells what kinds of change it records; null for none.
+     */
+    static String changeKinds(List<String> kinds) {
+        if (kinds == null || kinds.isEmpty()) {
+            return null;
+        }
+        String all = String.join("\n", kinds);
+        return all.length() <= CHANGE_KINDS ? all : String.join("\n", new java.util.LinkedHashSet<>(kinds));
+    }
+
+    /** {@code run_finding.change_kinds} as a list; null where none were recorded. */
+    private static List<String> changeKinds(String stored) {
+        return stored == null || stored.isEmpty() ? null : List.of(stored.split("\n"));
+    }
+
+    /** What the store keeps of a finding's evidence: the kinds of a change record's changes; null for none. */
+    private static Evidence storedEvidence(String changeKinds) {
+        List<String> kinds = changeKinds(changeKinds);
+        return kinds == null ? null : Evidence.builder().changeKinds(kinds).build();
     }
 
     private List<RunSummary> query(String what, String sql, int limit, Object... params) {

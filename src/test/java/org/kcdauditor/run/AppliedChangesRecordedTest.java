@@ -108,7 +108,16 @@ class AppliedChangesRecordedTest {
         var timeline = FindingsJson.read(reset.outDir().resolve("findings.json")).history().timeline();
         assertEquals(List.of("HV03: computer password changed (pwdLastSet 2006-05-04 10:11:12 UTC -> 2026-11-19 17:30:00"
                 + " UTC)"), timeline.stream().map(t -> t.change()).toList(), "the timeline of findings.json says it");
-        assertEquals(List.of(), changes(execute(nodes(RESET))), "the same password again: no change");
+        // its kind, as data: what notify: on-change decides by, in the finding's evidence and the timeline record
+        assertEquals(List.of("PASSWORD_CHANGED"), FindingsJson.read(reset.outDir().resolve("findings.json")).findings()
+                .stream()
+                .filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")).findFirst().orElseThrow().evidence()
+                .changeKinds());
+        assertEquals(List.of(List.of("PASSWORD_CHANGED")), timeline.stream().map(t -> t.kinds()).toList());
+        AuditRun.Outcome again = execute(nodes(RESET));
+        assertEquals(List.of(), changes(again), "the same password again: no change");
+        assertEquals(List.of(List.of("PASSWORD_CHANGED")), FindingsJson.read(again.outDir().resolve("findings.json"))
+                .history().timeline().stream().map(t -> t.kinds()).toList(), "the stored record keeps its kind");
         assertEquals(List.of(), changes(execute(nodes(null))), "pwdLastSet absent (0): nothing to compare with");
     }
 

@@ -129,4 +129,19 @@ class RunStorePostgresIntegrationTest {
             assertEquals(ExplainedFailuresStoreTest.FLAGS_AFTER_V116, ExplainedFailuresStoreTest.flags(st));
         }
     }
+
+    /** {@link ChangeKindsStoreTest}'s upgrade from V121 on PostgreSQL: V122's kinds as the message match judged. */
+    @Test
+    void v122KindsTheRowsStoredBeforeItOnPostgres() throws Exception {
+        PostgresDb db = PostgresDb.requireOrSkip();
+        String url = db.createDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(url, db.user, db.password)
+                .locations("classpath:db/migration").target("121").load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(url, db.user, db.password); var st = c.createStatement()) {
+            ChangeKindsStoreTest.storeRunsBeforeV122(st);
+        }
+        try (RunStore store = RunStore.open(url, db.user, db.password == null ? null : db.password.toCharArray())) {
+            ChangeKindsStoreTest.assertStoredBeforeV122(store);
+        }
+    }
 }
