@@ -2,6 +2,7 @@ package org.kcdauditor.store;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
@@ -34,6 +35,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -153,10 +155,17 @@ public final class RunStore implements AutoCloseable {
             }
             try {
                 Schema schema = Schema.of(c);
+                if (schema == Schema.NEWER) {
+                    throw new StoreException(newer(file != null ? file.toString() : display, Schema.newest(c)), null);
+                }
                 if (schema != Schema.CURRENT) {
                     if (turn == null) {
                         turn = MigrationTurn.take(file, display);
                         schema = Schema.of(c); // another opener may have brought it up to date while this one waited
+                        if (schema == Schema.NEWER) {
+                            throw new StoreException(newer(file != null ? file.toString() : display,
+                                    Schema.newest(c)), null);
+                        }
                     }
                     if (schema != Schema.CURRENT) {
                         Flyway flyway = Flyway.configure().dataSource(new SingleConnectionDataSource(c))
@@ -328,13 +337,46 @@ public final class RunStore implements AutoCloseable {
             "113", "114", "115", "116", "117", "118", "119", "120", "121", "122");
 
     /**
+     * Why a store a newer kcd-audit migrated is refused: this version would store its runs in a schema it does not
+     * know (Flyway only warns), without the newer version's columns and tables, which that version would then read
+     * as if the runs had nothing to record there.
+     */
+    static String newer(String store, String[] newest) {
+        String latest = MIGRATIONS.stream().max(Comparator.comparing(MigrationVersion::fromVersion)).orElseThrow();
+        return "history store " + store + " was migrated by a newer kcd-audit (schema version " + newest[0]
+                + (newest[1] == null || newest[1].isBlank() ? "" : ", " + newest[1]) + "; this version knows up to "
+                + latest + "), so this version cannot use it. Nothing was changed. Run it with that newer version, or,"
+                + " to go back to this one, restore the copy taken before the upgrade (an H2 store:"
+                + " *.before-migration-*.zip beside it; PostgreSQL: your pg_dump; the runs stored since are then gone:"
+                + " docs/install.md, Upgrading, step 5)";
+    }
+
+    /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
      * {@link #MIGRATIONS}, each successful: nothing for Flyway to do, and every run opens the store twice, so
      * Flyway is not started: at start-up it scans the classpath and reads its history, 0.3–0.8 s before each
-     * audit), or EARLIER (anything else: older, failed or newer migrations, which Flyway handles as before).
+     * audit), NEWER (a successful migration later than any of {@link #MIGRATIONS}: a newer kcd-audit migrated it,
+     * and the store is refused, see {@link #newer}), or EARLIER (anything else: older or failed migrations, which
+     * Flyway handles as before).
      */
     enum Schema {
-        NEW, CURRENT, EARLIER;
+        NEW, CURRENT, EARLIER, NEWER;
+
+        /** The latest successful migration recorded, as {version, description}. */
+        static String[] newest(Connection c) throws SQLException {
+            String[] newest = null;
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT \"version\", \"description\" FROM \"flyway_schema_history\""
+                         + " WHERE \"success\" AND \"version\" IS NOT NULL")) {
+                while (r.next()) {
+                    if (newest == null || MigrationVersion.fromVersion(r.getString(1))
+                            .isNewerThan(MigrationVersion.fromVersion(newest[0]))) {
+                        newest = new String[] {r.getString(1), r.getString(2)};
+                    }
+                }
+            }
+            return newest == null ? new String[] {"?", null} : newest;
+        }
 
         static Schema of(Connection c) throws SQLException {
             try (ResultSet t = c.getMetaData().getTables(null, c.getSchema(), "flyway_schema_history", null)) {
@@ -353,6 +395,11 @@ public final class RunStore implements AutoCloseable {
                         applied.add(r.getString(1));
                     }
                 }
+            }
+            MigrationVersion latest = MIGRATIONS.stream().map(MigrationVersion::fromVersion)
+                    .max(Comparator.naturalOrder()).orElseThrow();
+            if (applied.stream().anyMatch(v -> MigrationVersion.fromVersion(v).isNewerThan(latest))) {
+                return NEWER;
             }
             return applied.isEmpty() ? NEW : applied.equals(MIGRATIONS) ? CURRENT : EARLIER;
         }
