@@ -334,7 +334,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115", "116", "117", "118", "119", "120", "121", "122");
+            "113", "114", "115", "116", "117", "118", "119", "120", "121", "122", "123");
 
     /**
      * Why a store a newer kcd-audit migrated is refused: this version would store its runs in a schema it does not
