@@ -795,14 +795,19 @@ public final class AuditContext implements Drift.Nodes {
         return false;
     }
 
-    /** Whether the SPN names this object itself (its NetBIOS or DNS name): the account that runs the service. */
+    /**
+     * Whether the SPN names this object itself (its NetBIOS name, which Windows registers the short form under: its
+     * sAMAccountName without $; its cn; or its DNS name): the account that runs the service. A node renamed whose cn
+     * stayed, or one pre-staged under a long name whose account was cut to 15 characters, registers its short-form SPNs
+     * under its sAMAccountName, not its cn.
+     */
     public static boolean spnNames(String spn, AdObject o) {
         Spn s = Spn.parse(spn);
         if (s == null) {
             return false;
         }
         String h = s.hostName();
-        return h.equals(lower(o.name())) || o.dnsHostName() != null
+        return h.equals(lower(o.name())) || h.equals(lower(netbiosName(o))) || o.dnsHostName() != null
                 && h.equals(lower(DnsNames.withoutTrailingDots(o.dnsHostName())));
     }
 

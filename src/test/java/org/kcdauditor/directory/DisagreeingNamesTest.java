@@ -1,0 +1,126 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.TestDirectory;
+import org.kcdauditor.support.TestDirectory.Mode;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Nodes whose cn, sAMAccountName and dNSHostName disagree, as real estates have them: a computer renamed
+ * ({@code Rename-Computer}: its sAMAccountName, dNSHostName and SPNs change, its cn stays), one pre-staged in ADUC
+ * under its long DNS name (the pre-Windows 2000 name cut to 15 characters), and one joined under a host name longer
+ * than 15 characters (cn and sAMAccountName are the 15-character NetBIOS name, the dNSHostName the whole name). The
+ * audit must know each by the names Windows registers its SPNs under: the sAMAccountName without {@code $} for the
+ * short form, the dNSHostName for the FQDN.
+ */
+class DisagreeingNamesTest {
+    static final String BASE = TestDirectory.BASE;
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A node {@code CN=<cn>} whose account is {@code <netbios>$} and dNSHostName {@code dns}, registering HOST and the
+     * migration service under those two names, delegating both services in both forms to HV90.
+     */
+    private static void node(InMemoryDirectoryServer ds, String cn, String netbios, String dns, int rid)
+            throws Exception {
+        List<String> lines = new ArrayList<>(List.of("dn: CN=" + cn + ",OU=Hyper-V," + BASE, "objectClass: top",
+                "objectClass: user", "objectClass: computer", "cn: " + cn, "sAMAccountName: " + netbios + "$",
+                "dNSHostName: " + dns, "userAccountControl: " + (0x1000 | 0x1000000),
+                "operatingSystem: Windows Server 2022 Datacenter", "operatingSystemVersion: 10.0 (20348)"));
+        for (String s : List.of("HOST", Hosts.MIG)) {
+            lines.add("servicePrincipalName: " + s + "/" + netbios);
+            lines.add("servicePrincipalName: " + s + "/" + dns);
+        }
+        for (String s : List.of(Hosts.MIG, "cifs")) {
+            lines.add("msDS-AllowedToDelegateTo: " + s + "/HV90");
+            lines.add("msDS-AllowedToDelegateTo: " + s + "/hv90.contoso.com");
+        }
+        Entry e = new Entry(lines.toArray(String[]::new));
+        e.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-" + rid));
+        ds.add(e);
+    }
+
+    /** HV90's entries towards the node of NetBIOS name {@code netbios} and FQDN {@code dns}, both services. */
+    private static void hv90DelegatesTo(InMemoryDirectoryServer ds, String netbios, String dns) throws Exception {
+        for (String s : List.of(Hosts.MIG, "cifs")) {
+            for (String h : List.of(netbios, dns)) {
+                ds.modify("CN=HV90,OU=Hyper-V," + BASE, new com.unboundid.ldap.sdk.Modification(
+                        com.unboundid.ldap.sdk.ModificationType.ADD, "msDS-AllowedToDelegateTo", s + "/" + h));
+            }
+        }
+    }
+
+    /** Reads the directory as a run does and evaluates the catalogue over it, the cluster's nodes named {@code nodes}. */
+    private AuditResult audit(InMemoryDirectoryServer ds, List<String> nodes) throws Exception {
+        AuditConfig config = ConfigLoader.load(TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(),
+                nodes, "allowInsecureBind: true"));
+        Snapshot s;
+        try (LDAPConnection c = new LDAPConnection("127.0.0.1", ds.getListenPort(), TestDirectory.BIND_DN,
+                TestDirectory.PASSWORD)) {
+            s = new DirectoryCollector(config, Clock.systemUTC()).collect(c, n -> { });
+        }
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, config.clusters(), config.policy());
+    }
+
+    private static List<Finding> of(AuditResult r, String rule) {
+        return r.findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    /**
+     * A retired computer object still carries a copy of the node's NetBIOS-form migration SPN. The SPN is the node's
+     * own (its sAMAccountName without $ is its host part), so the fix takes the copy off the other object, scripted,
+     * as for any node; it used to be a decision whose text said the SPN "does not name" the node, because only the
+     * node's cn (the old name, or the long pre-staged name) was compared.
+     */
+    @Test
+    void aCopyOfTheNetbiosFormSpnOfANodeWhoseCnDiffersIsTakenOffTheOtherObject() throws Exception {
+        // renamed HV07 -> HV02 (cn kept), and pre-staged as hyperv-prod-node03 (account cut to 15 characters)
+        for (String[] n : new String[][]{{"HV07", "HV02", "hv02.contoso.com"},
+                {"hyperv-prod-node03", "HYPERV-PROD-NOD", "hyperv-prod-node03.contoso.com"}}) {
+            InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
+            try {
+                TestDirectory.addCluster(ds, List.of("HV90"));
+                node(ds, n[0], n[1], n[2], 2990);
+                hv90DelegatesTo(ds, n[1], n[2]);
+                String spn = Hosts.MIG + "/" + n[1];
+                Entry old = new Entry("dn: CN=OLDSVC,OU=Hyper-V," + BASE, "objectClass: top", "objectClass: user",
+                        "objectClass: computer", "cn: OLDSVC", "sAMAccountName: OLDSVC$",
+                        "dNSHostName: oldsvc.contoso.com", "userAccountControl: 4096",
+                        "servicePrincipalName: HOST/oldsvc.contoso.com", "servicePrincipalName: " + spn);
+                old.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-2991"));
+                ds.add(old);
+                AuditResult r = audit(ds, List.of("HV90", n[1]));
+                List<Finding> d = of(r, "DUPLICATE_SPN");
+                assertEquals(1, d.size(), r.findings().toString());
+                assertEquals(n[0], d.get(0).host());
+                assertEquals(List.of(new Action.UnregisterSpn("OLDSVC", "OLDSVC$", "CN=OLDSVC,OU=Hyper-V," + BASE, spn,
+                        null)), d.get(0).actions(), d.get(0).toString());
+                assertFalse(d.get(0).remediation().contains("does not name"), d.get(0).remediation());
+            } finally {
+                ds.shutDown(true);
+            }
+        }
+    }
+}
