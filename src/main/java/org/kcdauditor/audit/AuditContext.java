@@ -333,6 +333,7 @@ public final class AuditContext implements Drift.Nodes {
                     indexDns(names, o);
                 }
             }
+            indexHostLabels(names, objects.subList(Math.min(part.firstObject(), end), end));
         }
     }
 
@@ -366,6 +367,43 @@ public final class AuditContext implements Drift.Nodes {
                 indexDns(byDns, o);
             }
         }
+        indexHostLabels(byName, objects);
+    }
+
+    /**
+     * Indexes, after every other name, each computer's host name where it is longer than a NetBIOS name (15
+     * characters): the first label of its dNSHostName. A computer joined as {@code hyperv-prod-node03} has the account
+     * {@code HYPERV-PROD-NOD$} and that cn, while the cluster, {@code hostname} and the administrator call it by its
+     * whole host name, which no sAMAccountName can be. Only a label one computer of {@code objects} has: of two, the
+     * name finds neither.
+     */
+    private static void indexHostLabels(Map<String, AdObject> names, List<AdObject> objects) {
+        Map<String, AdObject> labels = new HashMap<>();
+        Set<String> shared = new HashSet<>();
+        for (AdObject o : objects) {
+            String label = o.isComputer() ? longHostLabel(o.dnsHostName()) : null;
+            if (label != null) {
+                AdObject first = labels.putIfAbsent(label, o);
+                if (first != null && first != o) {
+                    shared.add(label);
+                }
+            }
+        }
+        labels.forEach((label, o) -> {
+            if (!shared.contains(label)) {
+                names.putIfAbsent(label, o);
+            }
+        });
+    }
+
+    /**
+     * The key of the first label of {@code dns} where it is longer than 15 characters (no NetBIOS name, and so no
+     * sAMAccountName, can be it) and {@code dns} has more labels; null otherwise.
+     */
+    private static String longHostLabel(String dns) {
+        // nearly every dNSHostName has its first dot within 15 characters: nothing to fold
+        int dot = dns == null ? -1 : dns.indexOf('.');
+        return dot > 15 ? lower(dns.substring(0, dot)) : null;
     }
 
     /**

@@ -13,10 +13,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The objects of a sweep that the configured clusters name: nodes (by NetBIOS, account or DNS name, or under a
- * cluster's OU) and file servers. Only these are read again, one by one (replication metadata, other DCs), so
- * that the extra reads grow with the clusters, not with the domain. Names are matched in memory as the audit
- * matches them; a name two objects share selects both (the audit then decides which is the node).
+ * The objects of a sweep that the configured clusters name: nodes (by NetBIOS, account or DNS name, by a host name
+ * longer than a NetBIOS name, or under a cluster's OU) and file servers. Only these are read again, one by one
+ * (replication metadata, other DCs), so that the extra reads grow with the clusters, not with the domain. Names are
+ * matched in memory as the audit matches them; a name two objects share selects both (the audit then decides which
+ * is the node).
  */
 final class NodeSelector {
     private final Set<String> names = new HashSet<>();
@@ -70,7 +71,17 @@ final class NodeSelector {
     private boolean named(AdObject o) {
         return o.samAccountName() != null && names.contains(key(o.samAccountName()))
                 || o.cn() != null && names.contains(key(o.cn()))
-                || o.dnsHostName() != null && names.contains(key(o.dnsHostName()));
+                || o.dnsHostName() != null && (names.contains(key(o.dnsHostName()))
+                || longHostLabel(o.dnsHostName()) && names.contains(key(o.dnsHostName().substring(0,
+                o.dnsHostName().indexOf('.')))));
+    }
+
+    /**
+     * Whether the first label of {@code dns}, the host name, is longer than a NetBIOS name (15 characters): the audit
+     * finds a node configured by such a host name ({@code hyperv-prod-node03}, account {@code HYPERV-PROD-NOD$}).
+     */
+    private static boolean longHostLabel(String dns) {
+        return dns.indexOf('.') > 15;
     }
 
     private boolean underOu(AdObject o) {

@@ -9,6 +9,7 @@ import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.remedy.Action;
@@ -121,6 +122,44 @@ class DisagreeingNamesTest {
             } finally {
                 ds.shutDown(true);
             }
+        }
+    }
+
+    /**
+     * A host joined as {@code hyperv-prod-node03}: Windows makes its account {@code HYPERV-PROD-NOD$} (the NetBIOS name,
+     * cut to 15 characters) and its cn that, while its dNSHostName, its cluster node name and {@code hostname} say
+     * hyperv-prod-node03. Configured by that host name it was HOST_NOT_FOUND, its pairs unchecked, and every entry
+     * naming it a STALE_DELEGATION; it is the node, and its entries are checked under the names it registers. A host
+     * name two computers share (in two DNS suffixes) names neither.
+     */
+    @Test
+    void aNodeConfiguredByAHostNameLongerThanItsNetbiosNameIsFound() throws Exception {
+        String dns = "hyperv-prod-node03.contoso.com";
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
+        try {
+            TestDirectory.addCluster(ds, List.of("HV90"));
+            node(ds, "HYPERV-PROD-NOD", "HYPERV-PROD-NOD", dns, 2990);
+            hv90DelegatesTo(ds, "HYPERV-PROD-NOD", dns);
+            AuditResult r = audit(ds, List.of("HV90", "hyperv-prod-node03"));
+            assertEquals(List.of(), r.findings(), "a healthy pair both ways");
+            assertEquals(List.of("HV90", "HYPERV-PROD-NOD"), r.context().clusters().get(0).nodes().stream()
+                    .map(AdObject::name).toList());
+            assertEquals(2, r.pairs());
+
+            // another computer whose host name is the same in another DNS suffix: the name is no longer one computer's
+            Entry other = new Entry("dn: CN=HYPERV-PROD-X,OU=Hyper-V," + BASE, "objectClass: top", "objectClass: user",
+                    "objectClass: computer", "cn: HYPERV-PROD-X", "sAMAccountName: HYPERV-PROD-X$",
+                    "dNSHostName: hyperv-prod-node03.lab.contoso.com", "userAccountControl: 4096");
+            other.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-2991"));
+            ds.add(other);
+            AuditResult shared = audit(ds, List.of("HV90", "hyperv-prod-node03"));
+            assertEquals(List.of("hyperv-prod-node03"), of(shared, "HOST_NOT_FOUND").stream().map(Finding::host)
+                    .toList());
+            // its FQDN and its account name still find it
+            assertEquals(List.of(), audit(ds, List.of("HV90", dns)).findings());
+            assertEquals(List.of(), audit(ds, List.of("HV90", "HYPERV-PROD-NOD$")).findings());
+        } finally {
+            ds.shutDown(true);
         }
     }
 }
