@@ -40,8 +40,10 @@ public final class StaleDelegationRule implements Rule {
                     + " exist (not a configured node or file server that was not found, or that another directory holds:"
                     + " HOST_NOT_FOUND reports it, and"
                     + " the entry is needed once it is joined again), or names a peer in a form the KDC never asks for"
-                    + " (with a port or white space); or an enabled computer that is no configured node (a node evicted"
-                    + " whose computer object is still there) delegates such a service to a node, `host`=that computer"
+                    + " (with a port or white space, or by a name it registers no SPN under: its cn where that is not"
+                    + " its account name, as after a rename that kept the cn); or an enabled computer that is no"
+                    + " configured node (a node evicted whose computer object is still there) delegates such a service"
+                    + " to a node, `host`=that computer"
                     + " (its entry names a node of another domain only by that node's dNSHostName, never by a short"
                     + " name: docs/directories.md); a value that is no SPN is MALFORMED_DELEGATION_ENTRY's",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
@@ -108,6 +110,23 @@ public final class StaleDelegationRule implements Rule {
         }
         cluster.missingFileServers().forEach(n -> out.add(netbiosName(hostPart(n))));
         return out;
+    }
+
+    /**
+     * How an entry's host part {@code hostName} names {@code peer}, which the directory finds by it, where the peer
+     * registers no SPN under it: "its cn" (a computer renamed whose cn kept the old name, or pre-staged under a long
+     * name whose account was cut to 15 characters) or "its host name" (longer than a NetBIOS name); null where it is
+     * the peer's account name or DNS name, or an SPN of the peer names it (an alternate name it registers).
+     */
+    private static String unregisteredName(AuditContext ctx, String hostName, AdObject peer) {
+        String fqdn = ctx.fqdnOf(peer);
+        if (hostName.equalsIgnoreCase(AuditContext.netbiosName(peer)) || fqdn != null && hostName.equalsIgnoreCase(fqdn)
+                || peer.dnsHostName() != null
+                && hostName.equalsIgnoreCase(DnsNames.withoutTrailingDots(peer.dnsHostName().strip()))
+                || registering(hostName, Set.of(peer), List.of()) != null) {
+            return null;
+        }
+        return hostName.equalsIgnoreCase(peer.cn()) ? "its cn" : "its host name";
     }
 
     /**
@@ -198,6 +217,24 @@ public final class StaleDelegationRule implements Rule {
                                     + " peer " + target.name() + " in a form the KDC never asks for (" + lookAlike + "): it"
                                     + " grants nothing a live migration uses, and looks in ADUC like the entry the"
                                     + " pair needs.")
+                            // no peer named in the action: its step would read "Remove delegation to <peer>"
+                            .action(new Action.RemoveDelegation(node.name(), null, List.of(entry))).emit();
+                    continue;
+                }
+                String unregistered = target != null && peers.contains(target) && ctx.entryOwner(entry) == null
+                        ? unregisteredName(ctx, trimmed(spn.hostName()), target) : null;
+                if (unregistered != null) {
+                    String fqdn = ctx.fqdnOf(target);
+                    out.add(INFO).cluster(cluster.name()).host(node.name()).peer(target.name()).spn(entry)
+                            .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
+                                    .actual(List.of(entry)).targetExists(true).build())
+                            .message(node.name() + " delegates to " + Values.visibleSpn(entry) + ", which names its"
+                                    + " peer " + target.name() + " by " + unregistered + ", a name it registers no SPN"
+                                    + " under (Windows registers them under its account name "
+                                    + Values.visibleAccount(AuditContext.netbiosName(target))
+                                    + (fqdn == null ? "" : " and its DNS name " + Values.visibleSpn(fqdn)) + "): the"
+                                    + " KDC never finds a service by it, so the entry grants nothing a live migration"
+                                    + " uses.")
                             // no peer named in the action: its step would read "Remove delegation to <peer>"
                             .action(new Action.RemoveDelegation(node.name(), null, List.of(entry))).emit();
                     continue;

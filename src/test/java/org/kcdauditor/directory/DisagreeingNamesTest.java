@@ -73,7 +73,7 @@ class DisagreeingNamesTest {
         }
     }
 
-    /** Reads the directory as a run does and evaluates the catalogue over it, the cluster's nodes named {@code nodes}. */
+    /** Reads the directory as a run does and evaluates the catalogue over it, the cluster naming {@code nodes}. */
     private AuditResult audit(InMemoryDirectoryServer ds, List<String> nodes) throws Exception {
         AuditConfig config = ConfigLoader.load(TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(),
                 nodes, "allowInsecureBind: true"));
@@ -126,9 +126,9 @@ class DisagreeingNamesTest {
     }
 
     /**
-     * A host joined as {@code hyperv-prod-node03}: Windows makes its account {@code HYPERV-PROD-NOD$} (the NetBIOS name,
-     * cut to 15 characters) and its cn that, while its dNSHostName, its cluster node name and {@code hostname} say
-     * hyperv-prod-node03. Configured by that host name it was HOST_NOT_FOUND, its pairs unchecked, and every entry
+     * A host joined as {@code hyperv-prod-node03}: Windows makes its account {@code HYPERV-PROD-NOD$} (the NetBIOS
+     * name, cut to 15 characters) and its cn that, while its dNSHostName, its cluster node name and {@code hostname}
+     * say hyperv-prod-node03. Configured by that host name it was HOST_NOT_FOUND, its pairs unchecked, and every entry
      * naming it a STALE_DELEGATION; it is the node, and its entries are checked under the names it registers. A host
      * name two computers share (in two DNS suffixes) names neither.
      */
@@ -160,6 +160,49 @@ class DisagreeingNamesTest {
             assertEquals(List.of(), audit(ds, List.of("HV90", "HYPERV-PROD-NOD$")).findings());
         } finally {
             ds.shutDown(true);
+        }
+    }
+
+    /**
+     * HV90's entries still name its peer by its cn: HV07, the name it had before {@code Rename-Computer} made it HV02
+     * (a script that took {@code Get-ADComputer}'s Name, the cn, wrote them), or the long name it was pre-staged under
+     * while its account was cut to 15 characters. Windows registers its SPNs under its account name and its
+     * dNSHostName only, so the KDC never finds a service by that name and the entry grants nothing; it was taken for
+     * the peer's entry and never reported, while the same name in FQDN form was STALE_DELEGATION. Now it is one too,
+     * removed (naming no peer, as it is not the peer's entry in a form the KDC asks for); the pair's entries by the
+     * names it registers are no finding.
+     */
+    @Test
+    void anEntryNamingAPeerByACnItRegistersNoSpnUnderIsStale() throws Exception {
+        for (String[] n : new String[][]{{"HV07", "HV02", "hv02.contoso.com"},
+                {"hyperv-prod-node03", "HYPERV-PROD-NOD", "hyperv-prod-node03.contoso.com"}}) {
+            InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
+            try {
+                TestDirectory.addCluster(ds, List.of("HV90"));
+                node(ds, n[0], n[1], n[2], 2990);
+                hv90DelegatesTo(ds, n[1], n[2]);
+                for (String svc : List.of(Hosts.MIG, "cifs")) { // and by its cn
+                    ds.modify("CN=HV90,OU=Hyper-V," + BASE, new com.unboundid.ldap.sdk.Modification(
+                            com.unboundid.ldap.sdk.ModificationType.ADD, "msDS-AllowedToDelegateTo", svc + "/" + n[0]));
+                }
+                AuditResult r = audit(ds, List.of("HV90", n[1]));
+                List<Finding> stale = of(r, "STALE_DELEGATION");
+                assertEquals(java.util.Set.of(Hosts.MIG + "/" + n[0], "cifs/" + n[0]), stale.stream()
+                        .map(Finding::spn).collect(java.util.stream.Collectors.toSet()), r.findings().toString());
+                assertEquals(2, stale.size());
+                for (Finding f : stale) {
+                    assertEquals("HV90", f.host());
+                    assertEquals(n[0], f.peer());
+                    assertEquals(List.of(new Action.RemoveDelegation("HV90", null, List.of(f.spn()))), f.actions());
+                    assertEquals("HV90 delegates to " + f.spn() + ", which names its peer " + n[0] + " by its cn, a"
+                            + " name it registers no SPN under (Windows registers them under its account name " + n[1]
+                            + " and its DNS name " + n[2] + "): the KDC never finds a service by it, so the entry"
+                            + " grants nothing a live migration uses.", f.message());
+                }
+                assertEquals(List.of(), of(r, "MISSING_DELEGATION"));
+            } finally {
+                ds.shutDown(true);
+            }
         }
     }
 }
