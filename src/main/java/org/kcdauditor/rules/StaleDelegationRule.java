@@ -113,6 +113,30 @@ public final class StaleDelegationRule implements Rule {
     }
 
     /**
+     * The peer or file server an FQDN entry {@code hostName} that names no computer means in another DNS suffix: its
+     * first label is the host's NetBIOS name, the host's own FQDN is another (a disjoint namespace, dNSHostName
+     * {@code hv91.corp.contoso.com} in the domain contoso.com, while a script wrote {@code hv91.contoso.com}); else
+     * null.
+     */
+    private static AdObject inAnotherSuffix(AuditContext ctx, String hostName, Set<AdObject> peers,
+                                            List<AdObject> fileServers) {
+        if (hostName.indexOf('.') <= 0) {
+            return null;
+        }
+        String label = netbiosName(hostName);
+        for (List<AdObject> group : List.of(List.copyOf(peers), fileServers)) {
+            for (AdObject o : group) {
+                String fqdn = ctx.fqdnOf(o);
+                if (fqdn != null && !fqdn.equalsIgnoreCase(hostName)
+                        && AuditContext.netbiosName(o).equalsIgnoreCase(label)) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * How an entry's host part {@code hostName} names {@code peer}, which the directory finds by it, where the peer
      * registers no SPN under it: "its cn" (a computer renamed whose cn kept the old name, or pre-staged under a long
      * name whose account was cut to 15 characters) or "its host name" (longer than a NetBIOS name); null where it is
@@ -273,9 +297,11 @@ public final class StaleDelegationRule implements Rule {
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).targetExists(target != null).build());
                 if (target == null) {
+                    AdObject namesake = inAnotherSuffix(ctx, spn.hostName(), peers, cluster.fileServers());
                     f.message(node.name() + " delegates to " + shown + " but no computer named "
-                            + Values.visibleSpn(spn.hostName())
-                            + " exists in the directory.").action(remove).emit();
+                            + Values.visibleSpn(spn.hostName()) + " exists in the directory" + (namesake == null ? "."
+                            : "; " + namesake.name() + "'s DNS name is " + Values.visibleSpn(ctx.fqdnOf(namesake))
+                            + ", the form the pairs into it need.")).action(remove).emit();
                 } else {
                     f.message(node.name() + " delegates to " + shown + " but " + target.name() + " is not a peer of "
                                     + node.name() + " in the configured clusters.")

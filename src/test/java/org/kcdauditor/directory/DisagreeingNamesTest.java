@@ -205,4 +205,37 @@ class DisagreeingNamesTest {
             }
         }
     }
+
+    /**
+     * A disjoint namespace: the hosts' primary DNS suffix is corp.contoso.com while the domain is contoso.com, so
+     * HV91's dNSHostName and FQDN SPNs say hv91.corp.contoso.com. Entries a script wrote with the domain's name
+     * (hv91.contoso.com) name no computer, and their STALE_DELEGATION said only that; it now names the DNS name the
+     * pair needs, which the entries in that form give (no MISSING_DELEGATION).
+     */
+    @Test
+    void anEntryInTheDomainsSuffixForAPeerOfADisjointNamespaceSaysItsDnsName() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
+        try {
+            TestDirectory.addCluster(ds, List.of("HV90"));
+            node(ds, "HV91", "HV91", "hv91.corp.contoso.com", 2990);
+            hv90DelegatesTo(ds, "HV91", "hv91.corp.contoso.com");
+            for (String svc : List.of(Hosts.MIG, "cifs")) {
+                ds.modify("CN=HV90,OU=Hyper-V," + BASE, new com.unboundid.ldap.sdk.Modification(
+                        com.unboundid.ldap.sdk.ModificationType.ADD, "msDS-AllowedToDelegateTo",
+                        svc + "/hv91.contoso.com"));
+            }
+            AuditResult r = audit(ds, List.of("HV90", "HV91"));
+            assertEquals(List.of(), of(r, "MISSING_DELEGATION"));
+            List<Finding> stale = of(r, "STALE_DELEGATION");
+            assertEquals(2, stale.size(), r.findings().toString());
+            for (Finding f : stale) {
+                assertEquals("HV90 delegates to " + f.spn() + " but no computer named hv91.contoso.com exists in the"
+                        + " directory; HV91's DNS name is hv91.corp.contoso.com, the form the pairs into it need.",
+                        f.message());
+                assertEquals(List.of(new Action.RemoveDelegation("HV90", null, List.of(f.spn()))), f.actions());
+            }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
 }
