@@ -316,6 +316,24 @@ class ReportCommandTest {
         assertFalse(Files.exists(run.resolve("runbook.md")), "no half-written runbook");
     }
 
+    /**
+     * An admin's template carried over from an earlier release (docs/install.md, Upgrading, step 3) that names a value
+     * this release no longer gives (the runbook.md.ftl of 20ccd3ad stops at its line 73, {@code ${pc.fix?no_esc}}):
+     * every run failed with FreeMarker's "has evaluated to null or missing" alone; the line says what to do.
+     */
+    @Test
+    void aTemplateOfAnEarlierReleaseSaysToCarryTheEditsOver(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Path t = Files.createDirectories(dir.resolve("t"));
+        Files.writeString(t.resolve("runbook.md.ftl"), "# Runbook\n<#list [{}] as pc>\n${pc.fix?no_esc}\n</#list>\n");
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md", "--templates", t.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("kcd-audit: " + t.resolve("runbook.md.ftl") + ":3: "), r.err());
+        assertTrue(r.err().contains("pc.fix") && r.err().contains("an earlier release")
+                && r.err().contains("docs/install.md, Upgrading, step 3"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void aFailedReRenderingLeavesTheRunsFolderAsItWas(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);

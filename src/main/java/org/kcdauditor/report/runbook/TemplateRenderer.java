@@ -9,6 +9,7 @@ import freemarker.cache.FirstMatchTemplateConfigurationFactory;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.Environment;
+import freemarker.core.InvalidReferenceException;
 import freemarker.core.OutputFormat;
 import freemarker.core.ParseException;
 import freemarker.core.TemplateClassResolver;
@@ -143,12 +144,21 @@ public final class TemplateRenderer {
             String source = e.getTemplateSourceName() != null ? e.getTemplateSourceName() : name;
             Integer line = e.getLineNumber();
             throw new ConfigException(where(source) + (line == null ? "" : ":" + line) + ": "
-                    + firstLine(e.getMessageWithoutStackTop()));
+                    + firstLine(e.getMessageWithoutStackTop()) + (e instanceof InvalidReferenceException
+                    && templatesDir != null && Files.isRegularFile(templatesDir.resolve(source)) ? EARLIER : ""));
         } catch (IOException e) {
             throw new ConfigException(where(name) + ": " + e.getMessage());
         }
         return out.toString();
     }
+
+    /**
+     * What to do about a value an admin's copy of a template names and the data model does not hold: most often a
+     * template edited for an earlier release and carried over, whose values this release renamed or dropped.
+     */
+    private static final String EARLIER = " — if this is your copy of an earlier release's template, carry your edits"
+            + " over onto this release's (the one in its archive: values may have been renamed or dropped;"
+            + " docs/install.md, Upgrading, step 3), or remove the file to use the built-in one";
 
     /** The file an administrator would edit: the templates folder's copy, else the jar's. */
     private String where(String name) {
