@@ -370,6 +370,28 @@ public final class DirectoryCollector {
                         + ".pageSize below"
                         + " the server's limit (AD: MaxPageSize, default 1000)", e);
             }
+            String url = config.directoryKey(name) + ".url";
+            String another = " set " + url + " to another domain controller of the domain";
+            if (e.getResultCode() == ResultCode.SERVER_DOWN) {
+                // the SDK's diagnostic repeats the whole request: the words say what happened instead
+                throw new DirectoryException(d.url() + ": the connection to the domain controller was lost after "
+                        + sofar.getAsInt() + " directory objects (LDAP result 81, server down: the DC restarted, for"
+                        + " its updates say, or something between here and the DC cut the connection) — run the audit"
+                        + " again once the domain controller is back, or" + another, e);
+            }
+            if (e.getResultCode() == ResultCode.TIME_LIMIT_EXCEEDED) {
+                throw new DirectoryException(d.url() + ": the server stopped the search at its time limit after "
+                        + sofar.getAsInt() + " directory objects (LDAP result 3, timeLimitExceeded; AD: MaxQueryDuration,"
+                        + " 120 s by default, bounds each page) — lower " + config.directoryKey(name) + ".pageSize (now "
+                        + d.effectivePageSize() + ") so that a page is found within it, or run the audit when the DC"
+                        + " is less busy", e);
+            }
+            if (e.getResultCode() == ResultCode.BUSY || e.getResultCode() == ResultCode.UNAVAILABLE) {
+                throw new DirectoryException(d.url() + ": the domain controller answered " + e.getResultCode().getName()
+                        + " (LDAP result " + e.getResultCode().intValue() + ") after " + sofar.getAsInt()
+                        + " directory objects: it is shutting down or overloaded — run the audit again later, or"
+                        + another, e);
+            }
             throw e;
         }
     }
