@@ -3,6 +3,7 @@ package org.kcdauditor.directory;
 import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.GSSAPIBindRequest;
 import com.unboundid.ldap.sdk.GSSAPIBindRequestProperties;
+import com.unboundid.ldap.sdk.GSSAPIChannelBindingType;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -241,6 +242,10 @@ public final class LdapConnector {
                 throw late;
             }
             boolean tls = d.useStartTls() || d.url().regionMatches(true, 0, "ldaps:", 0, 6);
+            String binding = d.gssapi() ? channelBindingRefused(where, who, e, key) : null;
+            if (binding != null) {
+                throw new DirectoryException(binding, e);
+            }
             if (d.gssapi() && tls && e.getResultCode() == ResultCode.STRONG_AUTH_REQUIRED) {
                 // Samba's "ldap server require strong auth = yes" wants SASL signing even inside TLS, which Windows
                 // AD refuses: the advice for a plain simple bind (use TLS) is already followed here
@@ -322,9 +327,10 @@ public final class LdapConnector {
     /**
      * {@code auth: gssapi}: Kerberos as {@code principal}, from {@code keytab} or else the ticket cache
      * (KRB5CCNAME), with {@code krb5Conf} (else the JVM's default). Over TLS no SASL security layer
-     * (AD refuses sign/seal inside TLS); over plain ldap:// integrity or confidentiality.
+     * (AD refuses sign/seal inside TLS) and the TLS channel binding (tls-server-end-point, RFC 5929); over plain
+     * ldap:// integrity or confidentiality.
      */
-    private GSSAPIBindRequest gssapiBind(DirectoryConfig d, String host, boolean tls) throws LDAPException {
+    GSSAPIBindRequest gssapiBind(DirectoryConfig d, String host, boolean tls) throws LDAPException {
         GSSAPIBindRequestProperties p = new GSSAPIBindRequestProperties(d.principal(), (String) null);
         if (d.krb5Conf() != null && !d.krb5Conf().isBlank()) {
             Path conf = config.resolve(d.krb5Conf());
@@ -358,6 +364,11 @@ public final class LdapConnector {
         p.setSASLClientServerName(host);
         p.setAllowedQoP(tls ? List.of(SASLQualityOfProtection.AUTH)
                 : List.of(SASLQualityOfProtection.AUTH_CONF, SASLQualityOfProtection.AUTH_INT));
+        if (tls) {
+            // a DC that enforces LDAP channel binding (LdapEnforceChannelBinding = 2) refuses a bind over TLS without
+            // it (data 80090346); one that does not ignores it
+            p.setChannelBindingType(GSSAPIChannelBindingType.TLS_SERVER_END_POINT);
+        }
         return new GSSAPIBindRequest(p);
     }
 
@@ -506,6 +517,23 @@ public final class LdapConnector {
                     + " — " + (fix != null ? fix : "check " + key + ".bindDn and the password in " + passwordSource);
         }
         return where + ": bind as " + who + " failed: " + rc + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")");
+    }
+
+    /**
+     * A Kerberos bind a DC refused for its LDAP channel binding (AD's {@code data 80090346}, SEC_E_BAD_BINDINGS) in words:
+     * the binding sent over TLS is made from the certificate this side saw, so it fails where something between here
+     * and the DC ends TLS; null for another refusal.
+     */
+    static String channelBindingRefused(String where, String who, LDAPException e, String key) {
+        String diag = e.getDiagnosticMessage();
+        if (diag == null || !diag.contains("80090346")) {
+            return null;
+        }
+        return where + ": Kerberos (GSSAPI) bind as " + who + " refused: the DC requires LDAP channel binding and the"
+                + " binding did not match (AD data 80090346, SEC_E_BAD_BINDINGS): the binding is made from the"
+                + " certificate this machine saw, so something between here and the DC (a load balancer, TLS inspection)"
+                + " ends the TLS connection — set " + key + ".url to the domain controller itself, or bind over plain"
+                + " ldap:// (" + key + ".startTls: false), where the Kerberos session is signed and sealed";
     }
 
     /** AD's sub-status codes in the bind error's {@code data NNN} (MS-ERREF / KB 2003.1). */
