@@ -9,6 +9,7 @@ import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPResult;
 import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.NameResolver;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SASLQualityOfProtection;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
@@ -24,6 +25,7 @@ import org.kcdauditor.io.Causes;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -34,6 +36,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +46,7 @@ import java.util.regex.Pattern;
  * every failure into a {@link DirectoryException} whose one line says what to check.
  */
 public final class LdapConnector {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LdapConnector.class);
     private static final Pattern AD_DATA = Pattern.compile("data ([0-9a-fA-F]{3,8})");
 
     private final AuditConfig config;
@@ -53,27 +57,43 @@ public final class LdapConnector {
     private final boolean synchronous;
     /** What to do when the server's certificate lacks the URL's host name: where that name is configured. */
     private final String nameFix;
+    /** Resolves the URL's host name to the addresses tried in turn (DNS; a test's own). */
+    private final NameResolver resolver;
+    /**
+     * The address the last connection reached, shared with the {@link #pipelined()} copy: its connection goes to the
+     * same DC, where the host name stands for several.
+     */
+    private final AtomicReference<InetAddress> reached;
 
     /** The directory of {@code directory:} (the first of {@code directories:}). */
     public LdapConnector(AuditConfig config, Secrets secrets) {
-        this(config, secrets, "directory", config.directory(), true, urlNameFix("directory"));
+        this(config, secrets, "directory", config.directory(), true, urlNameFix("directory"),
+                LDAPConnectionOptions.DEFAULT_NAME_RESOLVER, new AtomicReference<>());
     }
 
     /**
      * @param key the key path of {@code d} for messages: {@code directory} or {@code directories.<name>}
      */
     public LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d) {
-        this(config, secrets, key, d, true, urlNameFix(key));
+        this(config, secrets, key, d, true, urlNameFix(key), LDAPConnectionOptions.DEFAULT_NAME_RESOLVER,
+                new AtomicReference<>());
     }
 
     private LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d, boolean synchronous,
-                          String nameFix) {
+                          String nameFix, NameResolver resolver, AtomicReference<InetAddress> reached) {
         this.config = config;
         this.secrets = secrets;
         this.key = key;
         this.d = d;
         this.synchronous = synchronous;
         this.nameFix = nameFix;
+        this.resolver = resolver;
+        this.reached = reached;
+    }
+
+    /** The same, resolving host names with {@code r}. */
+    LdapConnector resolvingWith(NameResolver r) {
+        return new LdapConnector(config, secrets, key, d, synchronous, nameFix, r, reached);
     }
 
     /**
@@ -83,7 +103,8 @@ public final class LdapConnector {
      *                {@code directory.url}'s
      */
     public LdapConnector at(String url, String nameFix) {
-        return new LdapConnector(config, secrets, key, d.withUrl(url), synchronous, nameFix);
+        return new LdapConnector(config, secrets, key, d.withUrl(url), synchronous, nameFix, resolver,
+                new AtomicReference<>());
     }
 
     /** For a certificate that lacks the host name of the URL in {@code key.url}: put a name it lists there. */
@@ -96,7 +117,7 @@ public final class LdapConnector {
      * pipelined); the default reads each response on the calling thread, one request at a time.
      */
     public LdapConnector pipelined() {
-        return new LdapConnector(config, secrets, key, d, false, nameFix);
+        return new LdapConnector(config, secrets, key, d, false, nameFix, resolver, reached);
     }
 
     /** The settings this connector uses. */
@@ -141,6 +162,7 @@ public final class LdapConnector {
         // pipelined connections keep a reader thread so that many requests can be outstanding
         options.setUseSynchronousMode(synchronous);
         options.setSSLSocketVerifier(new CertificateNameVerifier());
+        options.setNameResolver(resolver);
         String where = d.url();
         LDAPConnection connection = null;
         try {
@@ -151,10 +173,7 @@ public final class LdapConnector {
             connection = c;
             deadline.attach(c);
             try {
-                deadline.call(() -> {
-                    c.connect(host, url.getPort());
-                    return null;
-                });
+                connectAny(c, host, url.getPort(), timeoutMillis, deadline, tls);
             } catch (LDAPException e) {
                 // only once TCP connected: a connect that timed out (nothing answered the SYN) is said as for ldap://
                 if (ldaps && tls.connected()
@@ -186,6 +205,58 @@ public final class LdapConnector {
             throw e;
         } finally {
             Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
+     * Connects {@code c} to {@code host}: to each address the name resolves to in turn (a domain's name, or a DC alias,
+     * stands for several DCs, one of which may be down for its updates) until one accepts the connection; the one the
+     * last connection reached first, so that a second connection of the reading goes to the same DC. Only a connection
+     * that fails before TCP connects moves on: a refused TLS handshake or bind is that DC's answer. A name that does not
+     * resolve is left to the SDK, which says so.
+     *
+     * @param tls the TLS socket factory of an {@code ldaps://} connection, else null
+     */
+    private void connectAny(LDAPConnection c, String host, int port, int timeoutMillis, Deadline deadline,
+                            HandshakeTimeoutSocketFactory tls) throws LDAPException, DirectoryException {
+        List<InetAddress> addresses = new ArrayList<>();
+        try {
+            addresses.addAll(List.of(resolver.getAllByName(host)));
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            // the SDK's connect below says it
+        }
+        InetAddress last = reached.get();
+        if (last != null && addresses.remove(last)) {
+            addresses.add(0, last);
+        }
+        if (addresses.size() < 2) {
+            deadline.call(() -> {
+                c.connect(host, port);
+                return null;
+            });
+            return;
+        }
+        List<String> down = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            InetAddress a = addresses.get(i);
+            try {
+                deadline.call(() -> {
+                    c.connect(host, a, port, timeoutMillis);
+                    return null;
+                });
+                reached.set(a);
+                if (!down.isEmpty()) {
+                    LOG.warn("{} ({}.url): {} did not answer; connected to {}, another address of {}", d.url(), key,
+                            String.join(", ", down), a.getHostAddress(), host);
+                }
+                return;
+            } catch (LDAPException e) {
+                if (i == addresses.size() - 1 || deadline.tripped() || e.getResultCode() != ResultCode.CONNECT_ERROR
+                        || tls != null && tls.connected()) {
+                    throw e;
+                }
+                down.add(a.getHostAddress() + " (" + withoutClassNames(withoutTrace(rootMessage(e))) + ")");
+            }
         }
     }
 
