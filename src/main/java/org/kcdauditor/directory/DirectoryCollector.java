@@ -398,9 +398,14 @@ public final class DirectoryCollector {
 
     /**
      * The result code and the server's diagnostic message, if any, on one line: AD spreads some over lines
-     * ({@code "…1 access points\n\tref 1: 'fabrikam.com'\n"}) and ends them with a NUL.
+     * ({@code "…1 access points\n\tref 1: 'fabrikam.com'\n"}) and ends them with a NUL. A lost connection in words.
      */
     static String reason(LDAPException e) {
+        if (e.getResultCode() == ResultCode.SERVER_DOWN) {
+            // the SDK's own diagnostic repeats the whole request (base, filter, every attribute, controls)
+            return e.getResultCode() + ": the connection to the domain controller was lost (it restarted, or something"
+                    + " between here and it cut the connection) — run the audit again once it is back";
+        }
         String diagnostic = e.getDiagnosticMessage() == null ? "" : e.getDiagnosticMessage().replace('\0', ' ')
                 .replaceAll("\\s+", " ").strip();
         return e.getResultCode() + (diagnostic.isEmpty() ? "" : " (" + Values.visible(diagnostic) + ")");

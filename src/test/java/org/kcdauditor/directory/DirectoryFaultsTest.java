@@ -46,6 +46,8 @@ class DirectoryFaultsTest {
 
     /** What the DC does to the sweep's third page request; null: nothing (the sweep is read whole). */
     private final AtomicReference<ResultCode> thirdPage = new AtomicReference<>();
+    /** A search whose filter holds this text the DC answers by closing the connection; null: none. */
+    private final AtomicReference<String> dropAt = new AtomicReference<>();
 
     /** A DC of 3 nodes and 30 workstations read in pages of 5, whose third page meets {@link #thirdPage}. */
     private Path start() throws Exception {
@@ -53,6 +55,11 @@ class DirectoryFaultsTest {
         InMemoryOperationInterceptor faulty = new InMemoryOperationInterceptor() {
             @Override
             public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
+                String drop = dropAt.get();
+                if (drop != null && request.getRequest().getFilter().toString().contains(drop)) {
+                    dc.closeAllConnections(false);
+                    return;
+                }
                 ResultCode fault = thirdPage.get();
                 if (fault == null || !request.getRequest().getFilter().toString().contains("servicePrincipalName=*")
                         || pages.incrementAndGet() != 3) {
@@ -114,5 +121,23 @@ class DirectoryFaultsTest {
                 + ") after 10 directory objects"), err);
         assertTrue(err.contains("run the audit again later, or set directory.url to another domain controller"
                 + " of the domain"), err);
+    }
+
+    /**
+     * The connection lost in a read after the sweep (here the search for managed service accounts): the line said
+     * "failed: 81 (server down) (The connection to server … was closed while waiting for a response to search request
+     * SearchRequest(baseDN=…, filter=…, attrs=…))", the SDK's whole request.
+     */
+    @Test
+    void aConnectionLostInALaterReadIsSaidInWordsWithoutTheSdksRequest() throws Exception {
+        Path cfg = start();
+        dropAt.set("msDS-GroupManagedServiceAccount");
+        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                "--formats", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertFalse(r.err().contains("SearchRequest("), "no SDK request dump: " + r.err());
+        assertTrue(r.err().contains("search for managed service accounts under DC=contoso,DC=com failed: 81 (server"
+                + " down): the connection to the domain controller was lost"), r.err());
     }
 }
