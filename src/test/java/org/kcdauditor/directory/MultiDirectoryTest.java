@@ -582,9 +582,9 @@ class MultiDirectoryTest {
         String matrix = pdf.substring(pdf.indexOf("Cluster HVC2"), pdf.indexOf("Findings by severity"));
         assertTrue(matrix.startsWith("Cluster HVC2  delegation entries present: 100.0 %, 6/8 node pairs OK\nIts nodes"
                 + " also migrate to 3 nodes of HVC1 (policy.migrationGroups)"), matrix);
-        assertTrue(matrix.contains("\nDestinations 1–2 of 5\n"), matrix);
-        String into = matrix.substring(matrix.indexOf("\nInto nodes of HVC1 (policy.migrationGroups): destinations 3–5"
-                + " of 5\n"));
+        assertTrue(matrix.contains("\nCluster HVC2: destinations 1–2 of 5\n"), matrix);
+        String into = matrix.substring(matrix.indexOf("\nCluster HVC2: into nodes of HVC1 (policy.migrationGroups),"
+                + " destinations 3–5 of 5\n"));
         assertTrue(into.replaceAll("\\s", "").contains("HV01(HVC1)HV02(HVC1)HV03(HVC1)HV21"), into);
         for (String from : List.of("HV21", "HV22")) {
             assertTrue(into.contains("\n" + from + " " + String.join(" ", List.of("HV01", "HV02", "HV03").stream()

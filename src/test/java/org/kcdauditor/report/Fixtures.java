@@ -194,11 +194,16 @@ public final class Fixtures {
      * source without the protocol transition policy {@code any} needs), with {@code d}'s first cluster's counts.
      */
     public static List<FindingsDocument.ClusterDoc> failingClusters(FindingsDocument d, int n) {
+        return failingClusters(d, n, 8);
+    }
+
+    /** {@code n} clusters as {@link #failingClusters(FindingsDocument, int)}, of {@code size} nodes each. */
+    public static List<FindingsDocument.ClusterDoc> failingClusters(FindingsDocument d, int n, int size) {
         FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
         List<FindingsDocument.ClusterDoc> cs = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             List<String> nodes = new ArrayList<>();
-            for (int i = 1; i <= 8; i++) {
+            for (int i = 1; i <= size; i++) {
                 nodes.add(String.format("HV%02d%03d", k, i));
             }
             List<FindingsDocument.PairDoc> matrix = new ArrayList<>();
@@ -211,8 +216,9 @@ public final class Fixtures {
                     }
                 }
             }
-            cs.add(new FindingsDocument.ClusterDoc(String.format("C%02d", k), nodes, List.of(), List.of(), 56,
-                    0, 224, 224, 100.0, c0.bySeverity(), false, List.of(), matrix));
+            int pairs = size * (size - 1);
+            cs.add(new FindingsDocument.ClusterDoc(String.format("C%02d", k), nodes, List.of(), List.of(), pairs,
+                    0, 4 * pairs, 4 * pairs, 100.0, c0.bySeverity(), false, List.of(), matrix));
         }
         return cs;
     }

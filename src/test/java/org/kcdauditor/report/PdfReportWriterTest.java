@@ -775,4 +775,49 @@ class PdfReportWriterTest {
         assertFalse(all.contains("All 0 clusters"), all);
         assertTrue(all.contains("Compliance per cluster No cluster in this run."), all);
     }
+
+    /**
+     * A cluster wider than a matrix table is drawn in tables of even width, each naming its cluster and destinations on
+     * every page it is on: a 16-node cluster printed 14 columns, then 2 in a table of their own, whose last row spilled
+     * onto the next page under a header that named neither the cluster nor the columns' place among its destinations.
+     * 64 destinations are five tables of 13, 13, 13, 13 and 12; each lists every source row.
+     */
+    @Test
+    void aWideMatrixIsSplitEvenlyAndEachTableNamesItsClusterOnEveryPage() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        for (int size : List.of(16, 64)) {
+            FindingsDocument wide = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                    d.directory(), d.summary(), d.policy(), Fixtures.failingClusters(d, 1, size), d.hosts(),
+                    d.findings(), null);
+            byte[] pdf = render(wide, 16);
+            String all = text(pdf, 1, 999);
+            String matrix = all.substring(all.indexOf("Delegation matrices of the clusters with problems"),
+                    all.indexOf("Findings by severity"));
+            List<String> blocks = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Cluster C00: destinations (\\d+)–(\\d+) of "
+                    + size + "\n").matcher(matrix);
+            while (m.find()) {
+                String block = m.group(1) + "–" + m.group(2);
+                if (!blocks.contains(block)) {
+                    blocks.add(block);
+                }
+            }
+            assertTrue(blocks.equals(size == 16 ? List.of("1–8", "9–16") : List.of("1–13", "14–26", "27–39", "40–52",
+                    "53–64")), size + " nodes: " + blocks);
+            // the row header: each table has a row for each source, the last one among them
+            String last = String.format("HV00%03d", size);
+            assertTrue(java.util.regex.Pattern.compile("\n" + last + "( 4/4 P)+\n").matcher(matrix).results()
+                    .count() == blocks.size(), size + " nodes: the last source in each table: " + matrix);
+            java.util.regex.Pattern row = java.util.regex.Pattern.compile("(?m)^HV00\\d{3}( 4/4 P)+$");
+            try (PDDocument doc = Loader.loadPDF(pdf)) {
+                for (int p = 1; p <= doc.getNumberOfPages(); p++) {
+                    String page = text(pdf, p, p);
+                    if (row.matcher(page).find()) {
+                        assertTrue(page.contains("Cluster C00: destinations "), size + " nodes: page " + p
+                                + " draws matrix rows without naming their cluster: " + page);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -663,38 +663,71 @@ public final class PdfReportWriter implements ReportWriter {
             for (int gi = 0; gi < groups.size(); gi++) {
                 List<String> cols = groups.get(gi);
                 String of = groupOf.get(gi);
-                for (int start = 0; start < cols.size(); start += MATRIX_COLUMNS) {
-                    List<String> part = cols.subList(start, Math.min(cols.size(), start + MATRIX_COLUMNS));
+                for (int[] block : blocks(cols.size())) {
+                    List<String> part = cols.subList(block[0], block[1]);
+                    String caption = null;
                     if (all > part.size()) {
-                        keepRoom(d, w, KEEP_WITH_TABLE); // a caption stays with the columns it announces
-                        d.add(new Paragraph((of == null ? "Destinations " : "Into nodes of " + shown(of)
-                                + " (policy.migrationGroups): destinations ") + (done + 1) + "–" + (done + part.size())
-                                + " of " + all, f.muted));
+                        caption = "Cluster " + shown(c.name()) + ": " + (of == null ? "destinations "
+                                : "into nodes of " + shown(of) + " (policy.migrationGroups), destinations ")
+                                + (done + 1) + "–" + (done + part.size()) + " of " + all;
+                        keepRoom(d, w, KEEP_WITH_TABLE); // the caption with the columns it announces
                     }
+                    matrixTable(d, pairs, rows, part, of, caption, done > 0, f);
                     done += part.size();
-                    matrixTable(d, pairs, rows, part, of, f);
                 }
             }
         }
     }
 
     /**
+     * The destination columns {@code from}–{@code to} (exclusive) of each table of a matrix with {@code columns}
+     * destinations: as few tables as {@link #MATRIX_COLUMNS} allows, of even width (16: 8 and 8, not 14 and 2).
+     */
+    static List<int[]> blocks(int columns) {
+        int n = Math.max(1, (columns + MATRIX_COLUMNS - 1) / MATRIX_COLUMNS);
+        List<int[]> out = new ArrayList<>(n);
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            int width = columns / n + (i < columns % n ? 1 : 0);
+            out.add(new int[] {start, start + width});
+            start += width;
+        }
+        return out;
+    }
+
+    /**
      * One table of a cluster's matrix: {@code rows} its sources, {@code part} the destinations drawn, headed with
-     * their cluster {@code of} where they are nodes of another cluster of its migration group (else null).
+     * their cluster {@code of} where they are nodes of another cluster of its migration group (else null). A
+     * {@code caption} (the cluster, and which of its destinations these are) heads the table on every page it is on,
+     * with the destinations' names, so each table reads alone; a table after the cluster's first ({@code later})
+     * that fits on a page is not cut at a page foot.
      */
     private static void matrixTable(Document d, Map<String, Map<String, Cell>> pairs, List<String> rows,
-                                    List<String> part, String of, Fonts f) {
+                                    List<String> part, String of, String caption, boolean later, Fonts f) {
         float[] widths = new float[part.size() + 1];
         widths[0] = 3.2f;
         for (int i = 1; i < widths.length; i++) {
             widths[i] = 1f;
         }
         PdfPTable t = new PdfPTable(widths);
-        t.setWidthPercentage(Math.min(100, 24 + part.size() * 5.5f));
+        float percent = 24 + part.size() * 5.5f;
+        if (caption != null) { // a table of a few columns as wide as its caption, which then reads on one line
+            percent = Math.max(percent, 100 * (f.regular.getWidthPoint(caption, f.muted.getSize()) + 2)
+                    / (d.right() - d.left()));
+        }
+        t.setWidthPercentage(Math.min(100, percent));
         t.setHorizontalAlignment(Element.ALIGN_LEFT);
-        t.setHeaderRows(1);
+        t.setHeaderRows(caption == null ? 1 : 2);
         t.setSpacingAfter(6);
         t.setComplete(false);
+        if (caption != null) {
+            PdfPCell c = new PdfPCell(wholeCodes(new Phrase(caption, f.muted)));
+            c.setColspan(part.size() + 1);
+            c.setBorder(Rectangle.NO_BORDER);
+            c.setPadding(0);
+            c.setPaddingBottom(3);
+            t.addCell(c);
+        }
         PdfPCell corner = cell("from ↓  to →", f.tinyBold, LIGHT);
         corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
         t.addCell(corner);
@@ -729,6 +762,10 @@ public final class PdfReportWriter implements ReportWriter {
             }
         }
         t.setComplete(true);
+        if (later && rows.size() < FLUSH_ROWS) {
+            t.setTotalWidth((d.right() - d.left()) * t.getWidthPercentage() / 100);
+            t.setKeepTogether(t.getTotalHeight() <= d.top() - d.bottom());
+        }
         d.add(t);
     }
 
