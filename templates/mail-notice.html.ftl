@@ -101,6 +101,14 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 </#if>
 <h2 style="font-size:1.1rem">Resolved (${resolved?size})</h2>
 <@table rows=resolved showFix=false/>
+<#if configurationChanges?has_content>
+<h2 style="font-size:1.1rem">Clusters added to or taken out of the configuration (${configurationChanges?size})</h2>
+<ul style="font-size:14px">
+<#list configurationChanges as c>
+<li>${c}</li>
+</#list>
+</ul>
+</#if>
 <#if waivedSince?? && waivedSince?has_content>
 <h2 style="font-size:1.1rem">Waived since the previous audit, still failing (${waivedSince?size})</h2>
 <@table rows=waivedSince showFix=false/>

@@ -7,7 +7,8 @@
   pairsOk, pairs (every directed path), nodePairsOk, nodePairs, fileServerPathsOk, fileServerPaths (apart: live migration, and from a node to a file server), pairsText ("2/6 node pairs OK, 2/6 file-server paths OK", "5/6 node pairs OK" where no path goes to a file server, or "pairs not checked" for a cluster not audited), nodePairsCell ("2/6" or "—"), fileServerPathsCell ("2/6", or "—" where none), pairsCell (every directed path, "4/12" or "—"), compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: label ("Not tied to a cluster (operators, hosts no longer in a cluster)", the kinds it holds), status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/waivedSince/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
-  not resolved), unwaived (the same: waived in the compared run, open now, so not new), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
+  not resolved), configurationChanges (the sentences of findings.json history.clustersAdded and clustersRemoved, of
+  the cluster in a cluster owners' notice, as the console and the reports say them), unwaived (the same: waived in the compared run, open now, so not new), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
   findings, so new + still open + changes = the open findings the subject counts), earlier (the same, the message ending with the run that
   found it and when it finished, for the CHANGED_SINCE_LAST_RUN findings of the audits between run previousRunId and this one: told here,
   not open findings of this run), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
@@ -118,6 +119,13 @@ RESOLVED (${resolved?size})
 - none
 </#list>
 <@more rows=resolved/>
+<#if configurationChanges?has_content>
+
+CLUSTERS ADDED TO OR TAKEN OUT OF THE CONFIGURATION (${configurationChanges?size})
+<#list configurationChanges as c>
+- ${c}
+</#list>
+</#if>
 <#if waivedSince?? && waivedSince?has_content>
 
 WAIVED SINCE THE PREVIOUS AUDIT, STILL FAILING (${waivedSince?size})

@@ -41,13 +41,18 @@ import java.util.function.UnaryOperator;
  *                          ({@link AuditContext#lastFoundSid}), however the configuration names it
  * @param trigger           what started that run (run, schedule…; {@link #withTrigger}), as the reports name the run
  *                          compared with; null when not known
+ * @param clusters          the clusters of that run's configuration as it recorded them ({@link #withClusters}: those
+ *                          of its nodes, of its findings, and those it did not audit); empty when not known. A cluster
+ *                          of this run's configuration not among them was added to the configuration since: its nodes
+ *                          did not join since, and its findings are new ({@link #configured})
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                           Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants,
                           Map<String, LastFound> lastFound, Map<String, LastFoundSid> notFound,
-                          Map<String, NodeNames> nodeNames, String trigger) {
+                          Map<String, NodeNames> nodeNames, String trigger, Set<String> clusters) {
     public PreviousRun {
+        clusters = clusters == null ? Set.of() : Set.copyOf(clusters);
         nodeNames = nodeNames == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(nodeNames));
         notFound = notFound == null ? Map.of() : Map.copyOf(notFound);
         lastFound = lastFound == null ? Map.of() : Map.copyOf(lastFound);
@@ -71,31 +76,45 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
         Map<String, List<String>> servers = renamed(fileServerGrants, names, asStored);
         return renamed == hosts && servers == fileServerGrants ? this : new PreviousRun(runId, finishedAt, renamed,
                 findingIds, findings, explainedFailures, unaudited, startedAt, servers, lastFound, notFound,
-                renamed(nodeNames, names, asStored), trigger);
+                renamed(nodeNames, names, asStored), trigger, clusters);
     }
 
     /** The same with {@link #lastFound}. */
     public PreviousRun withLastFound(Map<String, LastFound> found) {
         return found.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames, trigger);
+                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames, trigger, clusters);
     }
 
     /** The same with {@link #notFound}. */
     public PreviousRun withNotFound(Map<String, LastFoundSid> nodes) {
         return nodes.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames, trigger);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames, trigger, clusters);
     }
 
     /** The same with {@link #nodeNames}. */
     public PreviousRun withNodeNames(Map<String, NodeNames> names) {
         return names.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names, trigger);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names, trigger, clusters);
     }
 
     /** The same with {@link #trigger}. */
     public PreviousRun withTrigger(String t) {
         return new PreviousRun(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt,
-                fileServerGrants, lastFound, notFound, nodeNames, t);
+                fileServerGrants, lastFound, notFound, nodeNames, t, clusters);
+    }
+
+    /** The same with {@link #clusters}. */
+    public PreviousRun withClusters(Set<String> c) {
+        return new PreviousRun(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt,
+                fileServerGrants, lastFound, notFound, nodeNames, trigger, c);
+    }
+
+    /**
+     * Whether that run's configuration had {@code cluster} (a name in any case): true where {@link #clusters} is not
+     * known, and for null (no cluster).
+     */
+    public boolean configured(String cluster) {
+        return cluster == null || clusters.isEmpty() || clusters.stream().anyMatch(cluster::equalsIgnoreCase);
     }
 
     /** Nothing found by objectSid in earlier runs, no configured node not found carried, no node names read. */
@@ -103,7 +122,7 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
                        Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                        Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
         this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt, fileServerGrants,
-                Map.of(), Map.of(), Map.of(), null);
+                Map.of(), Map.of(), Map.of(), null, Set.of());
     }
 
     /** {@code byName} with each of {@code names} stored under another name found under its own; itself when none is. */

@@ -116,6 +116,10 @@ final class ConsoleSummary {
         if (!story.isEmpty()) {
             out.println(story);
         }
+        // a cluster added to or taken out of the configuration since the run compared with: no change in the directory
+        if (d.history() != null) {
+            d.history().configurationChanges().forEach(line -> out.println(oneLine(line)));
+        }
         out.println();
 
         if (!view.clusters().isEmpty()) {

@@ -525,6 +525,9 @@ public final class NoticeBuilder {
         view.findings().forEach(v -> remedies.put(v.finding().id(), v.remediation()));
         model.put("added", rows(c.added(), remedies));
         model.put("resolved", rows(c.resolved(), remedies));
+        // clusters added to or taken out of the configuration: no change in the directory, said as the reports say it
+        model.put("configurationChanges", doc.history() == null ? List.of()
+                : doc.history().configurationChanges(cluster));
         model.put("waivedSince", rows(c.waivedSince(), remedies));
         model.put("unwaived", rows(c.unwaived(), remedies));
         model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId, base));

@@ -51,11 +51,25 @@ public final class HistorySections {
      * @param unwaivedFindings the ids of the findings open in this run that the run compared with found waived (their
      *                         waiver expired or was taken out of the baseline since): neither new nor resolved, they
      *                         count again; null in a findings.json written before it was recorded
+     * @param clustersAdded    the clusters of this run's configuration that the run compared with did not have: a
+     *                         change of the configuration, not of the directory (their nodes are no "new node"); null
+     *                         when there is none
+     * @param clustersRemoved  the clusters the run compared with had that this configuration no longer names, each
+     *                         with the open findings it had there that this run does not have, which are not counted
+     *                         resolved; null when none
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
                              List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend,
-                             List<ResolvedDoc> resolved, String previousTrigger, List<String> unwaivedFindings) {
+                             List<ResolvedDoc> resolved, String previousTrigger, List<String> unwaivedFindings,
+                             List<String> clustersAdded, List<ClusterRemovedDoc> clustersRemoved) {
+        public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
+                          List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend,
+                          List<ResolvedDoc> resolved, String previousTrigger, List<String> unwaivedFindings) {
+            this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, trend, resolved,
+                    previousTrigger, unwaivedFindings, null, null);
+        }
+
         public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
                           List<String> resolvedFindings, List<ChangeDoc> timeline) {
             this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, null, null);
@@ -75,12 +89,47 @@ public final class HistorySections {
 
         public HistoryDoc withTimeline(List<ChangeDoc> t) {
             return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t, trend, resolved,
-                    previousTrigger, unwaivedFindings);
+                    previousTrigger, unwaivedFindings, clustersAdded, clustersRemoved);
         }
 
         public HistoryDoc withTrend(List<TrendPoint> t) {
             return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, t,
-                    resolved, previousTrigger, unwaivedFindings);
+                    resolved, previousTrigger, unwaivedFindings, clustersAdded, clustersRemoved);
+        }
+
+        /**
+         * The changes of the configuration's clusters since the run compared with, one sentence each, as every output
+         * says them where it counts new and resolved findings: "HVC2 was added to the configuration (a change of the
+         * configuration, not of the directory: its nodes are not told as new)." and "HVC3 is no longer in the
+         * configuration: its 4 open findings are not counted resolved." Empty when there is none.
+         */
+        public List<String> configurationChanges() {
+            return configurationChanges(null);
+        }
+
+        /** {@link #configurationChanges()} of {@code cluster} alone (a name in any case); null: of every cluster. */
+        public List<String> configurationChanges(String cluster) {
+            List<String> out = new ArrayList<>();
+            if (clustersAdded != null) {
+                for (String c : clustersAdded) {
+                    if (cluster != null && !cluster.equalsIgnoreCase(c)) {
+                        continue;
+                    }
+                    out.add(c + " was added to the configuration (a change of the configuration, not of the"
+                            + " directory: its nodes are not told as new).");
+                }
+            }
+            if (clustersRemoved != null) {
+                for (ClusterRemovedDoc c : clustersRemoved) {
+                    if (cluster != null && !cluster.equalsIgnoreCase(c.name())) {
+                        continue;
+                    }
+                    out.add(c.name() + " is no longer in the configuration" + (c.openFindings() == 0 ? "."
+                            : ": its " + (c.openFindings() == 1 ? "open finding is" : c.openFindings()
+                            + " open findings are") + " not counted resolved."));
+                }
+            }
+            return out;
         }
 
         /** {@link #unwaivedFindings}, empty where findings.json does not carry it. */
@@ -141,6 +190,13 @@ public final class HistorySections {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ResolvedDoc(String id, String rule, Severity severity, String cluster, String host, String peer,
                               String spn, String kb, String message) {
+    }
+
+    /**
+     * {@code history.clustersRemoved[]}: a cluster of the run compared with that this configuration no longer names, and
+     * how many open (not waived) findings that run had in it: not fixed, no longer looked at.
+     */
+    public record ClusterRemovedDoc(String name, int openFindings) {
     }
 
     /**
@@ -428,8 +484,18 @@ public final class HistorySections {
                         Finding before = inputs.previous().findings().get(id);
                         return before != null && before.isWaived();
                     }).toList();
+            // the clusters the configuration gained or lost since that run (where the store recorded its clusters)
+            List<String> configured = ctx.clusters().stream().map(c -> c.name()).toList();
+            List<String> clustersAdded = configured.stream().filter(c -> !inputs.previous().configured(c)).toList();
+            List<ClusterRemovedDoc> clustersRemoved = inputs.previous().clusters().stream()
+                    .filter(c -> configured.stream().noneMatch(c::equalsIgnoreCase))
+                    .sorted(String.CASE_INSENSITIVE_ORDER)
+                    .map(c -> new ClusterRemovedDoc(c, (int) inputs.previous().findings().values().stream()
+                            .filter(f -> c.equalsIgnoreCase(f.cluster()) && !f.isWaived() && !now.contains(f.id()))
+                            .count())).toList();
             history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved, null,
-                    null, was.isEmpty() ? null : List.copyOf(was), inputs.previous().trigger(), unwaived);
+                    null, was.isEmpty() ? null : List.copyOf(was), inputs.previous().trigger(), unwaived,
+                    clustersAdded.isEmpty() ? null : clustersAdded, clustersRemoved.isEmpty() ? null : clustersRemoved);
         }
         BaselineDoc baseline = null;
         Baseline b = inputs.baseline();

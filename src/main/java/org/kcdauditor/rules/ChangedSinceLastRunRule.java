@@ -71,8 +71,9 @@ public final class ChangedSinceLastRunRule implements Rule {
         List<AdObject> servers = ctx.nodesAndFileServers().subList(ctx.nodes().size(), ctx.nodesAndFileServers().size());
         all.addAll(Drift.grantChanges(prev.fileServerGrants(), servers, s -> ctx.clusterOfHost(s).name(), ctx));
         for (Drift.Change c : all) {
-            // a node of a cluster that run did not read (its directory was down) did not join since
-            if (c.kind() == Drift.Kind.HOST_NEW && !prev.audited(c.cluster())) {
+            // a node of a cluster that run did not read (its directory was down), or of a cluster added to the
+            // configuration since (the reports tell that apart, findings.json history.clustersAdded), did not join since
+            if (c.kind() == Drift.Kind.HOST_NEW && (!prev.audited(c.cluster()) || !prev.configured(c.cluster()))) {
                 continue;
             }
             byHost.computeIfAbsent(c.host(), k -> new ArrayList<>()).add(c);

@@ -1061,10 +1061,11 @@ public final class RunStore implements AutoCloseable {
         Map<String, Finding> findings = previousFindings(r.id());
         try {
             Map<String, NodeNames> names = new HashMap<>();
+            Set<String> unaudited = unaudited(r.id());
             return new PreviousRun(r.id(), r.finishedAt(), snapshots.hostStates(r.id(), null, names), findings.keySet(),
-                    findings, explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt(),
+                    findings, explainedFailures(r.configPath()), unaudited, r.startedAt(),
                     snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id())).withNodeNames(names)
-                    .withTrigger(r.trigger());
+                    .withTrigger(r.trigger()).withClusters(clusters(r.id(), findings.values(), unaudited));
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + r.id(), e);
         }
@@ -1199,6 +1200,27 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** The clusters a run did not audit (their directory could not be read), as configured. */
+    /**
+     * The clusters of run {@code runId}'s configuration as it recorded them ({@link PreviousRun#clusters}): those of its
+     * nodes, of its {@code findings} (a cluster whose nodes it did not find has its HOST_NOT_FOUND or CLUSTER_EMPTY)
+     * and those it did not audit ({@code unaudited}).
+     */
+    private Set<String> clusters(String runId, java.util.Collection<Finding> findings, Set<String> unaudited)
+            throws SQLException {
+        Set<String> out = new java.util.HashSet<>(unaudited);
+        findings.stream().map(Finding::cluster).filter(java.util.Objects::nonNull).forEach(out::add);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT cluster_name FROM run_host"
+                + " WHERE run_id = ? AND cluster_name IS NOT NULL")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public Set<String> unaudited(String runId) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT unaudited FROM audit_run WHERE id = ?")) {
             ps.setString(1, runId);

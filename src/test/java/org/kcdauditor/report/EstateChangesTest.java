@@ -151,4 +151,53 @@ class EstateChangesTest {
         assertTrue(moved.mail().contains("1 new HIGH finding"), moved.mail());
         assertNothingResolved(moved);
     }
+
+    /** {@code sentence} in every output: the console, the PDF, the workbook's Summary, both runbooks, both mail parts. */
+    private static void assertSaidEverywhere(ScenarioOutputsAgreeTest.Outputs o, String sentence) {
+        assertTrue(o.console().contains("\n" + sentence + "\n"), o.console());
+        assertTrue(o.pdf().contains(sentence), o.pdf());
+        StringBuilder summary = new StringBuilder();
+        o.xlsx().getSheet("Summary").forEach(r -> r.forEach(c -> summary.append(c).append('\n')));
+        assertTrue(summary.toString().contains("Configuration changes\n" + sentence), summary.toString());
+        assertTrue(o.md().contains("- " + sentence + "\n"), o.md());
+        assertTrue(o.html().contains(sentence), o.html());
+        assertTrue(o.mail().contains("\nCLUSTERS ADDED TO OR TAKEN OUT OF THE CONFIGURATION (1)\n- " + sentence
+                + "\n"), o.mail());
+        assertTrue(o.mailHtml().contains("<li>" + sentence + "</li>"), o.mailHtml());
+    }
+
+    /**
+     * HVC2 added to the configuration (its nodes long in the directory): a change of the configuration, not of the
+     * directory. Its nodes were told as "new node" changes under "CHANGED IN THE DIRECTORY" (the mail's subject "3
+     * changed in the directory", the console's "3 changes recorded"); every output now says the cluster was added
+     * where it counts new and resolved findings, and its findings count as new.
+     */
+    @Test
+    void aClusterAddedToTheConfigurationIsAConfigurationChangeNotADirectoryChange() throws Exception {
+        run(HVC1);
+        ScenarioOutputsAgreeTest.Outputs added = run(HVC1 + HVC2);
+        assertEquals(List.of(), ids(added.doc(), "CHANGED_SINCE_LAST_RUN"), added.console());
+        assertEquals(List.of("HVC2"), added.doc().history().clustersAdded());
+        assertTrue(added.doc().history().newFindings().containsAll(ids(added.doc(), "MISSING_DELEGATION")));
+        assertFalse(added.mail().contains("CHANGED IN THE DIRECTORY") || added.mail().contains("changed in the"
+                + " directory"), added.mail());
+        assertFalse(added.console().contains("changes recorded"), added.console());
+        assertSaidEverywhere(added, "HVC2 was added to the configuration (a change of the configuration, not of the"
+                + " directory: its nodes are not told as new).");
+    }
+
+    /**
+     * HVC2 taken out of the configuration: its open findings are not counted resolved, and every output says why they
+     * are gone from the counts in one line where it counts the resolved ones.
+     */
+    @Test
+    void aClusterTakenOutOfTheConfigurationSaysWhyItsFindingsAreNotResolved() throws Exception {
+        run(HVC1 + HVC2);
+        ScenarioOutputsAgreeTest.Outputs without = run(HVC1);
+        assertNothingResolved(without);
+        assertEquals(List.of(new HistorySections.ClusterRemovedDoc("HVC2", 2)),
+                without.doc().history().clustersRemoved());
+        assertSaidEverywhere(without, "HVC2 is no longer in the configuration: its 2 open findings are not counted"
+                + " resolved.");
+    }
 }

@@ -60,7 +60,9 @@ final class HistorySection {
                 || doc.events() != null, f);
         // the previous run is named with or without a baseline, as the console names it
         String previous = doc.history() == null ? null : "run " + PdfReportWriter.visible(doc.history()
-                .previousRunNamed(doc.history().previousRunId().substring(0, 8))) + ": " + doc.history().counted() + ".";
+                .previousRunNamed(doc.history().previousRunId().substring(0, 8))) + ": " + doc.history().counted() + "."
+                + doc.history().configurationChanges().stream().map(c -> " " + PdfReportWriter.visible(c))
+                .collect(java.util.stream.Collectors.joining());
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
                 + (previous == null ? "" : " Compared with " + previous)
                 : (b.approvedBy() == null || b.approvedBy().isBlank()

@@ -57,6 +57,10 @@ final class HistoryContext {
         }
         String timeline = beside.contains(Format.XLSX) ? "the Timeline sheet of audit.xlsx and findings.json"
                 : "findings.json";
+        // clusters added to or taken out of the configuration since the previous run: told apart from the directory's
+        if (doc.history() != null) {
+            out.addAll(doc.history().configurationChanges());
+        }
         int changedShown = 0;
         int changedLeft = 0;
         for (ReportView.FindingView v : view.findings()) {

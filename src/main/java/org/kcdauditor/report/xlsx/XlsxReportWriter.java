@@ -227,6 +227,10 @@ public final class XlsxReportWriter implements ReportWriter {
         if (doc.history() != null) {
             r = kv(sh, r, "Previous run", doc.history().previousRunNamed(doc.history().previousRunId()) + " finished "
                     + Words.time(doc.history().previousFinishedAt()) + ": " + doc.history().counted(), st.wrap, st);
+            List<String> configuration = doc.history().configurationChanges();
+            if (!configuration.isEmpty()) {
+                r = kv(sh, r, "Configuration changes", String.join(" ", configuration), st.wrap, st);
+            }
         } else {
             // why a first run has no Trend sheet and every finding is "new", as page 1's trend and the mail say it
             r = kv(sh, r, "Previous run", "None: no earlier successful run of this configuration in the history"
