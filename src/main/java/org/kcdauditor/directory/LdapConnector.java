@@ -465,6 +465,9 @@ public final class LdapConnector {
                     + " path is read from the config file's folder; export your AD CS root CA into a PKCS#12 file as"
                     + " docs/install.md shows, or remove the key to use the Java trust store)");
         }
+        if (org.kcdauditor.io.CaCertificateFiles.named(store)) {
+            return caFile(store);
+        }
         char[] pin = secrets.resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
                 config, d.trustStorePasswordFile(), key + ".trustStorePasswordFile");
         String name = store.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -478,6 +481,22 @@ public final class LdapConnector {
         }
         return new RefusedChain(new TrustStoreTrustManager(store.toFile(), pin, type, true), store,
                 held == null ? List.of() : held);
+    }
+
+    /** The trust of a CA certificate file ({@code .cer}, {@code .crt}, {@code .pem}, {@code .der}): its certificates. */
+    private RefusedChain caFile(Path store) {
+        try {
+            List<X509Certificate> held = org.kcdauditor.io.CaCertificateFiles.read(store);
+            if (held.isEmpty()) {
+                throw new ConfigException(key + ".trustStore: " + store + " holds no X.509 certificate (DER or"
+                        + " Base64/PEM) — export the CA that signed the DC's certificate again (docs/install.md, \"TLS"
+                        + " trust\")");
+            }
+            return new RefusedChain(org.kcdauditor.io.CaCertificateFiles.trustManager(held), store, held);
+        } catch (IOException e) {
+            throw new ConfigException(key + ".trustStore: cannot read " + store + ": "
+                    + org.kcdauditor.io.IoErrors.reason(e));
+        }
     }
 
     /**

@@ -219,6 +219,9 @@ public final class Mailer {
     private SSLContext trustStoreContext() {
         Path file = config.resolve(mail.trustStore());
         ConfigException.refuseSpecialFile("mail.trustStore", file, "give the key store file (PKCS#12 or JKS)");
+        if (org.kcdauditor.io.CaCertificateFiles.named(file)) {
+            return caFileContext(file);
+        }
         char[] pw = secrets.resolve("mail.trustStorePasswordEnv", mail.trustStorePasswordEnv(), null, null);
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore ks = KeyStore.getInstance(file.toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12");
@@ -231,6 +234,26 @@ public final class Mailer {
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("mail.trustStore: cannot read " + file + " (" + e.getClass().getSimpleName()
                     + ")");
+        }
+    }
+
+    /** The context trusting the CAs of a certificate file ({@code .cer}, {@code .crt}, {@code .pem}, {@code .der}). */
+    private static SSLContext caFileContext(Path file) {
+        try {
+            List<java.security.cert.X509Certificate> cas = org.kcdauditor.io.CaCertificateFiles.read(file);
+            if (cas.isEmpty()) {
+                throw new ConfigException("mail.trustStore: " + file + " holds no X.509 certificate (DER or Base64/PEM)"
+                        + " — export the CA that signed the SMTP server's certificate again");
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[]{org.kcdauditor.io.CaCertificateFiles.trustManager(cas)},
+                    null);
+            return ctx;
+        } catch (IOException e) {
+            throw new ConfigException("mail.trustStore: cannot read " + file + ": "
+                    + org.kcdauditor.io.IoErrors.reason(e));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS context", e);
         }
     }
 

@@ -160,6 +160,67 @@ class LdapEndToEndTest {
     }
 
     /**
+     * The AD CS root as Windows exports it (Export-Certificate, certutil -ca.cert: a DER .cer; the MMC's "Base-64
+     * encoded X.509 (.CER)" with CRLF line ends) or as a Linux CA bundle (PEM, several certificates) is a trust store
+     * as it is, without a password and without keytool. It was refused: "directory.trustStore is not a PKCS#12 or JKS
+     * key store".
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"root.cer", "root-base64.cer", "bundle.pem", "root.crt"})
+    void aCaCertificateFileIsATrustStore(String name) throws Exception {
+        byte[] der = Files.readAllBytes(tls.trustStore().resolveSibling("server.crt"));
+        TestDirectory.Tls other = TestDirectory.generateTls(tmp.resolve("other"), "dns:dc9.contoso.test",
+                "CN=Fabrikam Root CA");
+        Path file = tmp.resolve(name);
+        switch (name) {
+            case "root-base64.cer" -> Files.writeString(file, pem(der, "\r\n"));
+            case "bundle.pem" -> Files.writeString(file, pem(Files.readAllBytes(other.trustStore()
+                    .resolveSibling("server.crt")), "\n") + pem(der, "\n"));
+            default -> Files.write(file, der);
+        }
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, tls, 0);
+        try {
+            TestDirectory.addCluster(ds, NODES);
+            Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + ds.getListenPort(), NODES,
+                    "trustStore: " + name);
+            CliRun r = run(cfg);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(3, CliRun.findings(tmp.resolve("out")).path("hosts").size());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** A certificate file that holds another CA only names the file and the issuer, as a key store does. */
+    @Test
+    void aCaCertificateFileOfAnotherCaNamesTheFileAndTheIssuer() throws Exception {
+        TestDirectory.Tls other = TestDirectory.generateTls(tmp.resolve("other"), "dns:dc9.contoso.test",
+                "CN=Fabrikam Root CA");
+        Path file = Files.writeString(tmp.resolve("fabrikam.pem"), pem(Files.readAllBytes(other.trustStore()
+                .resolveSibling("server.crt")), "\r\n"));
+        assertEquals(": TLS failed: the DC's certificate (CN=dc1.contoso.test) was issued by CN=dc1.contoso.test, a CA"
+                + " that directory.trustStore (" + file + ") does not hold — import that CA's"
+                + " certificate into it (docs/install.md, \"TLS trust\")", untrustedLine(file));
+    }
+
+    /** A .cer that holds no certificate (a text file saved under that name) is one line naming the file. */
+    @Test
+    void aCertificateFileWithoutACertificateIsAConfigurationError() throws Exception {
+        Path file = Files.writeString(tmp.resolve("root.cer"), "not a certificate\r\n");
+        Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:1", NODES, "trustStore: root.cer");
+        CliRun r = run(cfg);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + cfg + ": directory.trustStore: " + file + " holds no X.509 certificate (DER or Base64/PEM)"
+                + " — export the CA that signed the DC's certificate again (docs/install.md, \"TLS trust\")",
+                r.err().strip());
+    }
+
+    private static String pem(byte[] der, String lineEnd) {
+        return "-----BEGIN CERTIFICATE-----" + lineEnd + java.util.Base64.getMimeEncoder(64, lineEnd.getBytes())
+                .encodeToString(der) + lineEnd + "-----END CERTIFICATE-----" + lineEnd;
+    }
+
+    /**
      * A trailing dot makes a host name absolute (dc1.contoso.com. is dc1.contoso.com), but the certificate lists it
      * without one: the URL's host is connected to, verified and named for Kerberos without it. Before, the run failed
      * with "the expected hostname 'dc1.contoso.com.' was not found in peer certificate … dnsName='dc1.contoso.com'".

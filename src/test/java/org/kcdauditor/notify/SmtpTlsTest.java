@@ -99,4 +99,26 @@ class SmtpTlsTest {
             assertEquals(2, r.failed());
         }
     }
+
+    /**
+     * The SMTP server's CA as Windows exports it, a Base-64 .cer with CRLF line ends, is mail.trustStore as it is,
+     * without a password. The notice stayed pending: "mail.trustStore: cannot read … (IOException)".
+     */
+    @Test
+    void aCaCertificateFileIsTheMailTrustStore() throws Exception {
+        TestDirectory.Tls tls = Smtp.tls();
+        int smtpsPort = ScheduleFixture.freePort();
+        smtp = new GreenMail(new ServerSetup[]{Smtp.on(smtpsPort, ServerSetup.PROTOCOL_SMTPS)});
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        smtp.start();
+        byte[] der = java.nio.file.Files.readAllBytes(tls.trustStore().resolveSibling("server.crt"));
+        Path cer = java.nio.file.Files.writeString(dir.resolve("smtp-ca.cer"), "-----BEGIN CERTIFICATE-----\r\n"
+                + java.util.Base64.getMimeEncoder(64, "\r\n".getBytes()).encodeToString(der)
+                + "\r\n-----END CERTIFICATE-----\r\n");
+        String smtps = ScheduleFixture.mail(smtpsPort, 10).replace("security: none", "security: smtps")
+                + "  trustStore: " + cer + "\n";
+        assertEquals(new Outbox.Result(2, 0), send(smtps, Map.of(ScheduleFixture.SMTP_ENV,
+                ScheduleFixture.SMTP_PASSWORD), "cer"), String.valueOf(lastError));
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+    }
 }
