@@ -1,5 +1,6 @@
 package org.kcdauditor.directory;
 
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Values;
 
 import javax.net.ssl.X509TrustManager;
@@ -52,15 +53,21 @@ final class RefusedChain implements X509TrustManager {
     }
 
     /**
-     * What to say when the handshake failed because the DC's chain was refused for its issuer, or null when no chain
-     * was refused, or it was refused for its dates (expired, not yet valid) or because the trust store could not be
-     * read (a wrong password), which the connection's other messages say.
+     * What to say when the handshake failed because the DC's chain was refused for its issuer or for the dates of one
+     * of its certificates (expired, not yet valid), or null when no chain was refused, or it was refused because the
+     * trust store could not be read (a wrong password), which the connection's other messages say.
      *
      * @param key the key path of the directory's settings: {@code directory} or {@code directories.<name>}
      */
     String describe(String where, String key) {
         X509Certificate[] chain = refused;
-        if (chain == null || chain.length == 0 || notForTheIssuer(reason)) {
+        if (chain == null || chain.length == 0) {
+            return null;
+        }
+        if (outOfDates(reason)) {
+            return dates(where, chain);
+        }
+        if (notForTheIssuer(reason)) {
             return null;
         }
         X500Principal issuer = chain[chain.length - 1].getIssuerX500Principal();
@@ -81,15 +88,48 @@ final class RefusedChain implements X509TrustManager {
         return issued + ", a CA that " + holder + " does not hold — " + fix + " (docs/install.md, \"TLS trust\")";
     }
 
-    private static boolean notForTheIssuer(Throwable e) {
+    /**
+     * Which certificate of {@code chain} is out of its dates now, as the check that refused it found, and what to do:
+     * the JDK says only "NotAfter: Sun Nov 29 16:48:30 UTC 2026". Null when none is (a trust anchor of the store
+     * expired), which the connection's other messages say.
+     */
+    private static String dates(String where, X509Certificate[] chain) {
+        java.util.Date now = new java.util.Date();
+        for (int i = 0; i < chain.length; i++) {
+            X509Certificate c = chain[i];
+            String whose = (i == 0 ? "the DC's certificate (" : "the certificate of the CA in the DC's chain (")
+                    + Values.visible(c.getSubjectX500Principal().getName()) + ")";
+            if (now.after(c.getNotAfter())) {
+                return where + ": TLS failed: " + whose + " expired on " + UtcTime.of(c.getNotAfter().toInstant())
+                        + " — " + (i == 0 ? "renew it on the DC (AD CS autoenrollment, or certlm.msc on the DC)"
+                        : "renew that CA's certificate, then the DC's") + ", or check this machine's clock";
+            }
+            if (now.before(c.getNotBefore())) {
+                return where + ": TLS failed: " + whose + " is valid only from "
+                        + UtcTime.of(c.getNotBefore().toInstant()) + " — check this machine's clock (and the DC's)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean outOfDates(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertificateExpiredException
                     || t instanceof java.security.cert.CertificateNotYetValidException) {
                 return true;
             }
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("expired") || m.contains("not yet valid") || m.contains("not become valid")
-                    || m.contains("trust store") || m.contains("keystore")) {
+            if (m.contains("expired") || m.contains("not yet valid") || m.contains("not become valid")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean notForTheIssuer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("trust store") || m.contains("keystore")) {
                 return true;
             }
         }

@@ -215,6 +215,38 @@ class LdapEndToEndTest {
                 r.err().strip());
     }
 
+    /**
+     * A DC whose certificate has expired, its CA in the trust store: one line saying which certificate expired when,
+     * and what to do. It said "TLS failed: NotAfter: Sun Nov 29 16:48:30 UTC 2026 — set directory.trustStore to a
+     * PKCS#12 or JKS file holding the CA that signed the DC's certificate", advice about a trust store that was set
+     * and held that CA.
+     */
+    @Test
+    void anExpiredCertificateSaysWhichAndWhen() throws Exception {
+        TestDirectory.Tls expired = TestDirectory.generateTls(tmp.resolve("expired"), "ip:127.0.0.1,dns:localhost",
+                "CN=dc1.contoso.test", "-10d");
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert
+                .CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(expired.trustStore()
+                        .resolveSibling("server.crt")));
+        assertEquals(": TLS failed: the DC's certificate (CN=dc1.contoso.test) expired on "
+                + org.kcdauditor.model.UtcTime.of(cert.getNotAfter().toInstant()) + " — renew it on the DC (AD CS"
+                + " autoenrollment, or certlm.msc on the DC), or check this machine's clock",
+                untrustedLine(expired, expired.trustStore()));
+    }
+
+    /** A DC certificate not valid yet (this machine's clock behind): said so, with the time it becomes valid. */
+    @Test
+    void aCertificateNotYetValidSaysFromWhen() throws Exception {
+        TestDirectory.Tls future = TestDirectory.generateTls(tmp.resolve("future"), "ip:127.0.0.1,dns:localhost",
+                "CN=dc1.contoso.test", "+10d");
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert
+                .CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(future.trustStore()
+                        .resolveSibling("server.crt")));
+        assertEquals(": TLS failed: the DC's certificate (CN=dc1.contoso.test) is valid only from "
+                + org.kcdauditor.model.UtcTime.of(cert.getNotBefore().toInstant()) + " — check this machine's clock"
+                + " (and the DC's)", untrustedLine(future, future.trustStore()));
+    }
+
     private static String pem(byte[] der, String lineEnd) {
         return "-----BEGIN CERTIFICATE-----" + lineEnd + java.util.Base64.getMimeEncoder(64, lineEnd.getBytes())
                 .encodeToString(der) + lineEnd + "-----END CERTIFICATE-----" + lineEnd;

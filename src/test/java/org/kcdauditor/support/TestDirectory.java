@@ -48,14 +48,24 @@ public final class TestDirectory {
 
     /** @param subject the self-signed certificate's subject (and so its issuer), e.g. {@code CN=dc1.contoso.test} */
     public static Tls generateTls(Path dir, String san, String subject) throws IOException, InterruptedException {
+        return generateTls(dir, san, subject, null);
+    }
+
+    /** @param startDate keytool's {@code -startdate} (e.g. {@code -10d}: valid from 10 days ago, for 2 days), or null */
+    public static Tls generateTls(Path dir, String san, String subject, String startDate)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path ks = dir.resolve("server.p12");
         Path cert = dir.resolve("server.crt");
         Path ts = dir.resolve("dc-ca.p12");
         String pw = "changeit";
-        keytool("-genkeypair", "-alias", "dc", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", subject, "-ext", "san=" + san,
-                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", pw, "-keypass", pw);
+        List<String> gen = new ArrayList<>(List.of("-genkeypair", "-alias", "dc", "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", "2", "-dname", subject, "-ext", "san=" + san,
+                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", pw, "-keypass", pw));
+        if (startDate != null) {
+            gen.addAll(List.of("-startdate", startDate));
+        }
+        keytool(gen.toArray(String[]::new));
         keytool("-exportcert", "-alias", "dc", "-keystore", ks.toString(), "-storepass", pw, "-file", cert.toString());
         keytool("-importcert", "-noprompt", "-alias", "dc-ca", "-file", cert.toString(), "-keystore", ts.toString(),
                 "-storetype", "PKCS12", "-storepass", pw);
