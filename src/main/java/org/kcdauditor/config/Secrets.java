@@ -68,6 +68,22 @@ public final class Secrets {
     }
 
     /**
+     * A secret variable's value without the line breaks ending it (null stays null): one filled from a file keeps the
+     * file's last line break — PowerShell's {@code Get-Content -Raw} its CRLF, sh's {@code $(cat file)} the CR of a
+     * file Notepad saved — which is no part of the secret, as it is not in a secret file. Spaces stay.
+     */
+    public static String withoutLineBreak(String value) {
+        if (value == null) {
+            return null;
+        }
+        int end = value.length();
+        while (end > 0 && (value.charAt(end - 1) == '\r' || value.charAt(end - 1) == '\n')) {
+            end--;
+        }
+        return value.substring(0, end);
+    }
+
+    /**
      * @param key    the config key for messages, e.g. {@code directory.passwordEnv}
      * @param envVar variable name or null
      * @param file   path (already resolved) or null
@@ -98,7 +114,7 @@ public final class Secrets {
 
     private char[] resolve(String key, String envVar, Path file, String written, String fileKey) {
         if (envVar != null && !envVar.isBlank()) {
-            String value = env.get(envVar);
+            String value = withoutLineBreak(env.get(envVar));
             if (value == null || value.isEmpty()) {
                 throw new ConfigException(unset(key, envVar, value != null) + " (" + setIt(envVar)
                         + (fileKey == null ? ")" : " — or use " + fileKey + ")"));

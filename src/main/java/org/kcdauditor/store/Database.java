@@ -48,7 +48,7 @@ public final class Database {
         if (var == null || var.isBlank()) {
             return;
         }
-        String v = env.get(var);
+        String v = Secrets.withoutLineBreak(env.get(var));
         if (v == null || v.isEmpty()) {
             throw new ConfigException(Secrets.unset(configKey, var, v != null));
         }

@@ -176,7 +176,7 @@ public final class StoreUrls {
         if (var == null || var.isBlank()) {
             return null;
         }
-        String v = env.get(var);
+        String v = Secrets.withoutLineBreak(env.get(var));
         if (v == null || v.isEmpty()) {
             throw new ConfigException(Secrets.unset(key, var, v != null));
         }
