@@ -440,6 +440,8 @@ public final class RunStore implements AutoCloseable {
                 + " store.url, and the user and password in the variables store.userEnv and store.passwordEnv name)";
     }
 
+    /** H2's WRONG_USER_OR_PASSWORD: the credentials are not those the file was made with. */
+    private static final int H2_WRONG_CREDENTIALS = 28000;
     /** H2's ERROR_OPENING_DATABASE_1: its file lock ({@code <name>.lock.db}) could not be taken. */
     private static final int H2_LOCK_FILE = 8000;
     /** H2's DATABASE_ALREADY_OPEN_1. */
@@ -453,7 +455,8 @@ public final class RunStore implements AutoCloseable {
      * What to do about an H2 file store that did not open, by H2's reason. Its lock file held, just
      * written or raced for by another process means in use (retry); a lock file that cannot be written
      * or read means the disk or the folder's permissions; a loopback port for the store's automatic server that
-     * cannot be opened or reached is the network; none is damage, so none says "move it aside".
+     * cannot be opened or reached is the network; credentials other than the file was made with are the variables
+     * store.userEnv and store.passwordEnv name; none is damage, so none says "move it aside".
      */
     static String h2Hint(Path file, int code, String why) {
         Path folder = file.toAbsolutePath().getParent();
@@ -488,6 +491,10 @@ public final class RunStore implements AutoCloseable {
             return " (another process has it open and serves it on the loopback interface, which this one cannot"
                     + " reach: run the command on the same machine and network as that process (the daemon), or when"
                     + " it has finished; the store is not damaged)";
+        }
+        if (code == H2_WRONG_CREDENTIALS) {
+            return " (the H2 file was made with another user name or password: set the variables store.userEnv and"
+                    + " store.passwordEnv name to those it was made with; the store is not damaged)";
         }
         if (code == H2_LOCK_FILE) {
             return " (the lock file " + lock + " could not be used: check the free space and permissions of " + folder
