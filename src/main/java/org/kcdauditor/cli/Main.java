@@ -166,6 +166,7 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new ScheduleCommand(cli));
         cmd.addSubcommand(new OutboxCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
+        cmd.addSubcommand(new VerifyCommand(cli));
         // "kcd-audit help" and "kcd-audit help run": what many type first (it was "Did you mean: kcd-audit schedule?")
         cmd.addSubcommand("help", new CommandLine.HelpCommand());
         versionEverywhere(cmd, cmd.getCommandSpec().versionProvider());

@@ -12,6 +12,7 @@ import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Manifest;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.RunFolder;
 import picocli.CommandLine.Command;
@@ -282,6 +283,18 @@ final class ReportCommand implements Callable<Integer> {
                 staged.add(0, Files.copy(source, staging.resolve(FindingsJson.FILE_NAME),
                         StandardCopyOption.COPY_ATTRIBUTES));
             }
+            // the manifest lists the folder's reports as they will be: the new ones and those of the run kept beside
+            List<Path> listed = new ArrayList<>();
+            for (Format f : Format.values()) {
+                Path now = staging.resolve(f.fileName());
+                Path kept = dir.resolve(f.fileName());
+                if (staged.contains(now)) {
+                    listed.add(now);
+                } else if (sameRun && Files.isRegularFile(kept)) {
+                    listed.add(kept);
+                }
+            }
+            staged.add(Manifest.write(staging, listed));
             published = RunFolder.publish(staging, dir, staged, staging);
             published.keep();
         } finally {

@@ -28,6 +28,7 @@ import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.HistorySections;
+import org.kcdauditor.report.Manifest;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Reports;
@@ -44,6 +45,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -327,7 +329,10 @@ public final class AuditRun {
                     });
                     undo[0] = output.write(runId, ev.result());
                     control.check();
-                    RunFolder.Published published = folder.finish(written);
+                    // the SHA-256 of each file, beside them: kcd-audit verify shows later that they are what was written
+                    List<Path> listed = new ArrayList<>(written);
+                    listed.add(Manifest.write(folder.staging(), written));
+                    RunFolder.Published published = folder.finish(listed);
                     try {
                         // finished when its findings.json says: the time every report and mail gives for the run,
                         // and the one later runs read (previous run, trend, timeline) and history shows

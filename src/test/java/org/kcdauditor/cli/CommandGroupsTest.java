@@ -220,7 +220,7 @@ class CommandGroupsTest {
 
     /** Every command of {@code kcd-audit}, as a line that lists them gives them. */
     private static final String COMMANDS = "run, demo, rules, history, baseline, inspect, preflight, daemon, schedule,"
-            + " outbox, report, help";
+            + " outbox, report, verify, help";
 
     /**
      * A word that is no command ({@code kcd-audit audit}, {@code kcd-audit inspect patch}) said "Unmatched argument at

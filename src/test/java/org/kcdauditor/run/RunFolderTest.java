@@ -102,8 +102,8 @@ class RunFolderTest {
         AuditRun.Outcome o = run(new JsonReportWriter()).execute(null, Set.of(Format.JSON), new Timings(), n -> { });
         assertEquals(List.of(o.outDir().getFileName().toString()), names(dir.resolve("reports")));
         assertFalse(o.outDir().getFileName().toString().endsWith(".partial"));
-        assertEquals(List.of("findings.json"), names(o.outDir()));
-        assertEquals(List.of(o.outDir().resolve("findings.json")), o.files());
+        assertEquals(List.of("findings.json", "manifest.sha256"), names(o.outDir()));
+        assertEquals(List.of(o.outDir().resolve("findings.json"), o.outDir().resolve("manifest.sha256")), o.files());
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             RunSummary r = store.list(1).get(0);
             assertEquals(RunSummary.SUCCEEDED, r.status());
@@ -117,14 +117,15 @@ class RunFolderTest {
         Path out = dir.resolve("out");
         AuditRun.Outcome first = run(new JsonReportWriter()).execute(out, Set.of(Format.JSON), new Timings(), n -> { });
         assertEquals(out.toAbsolutePath().normalize(), first.outDir());
-        assertEquals(List.of("findings.json"), names(out), "the files directly in DIR, no staging folder left");
+        assertEquals(List.of("findings.json", "manifest.sha256"), names(out),
+                "the files directly in DIR, no staging folder left");
         byte[] earlier = Files.readAllBytes(out.resolve("findings.json"));
 
         AuditRun failing = run(new JsonReportWriter(), DISK_FULL);
         assertThrows(IOException.class, () -> failing.execute(out, Set.of(Format.JSON, Format.XLSX), new Timings(), n -> { }));
         assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")), "the earlier run's file stands");
         List<String> now = names(out);
-        assertEquals(2, now.size(), now.toString());
+        assertEquals(3, now.size(), now.toString());
         String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
         assertTrue(failed.startsWith("kcd-audit-"), failed);
         assertEquals(List.of("FAILED.txt", "findings.json"), names(out.resolve(failed)));
@@ -164,9 +165,10 @@ class RunFolderTest {
         assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")));
         assertEquals("mine", Files.readString(out.resolve("runbook.md").resolve("keep.txt")));
         List<String> now = names(out);
-        assertEquals(4, now.size(), now.toString());
+        assertEquals(5, now.size(), now.toString());
         String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
-        assertEquals(List.of("FAILED.txt", "audit.xlsx", "findings.json", "runbook.md"), names(out.resolve(failed)),
+        assertEquals(List.of("FAILED.txt", "audit.xlsx", "findings.json", "manifest.sha256", "runbook.md"),
+                names(out.resolve(failed)),
                 "the new files kept in the failed folder, nothing of DIR's");
         assertEquals("new", Files.readString(out.resolve(failed).resolve("audit.xlsx")));
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
@@ -184,8 +186,8 @@ class RunFolderTest {
         // a run that writes json and md only leaves yesterday's workbook and script where they are, and says so
         AuditRun.Outcome second = run(writing(Format.MD, "new"), new JsonReportWriter())
                 .execute(out, Set.of(Format.JSON, Format.MD), new Timings(), n -> { });
-        assertEquals(List.of("audit.xlsx", "findings.json", "kcd-change-record.json", "remediation.ps1", "runbook.md"),
-                names(out));
+        assertEquals(List.of("audit.xlsx", "findings.json", "kcd-change-record.json", "manifest.sha256",
+                "remediation.ps1", "runbook.md"), names(out));
         assertEquals("old", Files.readString(out.resolve("remediation.ps1")), "nothing of DIR's is removed");
         assertEquals(List.of("audit.xlsx", "remediation.ps1"), second.leftOver().stream().map(p -> p.getFileName()
                 .toString()).sorted().toList());
@@ -229,9 +231,10 @@ class RunFolderTest {
         assertEquals("old", Files.readString(out.resolve("runbook.md")), "the earlier runbook is back");
         assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")));
         List<String> now = names(out);
-        assertEquals(3, now.size(), now.toString());
+        assertEquals(4, now.size(), now.toString());
         String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
-        assertEquals(List.of("FAILED.txt", "findings.json", "runbook.md"), names(out.resolve(failed)));
+        assertEquals(List.of("FAILED.txt", "findings.json", "manifest.sha256", "runbook.md"),
+                names(out.resolve(failed)));
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             assertEquals(RunSummary.INTERRUPTED, store.list(1).get(0).status());
         }
