@@ -60,7 +60,8 @@ class WaiverTrailReportTest {
         try (XSSFWorkbook wb = XlsxReportWriterTest.render(withBaseline(null))) {
             XSSFSheet sh = wb.getSheet("Waivers");
             assertEquals(List.of("Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
-                    "Expires", "State", "Approved by", "Approved on", "Ticket", "First waived in run"),
+                    "Expires", "State", "Approved by", "Approved on", "Ticket", "First waived in run",
+                    "Run id", "Run date"),
                     XlsxReportWriterTest.headers(sh));
             List<String> cells = XlsxReportWriterTest.cellsOf(sh);
             assertTrue(cells.containsAll(List.of("A. Smith", "CHG0042", FIRST, "no approver recorded")), cells

@@ -102,6 +102,28 @@ class XlsxAuditorTest {
                 + " with when and at which domain controller each was made)"), sheets);
     }
 
+    /**
+     * Monthly workbooks consolidate by sheet name (README), but only the Findings sheet said which run a row is of: the
+     * Hosts, Drift, Patches, Events, Imports, Waivers, Clusters and KDC events rows of twelve months, appended, could
+     * not be told apart, so a pivot by month summed every month together. Each of their rows now carries the run's id
+     * and its date (a date cell), as the last two columns, so that the columns before them keep their places.
+     */
+    @Test
+    void everyDataSheetNamesItsRunAndTheRunsDateOnEveryRow() {
+        LocalDateTime runDate = LocalDateTime.ofInstant(doc.finishedAt(), ZoneOffset.UTC).withNano(0);
+        for (String name : List.of("Findings", "Hosts", "Drift", "Patches", "Events", "Imports", "Waivers", "Clusters",
+                "KDC events")) {
+            XSSFSheet sh = wb.getSheet(name);
+            List<String> h = headers(sh);
+            assertTrue(h.contains("Run id") && h.contains("Run date"), name + ": " + h);
+            assertTrue(sh.getLastRowNum() >= 1, name + " has rows in the demo");
+            for (int r = 1; r <= sh.getLastRowNum(); r++) {
+                assertEquals(doc.runId(), cell(sh, r, "Run id").getStringCellValue(), name + " row " + r);
+                assertDate(cell(sh, r, "Run date"), runDate);
+            }
+        }
+    }
+
     private static String summaryNote(String prefix) {
         for (var row : wb.getSheet("Summary")) {
             if (row.getCell(0) != null && row.getCell(0).getCellType() == CellType.STRING
@@ -157,7 +179,8 @@ class XlsxAuditorTest {
         List<String> cols = headers(sh);
         // the waiver's audit trail follows the earlier columns, which keep their places
         assertEquals(List.of("Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
-                "Expires", "State", "Approved by", "Approved on", "Ticket", "First waived in run"), cols);
+                "Expires", "State", "Approved by", "Approved on", "Ticket", "First waived in run", "Run id", "Run date"),
+                cols);
         int hv02 = rows(sh, "Host", "HV02").get(0);
         assertEquals("Yes", text(sh, hv02, "Active"));
         assertEquals("active", text(sh, hv02, "State"));
@@ -231,7 +254,7 @@ class XlsxAuditorTest {
         XSSFSheet kdc = wb.getSheet("KDC events");
         assertNotNull(kdc);
         assertEquals(List.of("Time (UTC)", "Domain controller", "Event", "Account", "Service", "Classification",
-                "Message", "From file"), headers(kdc));
+                "Message", "From file", "Run id", "Run date"), headers(kdc));
         assertEquals(1, kdc.getLastRowNum());
         assertEquals("DC1", text(kdc, 1, "Domain controller"));
         assertEquals(209, cell(kdc, 1, "Event").getNumericCellValue());

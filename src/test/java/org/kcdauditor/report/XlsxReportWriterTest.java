@@ -611,7 +611,8 @@ class XlsxReportWriterTest {
             XSSFRow row = sh.getRow(1);
             List<String> h = headers(sh);
             assertEquals(List.of("Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
-                    "Id", "Severity rank", "Waiver expires", "Waiver justification"), h,
+                    "Id", "Severity rank", "Waiver expires", "Waiver justification", "Run id",
+                    "Run date"), h,
                     "the waiver's terms in columns of their own, after the existing ones");
             // Yes or No as on the Findings sheet, so one filter or COUNTIF reads both sheets alike
             assertEquals("Yes", row.getCell(h.indexOf("Waived")).getStringCellValue());

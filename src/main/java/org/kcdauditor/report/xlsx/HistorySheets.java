@@ -44,6 +44,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,22 +124,58 @@ final class HistorySheets {
 
     static void write(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
         FindingsDocument doc = view.doc();
-        drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), view.findings(Category.DRIFT), st);
-        patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
-        events(XlsxReportWriter.print(wb.createSheet("Events"), true), nn(doc.events()), st);
-        imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), nn(doc.imports()), st);
+        RunStamp run = RunStamp.of(doc);
+        drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), view.findings(Category.DRIFT), st, run);
+        patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st, run);
+        events(XlsxReportWriter.print(wb.createSheet("Events"), true), nn(doc.events()), st, run);
+        imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), nn(doc.imports()), st, run);
     }
 
     static void writeAppended(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
         FindingsDocument doc = view.doc();
         timeline(XlsxReportWriter.print(wb.createSheet("Timeline"), true), timeline(doc), st);
-        waivers(XlsxReportWriter.print(wb.createSheet("Waivers"), true), waivers(doc), st);
+        waivers(XlsxReportWriter.print(wb.createSheet("Waivers"), true), waivers(doc), st, RunStamp.of(doc));
         hardening(XlsxReportWriter.print(wb.createSheet("Hardening"), true), doc.patches(), st);
         trend(wb, XlsxReportWriter.print(wb.createSheet("Trend"), true), view, st);
     }
 
     static void writeLast(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
-        kdcEvents(XlsxReportWriter.print(wb.createSheet("KDC events"), true), kdcEvents(view.doc()), st);
+        kdcEvents(XlsxReportWriter.print(wb.createSheet("KDC events"), true), kdcEvents(view.doc()), st,
+                RunStamp.of(view.doc()));
+    }
+
+    /**
+     * The run a data sheet's rows are of, in two columns after the sheet's own ("Run id", and "Run date", a date-time
+     * cell: the run's finish, as the Findings sheet gives it), so that the rows of monthly workbooks appended into one
+     * table still say which run and month each is of, and the columns before them keep their places.
+     */
+    record RunStamp(String runId, Instant at) {
+        static final String[] COLUMNS = {"Run id", "Run date"};
+
+        static RunStamp of(FindingsDocument doc) {
+            return new RunStamp(doc.runId(), doc.finishedAt());
+        }
+
+        String[] columns(String[] cols) {
+            String[] out = Arrays.copyOf(cols, cols.length + 2);
+            out[cols.length] = COLUMNS[0];
+            out[cols.length + 1] = COLUMNS[1];
+            return out;
+        }
+
+        int[] widths(int[] max) {
+            int[] out = Arrays.copyOf(max, max.length + 2);
+            out[max.length] = 38;
+            out[max.length + 1] = 20;
+            return out;
+        }
+
+        Object[] row(Object[] values) {
+            Object[] out = Arrays.copyOf(values, values.length + 2);
+            out[values.length] = runId;
+            out[values.length + 1] = at;
+            return out;
+        }
     }
 
     /**
@@ -148,7 +185,13 @@ final class HistorySheets {
      * {@code waived} holds are greyed. The sheet becomes one Excel table named {@code name}.
      */
     private static int table(SXSSFSheet sh, String name, String[] cols, List<Object[]> rows,
-                             XlsxReportWriter.Styles st, int[] max, boolean severityFirst, IntPredicate waived) {
+                             XlsxReportWriter.Styles st, int[] max, boolean severityFirst, IntPredicate waived,
+                             RunStamp run) {
+        if (run != null) {
+            cols = run.columns(cols);
+            max = run.widths(max);
+            rows = rows.stream().map(run::row).toList();
+        }
         XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -195,7 +238,8 @@ final class HistorySheets {
      * one filter or COUNTIF reads both sheets alike; the waiver's expiry (a date) and justification follow in columns
      * of their own, after the existing ones, as on the Findings sheet.
      */
-    private static void drift(SXSSFSheet sh, List<ReportView.FindingView> drift, XlsxReportWriter.Styles st) {
+    private static void drift(SXSSFSheet sh, List<ReportView.FindingView> drift, XlsxReportWriter.Styles st,
+                RunStamp run) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
                 "Id", "Severity rank", "Waiver expires", "Waiver justification"};
         List<Object[]> rows = new ArrayList<>();
@@ -208,7 +252,7 @@ final class HistorySheets {
                     waiver == null ? null : waiver.expires(), waiver == null ? null : waiver.justification()});
         }
         table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 9, 18, 10, 14, 50}, true,
-                i -> drift.get(i).waived());
+                i -> drift.get(i).waived(), run);
     }
 
     /**
@@ -224,7 +268,7 @@ final class HistorySheets {
             rows.add(new Object[]{c.at(), XlsxReportWriter.name(c.host()), c.change(), c.runId(),
                     w == null ? null : w.at(), w == null ? null : w.dc(), w == null ? null : w.version()});
         }
-        table(sh, "Timeline", cols, rows, st, new int[]{22, 16, 110, 38, 22, 20, 8}, false, i -> false);
+        table(sh, "Timeline", cols, rows, st, new int[]{22, 16, 110, 38, 22, 20, 8}, false, i -> false, null);
     }
 
     /** When, at which domain controller and in which version an attribute was last written (its replication metadata). */
@@ -259,7 +303,8 @@ final class HistorySheets {
         return latest;
     }
 
-    private static void waivers(SXSSFSheet sh, List<HistorySections.WaiverDoc> waivers, XlsxReportWriter.Styles st) {
+    private static void waivers(SXSSFSheet sh, List<HistorySections.WaiverDoc> waivers, XlsxReportWriter.Styles st,
+                RunStamp run) {
         // Active answers yes or no: Yes for a waiver that applies (not expired, and not one that can never apply, which
         // must not read as silently active); State says which: active, expired, or why it never applies (NO NODE,
         // NO PEER, NO SPN; "expired, NO NODE" for both)
@@ -280,10 +325,11 @@ final class HistorySheets {
                     d.firstWaivedRun()});
         }
         table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12, 20, 24, 12, 16, 38}, false,
-                i -> false);
+                i -> false, run);
     }
 
-    private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
+    private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st,
+                RunStamp run) {
         String[] cols = {"Host", "Cluster", "Patch records", "Last installed", "Hardening installed", "Installed KBs"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.HostPatchesDoc h : p == null ? List.<HistorySections.HostPatchesDoc>of() : nn(p.hosts())) {
@@ -292,7 +338,7 @@ final class HistorySheets {
             rows.add(new Object[]{XlsxReportWriter.name(h.host()), h.cluster(), h.records(), h.lastInstalled(),
                     h.hardeningText(), String.join(", ", nn(h.kbs()))});
         }
-        table(sh, "Patches", cols, rows, st, new int[]{14, 14, 10, 14, 60, 110}, false, i -> false);
+        table(sh, "Patches", cols, rows, st, new int[]{14, 14, 10, 14, 60, 110}, false, i -> false, run);
     }
 
     private static void hardening(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
@@ -303,7 +349,7 @@ final class HistorySheets {
             rows.add(new Object[]{h.kb(), h.cve(), h.title(), h.released(), enforced[0], enforced[1], h.changes(),
                     String.join(", ", nn(h.carriedBy()))});
         }
-        table(sh, "Hardening", cols, rows, st, new int[]{12, 16, 40, 12, 12, 40, 110, 60}, false, i -> false);
+        table(sh, "Hardening", cols, rows, st, new int[]{12, 16, 40, 12, 12, 40, 110, 60}, false, i -> false, null);
     }
 
     private static final Pattern ENFORCED = Pattern.compile("(\\d{4}-\\d{2})(-\\d{2})?\\s*(?:\\((.*)\\))?");
@@ -331,7 +377,8 @@ final class HistorySheets {
      * The observed migration failures; the KDC's events are on a sheet of their own. Account and Service stay (the
      * columns a pivot names), blank: a migration failure names its source and destination host.
      */
-    private static void events(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {
+    private static void events(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st,
+                RunStamp run) {
         String[] cols = {"Time (UTC)", "Host", "Event", "Source", "Destination", "Account", "Service",
                 "Classification", "HRESULT", "Message", "From file"};
         List<Object[]> rows = new ArrayList<>();
@@ -342,7 +389,7 @@ final class HistorySheets {
             }
         }
         table(sh, "Events", cols, rows, st, new int[]{22, 14, 8, 14, 14, 14, 14, 20, 12, 110, 60}, false,
-                i -> false);
+                i -> false, run);
     }
 
     /** Whether an event is one of the KDCSVC events a domain controller logs (KB5073381), not a migration failure. */
@@ -363,7 +410,8 @@ final class HistorySheets {
      * The KDCSVC events of the domain controllers: the account that asked for a ticket and the service it was for, a
      * computer account as its host's name (HV12, not HV12$), as every other sheet names the hosts.
      */
-    private static void kdcEvents(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {
+    private static void kdcEvents(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st,
+                RunStamp run) {
         String[] cols = {"Time (UTC)", "Domain controller", "Event", "Account", "Service", "Classification", "Message",
                 "From file"};
         List<Object[]> rows = new ArrayList<>();
@@ -371,7 +419,7 @@ final class HistorySheets {
             rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), XlsxReportWriter.name(hostOf(e.account())),
                     XlsxReportWriter.name(hostOf(e.service())), e.classification(), oneLine(e.message()), e.origin()});
         }
-        table(sh, "KDCEvents", cols, rows, st, new int[]{22, 20, 8, 20, 40, 20, 110, 60}, false, i -> false);
+        table(sh, "KDCEvents", cols, rows, st, new int[]{22, 20, 8, 20, 40, 20, 110, 60}, false, i -> false, run);
     }
 
     /** A computer account's host name ({@code HV12$} as HV12); any other account or SPN as it is. */
@@ -384,7 +432,8 @@ final class HistorySheets {
      * One row per file, then one per skipped or noted line (a host not audited at its first line), each naming its
      * file so a filter keeps them together.
      */
-    private static void imports(SXSSFSheet sh, List<ImportResult> imports, XlsxReportWriter.Styles st) {
+    private static void imports(SXSSFSheet sh, List<ImportResult> imports, XlsxReportWriter.Styles st,
+                RunStamp run) {
         String[] cols = {"File", "Kind", "Read as", "Records", "Lines skipped", "Rows not audited", "Line",
                 "Error / skipped line"};
         List<Object[]> rows = new ArrayList<>();
@@ -396,7 +445,7 @@ final class HistorySheets {
                         p.reason() + (p.kept() ? " (kept)" : "")});
             }
         }
-        table(sh, "Imports", cols, rows, st, new int[]{80, 10, 60, 10, 14, 16, 8, 110}, false, i -> false);
+        table(sh, "Imports", cols, rows, st, new int[]{80, 10, 60, 10, 14, 16, 8, 110}, false, i -> false, run);
     }
 
     /**

@@ -256,7 +256,7 @@ public final class XlsxReportWriter implements ReportWriter {
             text(head, i, cols[i], st.header);
         }
         int first = r;
-        r = clusterRows(sh, r, view, st);
+        r = clusterRows(sh, r, view, st, null);
         if (r > first) {
             sh.setAutoFilter(new CellRangeAddress(first - 1, r - 1, 0, cols.length - 1));
         }
@@ -309,9 +309,11 @@ public final class XlsxReportWriter implements ReportWriter {
      * cluster, so that the rows add up to the totals (waived ones are not counted: alone they made a row of zeros, which
      * the console and the mail do not show); returns the next row.
      */
-    private int clusterRows(SXSSFSheet sh, int r, ReportView view, Styles st) {
+    private int clusterRows(SXSSFSheet sh, int r, ReportView view, Styles st, HistorySheets.RunStamp run) {
+        int stampAt = clusterColumns(view).length;
         for (ClusterView c : view.clusters()) {
             SXSSFRow row = sh.createRow(r++);
+            stamp(row, stampAt, run, st);
             Status status = c.status();
             text(row, 0, c.name(), st.text);
             // a cluster not audited has no figures: blank cells, not counts of nothing read
@@ -352,6 +354,7 @@ public final class XlsxReportWriter implements ReportWriter {
         Counts outside = view.unclustered();
         if (outside.openTotal() > 0) {
             SXSSFRow row = sh.createRow(r++);
+            stamp(row, stampAt, run, st);
             text(row, 0, view.unclusteredLabel(), st.note);
             Status status = Status.of(outside);
             text(row, 9, status.label(), st.light(status));
@@ -361,6 +364,14 @@ public final class XlsxReportWriter implements ReportWriter {
             }
         }
         return r;
+    }
+
+    /** The run's id and date in columns {@code at} and the next ({@link HistorySheets.RunStamp}); none when null. */
+    private static void stamp(SXSSFRow row, int at, HistorySheets.RunStamp run, Styles st) {
+        if (run != null) {
+            text(row, at, run.runId(), st.text);
+            time(row, at + 1, run.at(), st.dateTime);
+        }
     }
 
     /** Failing directions named per cluster in the Summary's and the Clusters sheet's cell; the others are counted. */
@@ -394,12 +405,13 @@ public final class XlsxReportWriter implements ReportWriter {
      * Clusters) for filters and pivot tables; the same rows, so both say the same.
      */
     private void clusters(SXSSFSheet sh, ReportView view, Styles st) {
-        String[] cols = clusterColumns(view);
+        HistorySheets.RunStamp run = HistorySheets.RunStamp.of(view.doc());
+        String[] cols = run.columns(clusterColumns(view));
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
-        int r = clusterRows(sh, 1, view, st);
+        int r = clusterRows(sh, 1, view, st, run);
         sh.createFreezePane(1, 1);
         sh.setColumnWidth(0, 24 * 256);
         for (int i = 1; i < cols.length; i++) {
@@ -407,6 +419,8 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         sh.setColumnWidth(9, 17 * 256); // Status: "Action required", as on the Summary
         sh.setColumnWidth(16, 40 * 256);
+        sh.setColumnWidth(cols.length - 2, 38 * 256);
+        sh.setColumnWidth(cols.length - 1, 20 * 256);
         table(sh, "Clusters", cols, r - 1);
     }
 
@@ -774,9 +788,9 @@ public final class XlsxReportWriter implements ReportWriter {
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID",
                 "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
                 "Password last set (UTC)", "Delegation last changed", "Directory", "userAccountControl (number)",
-                "Delegation last changed (UTC)", "Role", "Encryption types (number)"};
+                "Delegation last changed (UTC)", "Role", "Encryption types (number)", "Run id", "Run date"};
         int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20, 14,
-                24, 12, 14};
+                24, 12, 14, 38, 20};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -803,10 +817,11 @@ public final class XlsxReportWriter implements ReportWriter {
             text(sh.createRow(r + 1), 0, "Delegation last changed: " + view.changeTimesNote(), st.note);
         }
         sh.createFreezePane(1, 1);
-        for (int i : new int[]{16, 18, 20, 24}) {
+        for (int i : new int[]{16, 18, 20, 24, 28}) {
             w.see(i, "2026-11-26 06:00:00");
         }
         w.see(25, FILE_SERVER);
+        w.see(27, doc.runId());
         w.apply(sh, max);
         table(sh, "Hosts", cols, r - 1);
     }
@@ -890,6 +905,9 @@ public final class XlsxReportWriter implements ReportWriter {
             } else {
                 row.createCell(26).setCellStyle(st.number);
             }
+            // the run the row is of, so that the hosts of monthly workbooks appended into one table stay apart
+            text(row, 27, view.doc().runId(), st.text);
+            time(row, 28, view.doc().finishedAt(), st.dateTime);
         }
     }
 
