@@ -386,18 +386,11 @@ public final class Main implements Runnable {
                 + Math.max(2, (mb * 4 / 1024) + 1) + "g (README: Install), or audit fewer or smaller clusters per run";
     }
 
-    /** Version and commit of the build ({@code org/kcdauditor/build.properties}, written by Maven). */
+    /** Version and commit of the build ({@link org.kcdauditor.home.Build}), and the Java it runs on. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            java.util.Properties build = new java.util.Properties();
-            try (var in = Main.class.getResourceAsStream("/org/kcdauditor/build.properties")) {
-                if (in != null) {
-                    build.load(in);
-                }
-            }
-            return new String[]{"kcd-audit " + build.getProperty("version", "unknown") + " (commit "
-                    + build.getProperty("commit", "unknown") + ")",
+        public String[] getVersion() {
+            return new String[]{org.kcdauditor.home.Build.describe(),
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")"};
         }
     }

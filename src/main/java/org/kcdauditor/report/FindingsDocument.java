@@ -102,6 +102,16 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     }
 
     /**
+     * This document naming the kcd-audit that ran ({@code summary.tool}) and the SHA-256 of the configuration file it
+     * read ({@code summary.configSha256}, null: none).
+     */
+    public FindingsDocument withProvenance(String tool, String configSha256) {
+        return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary.withProvenance(tool,
+                configSha256), policy, clusters, hosts, findings, rules, history, baseline, patches, events, imports,
+                directories, accounts, fileServerHosts);
+    }
+
+    /**
      * This document recording {@code ticket} (null: none) as the change ticket its reports are prepared under
      * ({@code summary.changeTicket}).
      */
@@ -245,10 +255,14 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * NO-GO, in configuration order ({@code []} for a GO); both absent in a findings.json written before them.
      * {@code changeTicket}: the change ticket the run's reports were prepared under
      * ({@code --change-ticket}, {@code reports.changeTicket}), which {@code report --from} renders them with again;
-     * absent when none was given, and in a findings.json written before it.
+     * absent when none was given, and in a findings.json written before it. {@code tool}: the kcd-audit that ran the
+     * audit, as the first line of {@code kcd-audit --version} says it ({@code kcd-audit 0.1.0 (commit 9958cb516a)});
+     * {@code configSha256}: the SHA-256 (hex) of the configuration file's bytes ({@code configFile}) as the run read
+     * them; both absent in a findings.json written before them, {@code configSha256} also where {@code configFile} is.
      */
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
-            "bySeverity", "waived", "waivedBySeverity", "configFile", "go", "noGoClusters", "changeTicket"})
+            "bySeverity", "waived", "waivedBySeverity", "configFile", "go", "noGoClusters", "changeTicket", "tool",
+            "configSha256"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                           @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
@@ -257,7 +271,18 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                           @JsonInclude(JsonInclude.Include.NON_NULL) String configFile,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean go,
                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> noGoClusters,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) String changeTicket) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String changeTicket,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String tool,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String configSha256) {
+        /** Without the tool and the configuration's digest (a findings.json written before them). */
+        public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
+                       Double compliancePercent, Map<String, Integer> bySeverity, Integer waived,
+                       Map<String, Integer> waivedBySeverity, String configFile, Boolean go, List<String> noGoClusters,
+                       String changeTicket) {
+            this(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity, waived,
+                    waivedBySeverity, configFile, go, noGoClusters, changeTicket, null, null);
+        }
+
         /** Without the run's verdict and change ticket (a findings.json written before them). */
         public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                        Double compliancePercent, Map<String, Integer> bySeverity, Integer waived,
@@ -283,7 +308,7 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         /** This summary naming {@code file} (null: none) as the run's configuration file. */
         public Summary withConfigFile(String file) {
             return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
-                    waived, waivedBySeverity, file, go, noGoClusters, changeTicket);
+                    waived, waivedBySeverity, file, go, noGoClusters, changeTicket, tool, configSha256);
         }
 
         /**
@@ -294,13 +319,19 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
             List<String> noGo = verdicts.stream().filter(c -> Boolean.FALSE.equals(c.go())).map(ClusterDoc::name)
                     .toList();
             return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
-                    waived, waivedBySeverity, configFile, noGo.isEmpty(), noGo, changeTicket);
+                    waived, waivedBySeverity, configFile, noGo.isEmpty(), noGo, changeTicket, tool, configSha256);
         }
 
         /** This summary naming {@code ticket} (null: none) as the change ticket the reports were prepared under. */
         public Summary withChangeTicket(String ticket) {
             return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
-                    waived, waivedBySeverity, configFile, go, noGoClusters, ticket);
+                    waived, waivedBySeverity, configFile, go, noGoClusters, ticket, tool, configSha256);
+        }
+
+        /** This summary naming the kcd-audit that ran ({@code tool}) and the configuration's digest (null: none). */
+        public Summary withProvenance(String tool, String configSha256) {
+            return new Summary(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity,
+                    waived, waivedBySeverity, configFile, go, noGoClusters, changeTicket, tool, configSha256);
         }
     }
 

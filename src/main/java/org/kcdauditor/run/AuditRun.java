@@ -13,6 +13,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoriesCollector;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.home.Build;
 import org.kcdauditor.home.Installation;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
@@ -298,7 +299,9 @@ public final class AuditRun {
                         RuleCatalogue.standard())
                         .withHistory(sections);
                 // the runbooks' closing commands name the configuration, as the findings' own do
-                FindingsDocument named = configFile() == null ? built : built.withConfigFile(configFile());
+                // which kcd-audit ran, and the digest of the configuration it read: what an auditor shows later
+                FindingsDocument named = (configFile() == null ? built : built.withConfigFile(configFile()))
+                        .withProvenance(Build.describe(), configSha256());
                 // and the change ticket they are prepared under, which report --from renders them with again
                 FindingsDocument doc = config.reports().changeTicket() == null ? named
                         : named.withChangeTicket(config.reports().changeTicket());
@@ -565,6 +568,22 @@ public final class AuditRun {
     private String configFile() {
         return config.source() == null || DEMO.equals(trigger) ? null
                 : config.source().toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * The SHA-256 (hex) of the configuration file's bytes ({@code summary.configSha256}), read now, as the run was
+     * begun from them; null where {@link #configFile} is (the demo's copy, a configuration read from no file).
+     */
+    private String configSha256() throws IOException {
+        if (configFile() == null) {
+            return null;
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(config.source())));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**

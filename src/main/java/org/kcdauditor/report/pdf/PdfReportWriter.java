@@ -345,6 +345,14 @@ public final class PdfReportWriter implements ReportWriter {
         kv(t, f, "Run time", doc.finishedAt() == null ? Words.time(doc.startedAt()) : Words.time(doc.finishedAt())
                 + (doc.startedAt() == null ? "" : String.format(Locale.ROOT, " (finished; took %.1f s)",
                 java.time.Duration.between(doc.startedAt(), doc.finishedAt()).toMillis() / 1000.0)));
+        // what an auditor shows later: which kcd-audit ran, from which configuration (its digest: summary.configSha256)
+        if (s != null && s.tool() != null) {
+            kv(t, f, "Tool", s.tool());
+        }
+        if (s != null && s.configFile() != null) {
+            kv(t, f, "Configuration", s.configFile() + (s.configSha256() == null ? "" : "  (SHA-256 "
+                    + s.configSha256() + ")"));
+        }
         if (s != null) {
             // the paths to file servers (storage over SMB) apart from the node pairs (live migration)
             kv(t, f, "Scope", Words.plural(s.hosts(), "Hyper-V host") + " in " + Words.plural(view.clusters().size(),

@@ -156,6 +156,15 @@ public final class XlsxReportWriter implements ReportWriter {
         r = kv(sh, r, "Run id", doc.runId(), st.text, st);
         r = when(sh, r, "Started (UTC)", doc.startedAt(), st);
         r = when(sh, r, "Finished (UTC)", doc.finishedAt(), st);
+        if (s != null && s.tool() != null) {
+            r = kv(sh, r, "Tool", s.tool(), st.text, st);
+        }
+        if (s != null && s.configFile() != null) {
+            r = kv(sh, r, "Configuration", s.configFile(), st.text, st);
+            if (s.configSha256() != null) {
+                r = kv(sh, r, "Configuration SHA-256", s.configSha256(), st.text, st);
+            }
+        }
         if (view.multiDirectory()) {
             for (ReportView.DirectoryView x : view.directories()) {
                 r = kv(sh, r, "Directory " + x.name(), x.url() + " (" + x.baseDn() + ")" + (x.audited() ? ""

@@ -1,0 +1,76 @@
+package org.kcdauditor.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.schedule.ScheduleFixture;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An auditor must later show which tool produced a month's reports and from which configuration: findings.json, the
+ * PDF and the workbook named the configuration file's path at most, never the kcd-audit version and build that ran nor
+ * what the file held. Now {@code summary.tool} is the first line of {@code kcd-audit --version} and
+ * {@code summary.configSha256} the SHA-256 of the configuration file's bytes, and the PDF's executive summary and the
+ * workbook's Summary say both.
+ */
+class RunProvenanceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunNamesTheToolThatRanAndTheDigestOfItsConfigurationInEveryReport() throws Exception {
+        String version = CliRun.run(Map.of(), "--version").out().lines().findFirst().orElseThrow();
+        assertTrue(version.matches("kcd-audit \\S+ \\(commit \\S+\\)"), version);
+        try (DemoDirectory d = ScheduleFixture.directory()) {
+            Path cfg = ScheduleFixture.config(dir, d, null, null, null, null);
+            Path out = dir.resolve("out");
+            CliRun run = CliRun.run(ScheduleFixture.env(d), "run", "--config", cfg.toString(), "--out", out.toString(),
+                    "--formats", "json,pdf,xlsx");
+            assertTrue(run.exitCode() == 0 || run.exitCode() == 3, run.toString());
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(cfg)));
+
+            JsonNode s = CliRun.findings(out).path("summary");
+            assertEquals(version, s.path("tool").asText(), s.toString());
+            assertEquals(sha, s.path("configSha256").asText(), s.toString());
+
+            String pdf;
+            try (var doc = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+                pdf = new PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+            }
+            assertTrue(pdf.contains("Tool " + version), "the PDF names the tool");
+            assertTrue(pdf.contains("(SHA-256 " + sha + ")"), "the PDF gives the configuration's digest");
+
+            try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+                Map<String, String> kv = new java.util.HashMap<>();
+                wb.getSheet("Summary").forEach(r -> {
+                    if (r.getCell(0) != null && r.getCell(1) != null) {
+                        kv.put(r.getCell(0).toString(), r.getCell(1).toString());
+                    }
+                });
+                assertEquals(version, kv.get("Tool"), kv.toString());
+                assertEquals(sha, kv.get("Configuration SHA-256"), kv.toString());
+            }
+        }
+
+        // the demo's configuration is a copy for the one run: the tool is named, no configuration digest
+        Path demo = dir.resolve("demo");
+        assertEquals(0, CliRun.run(Map.of(), "demo", "--out", demo.toString(), "--formats", "json").exitCode());
+        JsonNode s = CliRun.findings(demo).path("summary");
+        assertEquals(version, s.path("tool").asText());
+        assertFalse(s.has("configSha256"), s.toString());
+    }
+}
