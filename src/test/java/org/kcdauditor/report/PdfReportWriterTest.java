@@ -120,7 +120,7 @@ class PdfReportWriterTest {
         String all = text(render(doc, 16), 1, 99).replaceAll("\\s+", " ");
         assertFalse(all.contains("approved by (captured"), all);
         assertTrue(all.contains("Compared with the baseline captured 2026-11-01 06:00:00 UTC (approver not recorded,"
-                + " 6 hosts)."), all);
+                + " 6 hosts; file baseline.yaml)."), all);
     }
 
     /** An AES change is a change of its object: the remediation plan's "Changes per object" names it too. */
@@ -324,7 +324,8 @@ class PdfReportWriterTest {
         assertTrue(all.contains("2026-11-26 22:22:17 UTC"), all);
         assertTrue(all.contains("2026-11-26 22:22:17 UTC HV02 -> HV03"), "event time on one line: " + all);
         assertFalse(all.contains("22:22:17.598"), all);
-        assertTrue(all.contains("1 host)"), "baseline host count in the singular: " + all);
+        // the baseline file (and its digest) follow the count
+        assertTrue(all.contains("1 host; file"), "baseline host count in the singular: " + all);
     }
 
     @Test

@@ -73,4 +73,36 @@ class RunProvenanceTest {
         assertEquals(version, s.path("tool").asText());
         assertFalse(s.has("configSha256"), s.toString());
     }
+
+    /**
+     * The baseline a run compared with is an approval (who, when, under which ticket) of one file: findings.json kept
+     * the file's path and SHA-256 ({@code baseline.sha256}), but the PDF named neither and the workbook no digest, so
+     * the filed reports could not show which baseline file the approval they quote is of.
+     */
+    @Test
+    void theReportsNameTheBaselineFileAndItsDigestBesideItsApproval() throws Exception {
+        Path demo = dir.resolve("demo-baseline");
+        assertEquals(0, CliRun.run(Map.of(), "demo", "--out", demo.toString(), "--formats", "json,pdf,xlsx")
+                .exitCode());
+        JsonNode b = CliRun.findings(demo).path("baseline");
+        String sha = b.path("sha256").asText();
+        assertTrue(sha.matches("[0-9a-f]{64}"), b.toString());
+        String pdf;
+        try (var doc = Loader.loadPDF(demo.resolve("audit.pdf").toFile())) {
+            pdf = new PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
+        }
+        // compared without white space: a line of the PDF may break inside the path
+        assertTrue(pdf.replace(" ", "").contains(("Compared with the baseline approved by jdoe (captured 2026-11-01"
+                + " 06:00:00 UTC, 7 hosts; file " + b.path("path").asText() + ", SHA-256 " + sha + ")").replace(" ", "")),
+                pdf);
+        try (XSSFWorkbook wb = new XSSFWorkbook(demo.resolve("audit.xlsx").toFile())) {
+            String baseline = null;
+            for (var r : wb.getSheet("Summary")) {
+                if (r.getCell(0) != null && r.getCell(0).toString().equals("Baseline")) {
+                    baseline = r.getCell(1).toString();
+                }
+            }
+            assertTrue(baseline != null && baseline.contains("SHA-256 " + sha), String.valueOf(baseline));
+        }
+    }
 }

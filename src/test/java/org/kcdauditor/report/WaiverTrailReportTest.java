@@ -77,11 +77,13 @@ class WaiverTrailReportTest {
         FindingsDocument doc = withBaseline(true);
         try (XSSFWorkbook wb = XlsxReportWriterTest.render(doc)) {
             List<String> summary = XlsxReportWriterTest.cellsOf(wb.getSheet("Summary"));
-            assertTrue(summary.stream().anyMatch(c -> c.contains("6 hosts; file changed since capture")),
+            assertTrue(summary.stream().anyMatch(c -> c.contains("6 hosts, SHA-256 " + "ab".repeat(32)
+                    + "; file changed since capture")),
                     summary.toString());
         }
         String all = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 99).replaceAll("\\s+", " ");
-        assertTrue(all.contains("approved by jdoe (captured 2026-06-15 06:00:00 UTC, ticket CHG0040, 6 hosts)"), all);
+        assertTrue(all.contains("approved by jdoe (captured 2026-06-15 06:00:00 UTC, ticket CHG0040, 6 hosts;"
+                + " file baseline.yaml, SHA-256 " + "ab".repeat(32) + ")"), all);
         assertTrue(all.contains("The baseline file changed since capture: the approval does not cover the edits."),
                 all);
         assertTrue(all.contains("approved by A. Smith, on 2026-09-03, ticket CHG0042, first waived in run " + FIRST),

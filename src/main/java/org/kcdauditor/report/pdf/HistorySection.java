@@ -70,7 +70,7 @@ final class HistorySection {
                 : "Compared with the baseline approved by " + PdfReportWriter.visible(b.approvedBy()) + " (captured "
                 + Words.time(b.capturedAt()) + ", ")
                 + (b.ticket() == null ? "" : "ticket " + PdfReportWriter.visible(b.ticket()) + ", ")
-                + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous)
+                + Words.plural(b.hosts(), "host") + fileOf(b) + ")" + (previous == null ? "." : " and with " + previous)
                 + (b.changed() ? " The baseline " + HistorySections.BaselineDoc.CHANGED + ": the approval does not"
                 + " cover the edits." : ""), f.body));
         if (!unused.isEmpty()) {
@@ -330,5 +330,15 @@ final class HistorySection {
             parts.add("first waived in run " + PdfReportWriter.visible(w.firstWaivedRun()));
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * "; file …/baseline.yaml, SHA-256 …": the file the approval quoted beside it is of (findings.json's
+     * {@code baseline.path} and {@code baseline.sha256}), so a filed report shows which baseline was compared with;
+     * nothing for a findings.json written before it kept them.
+     */
+    static String fileOf(HistorySections.BaselineDoc b) {
+        return (b.path() == null ? "" : "; file " + PdfReportWriter.visible(b.path()))
+                + (b.sha256() == null ? "" : (b.path() == null ? "; " : ", ") + "SHA-256 " + b.sha256());
     }
 }

@@ -230,7 +230,8 @@ public final class XlsxReportWriter implements ReportWriter {
                     + (b.capturedFrom() == null ? "" : " from run " + b.capturedFrom())
                     + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy())
                     + (b.ticket() == null ? "" : ", ticket " + b.ticket()) + ", "
-                    + Words.plural(b.hosts(), "host") + (b.changed() ? "; " + HistorySections.BaselineDoc.CHANGED
+                    + Words.plural(b.hosts(), "host") + (b.sha256() == null ? "" : ", SHA-256 " + b.sha256())
+                    + (b.changed() ? "; " + HistorySections.BaselineDoc.CHANGED
                     + " (the approval does not cover the edits)" : ""), st.wrap, st);
         }
         if (doc.history() != null) {
