@@ -580,8 +580,9 @@ public final class PdfReportWriter implements ReportWriter {
         }
         t.setComplete(true);
         d.add(t);
-        d.add(new Paragraph("Node pairs OK: directed pairs between two nodes (A may delegate to B: live migration)"
-                + " that nothing blocks: every required entry present and registered, AES on both accounts, no"
+        // the legend of the table is read with it: on one page, not broken by a page's end
+        Paragraph legend = new Paragraph("Node pairs OK: directed pairs between two nodes (A may delegate to B: live"
+                + " migration) that nothing blocks: every required entry present and registered, AES on both accounts, no"
                 + " duplicate SPN, Kerberos for migration." + (servers ? " File-server paths OK: the same for the paths"
                 + " from a node to a file server (storage over SMB), \"" + Words.NO_PERCENT + "\" for a cluster without"
                 + " one." : "") + " Delegation entries present:"
@@ -589,7 +590,9 @@ public final class PdfReportWriter implements ReportWriter {
                 + " entry present can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
                 + " none is required. Status: " + Status.LEGEND + ". Patch window: the verdict of page 1 (NO-GO"
                 + " also where MEDIUM or LOW findings, or waived ones, block a pair). Findings leave out waived ones;"
-                + " the rows add up to the totals of the executive summary.", f.muted));
+                + " the rows add up to the totals of the executive summary.", f.muted);
+        legend.setKeepTogether(true);
+        d.add(legend);
     }
 
     /** "2 / 1 / 0 / 3": open findings per severity. */
