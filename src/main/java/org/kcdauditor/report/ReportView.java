@@ -542,9 +542,9 @@ public final class ReportView {
         }
         this.unclustered = Counts.of(noCluster);
         List<Finding> openOutside = noCluster.stream().filter(f -> !f.isWaived()).toList();
-        this.unclusteredLabel = unclusteredLabel(openOutside);
+        this.unclusteredLabel = unclusteredLabel(openOutside, rules);
         this.unclusteredAboveInfoLabel = unclusteredLabel(openOutside.stream()
-                .filter(f -> f.severity() != Severity.INFO).toList());
+                .filter(f -> f.severity() != Severity.INFO).toList(), rules);
         Map<String, FindingsDocument.HostDoc> hostsByName = new HashMap<>();
         nn(doc.hosts()).stream().filter(h -> h != null && h.name() != null)
                 .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
@@ -872,14 +872,18 @@ public final class ReportView {
 
     /**
      * {@link #UNCLUSTERED} with the kinds of {@code findings} (tied to no cluster), in a fixed order: operators (the
-     * OPERATOR_ rules), domain controllers (the DC_ rules), hosts no longer in a cluster (any other finding on a host:
-     * a baseline host that is gone, a waiver or a change of a host that left), other findings (of no host).
+     * OPERATOR_ rules), domain controllers (the DC_ rules), hosts no longer in a cluster (a drift finding on a host: a
+     * baseline host that is gone, a waiver or a change of a host that left), hosts outside the clusters (any other
+     * finding on a host: a delegation target no cluster lists, such as a cifs target not in a cluster's fileServers),
+     * other findings (of no host). {@code rules}: the rules' categories by id.
      */
-    private static String unclusteredLabel(List<Finding> findings) {
+    private static String unclusteredLabel(List<Finding> findings, Map<String, RuleView> rules) {
         boolean[] held = new boolean[UNCLUSTERED_KINDS.size()];
         for (Finding f : findings) {
             String rule = f.rule() == null ? "" : f.rule();
-            held[rule.startsWith("OPERATOR_") ? 0 : rule.startsWith("DC_") ? 1 : f.host() != null ? 2 : 3] = true;
+            RuleView r = rules.get(rule);
+            held[rule.startsWith("OPERATOR_") ? 0 : rule.startsWith("DC_") ? 1 : f.host() == null ? 4
+                    : r != null && r.category() == Category.DRIFT ? 2 : 3] = true;
         }
         List<String> kinds = new ArrayList<>();
         for (int i = 0; i < held.length; i++) {
@@ -892,7 +896,7 @@ public final class ReportView {
 
     /** The kinds of findings tied to no cluster, in the order {@link #unclusteredLabel} names them. */
     private static final List<String> UNCLUSTERED_KINDS = List.of("operators", "domain controllers",
-            "hosts no longer in a cluster", "other findings");
+            "hosts no longer in a cluster", "hosts outside the clusters", "other findings");
 
     public List<ClusterView> clusters() {
         return clusters;

@@ -118,4 +118,22 @@ class GreenRunAfterAFixTest {
         assertEquals("Not tied to a cluster (operators, domain controllers, hosts no longer in a cluster)",
                 ReportView.of(more).unclusteredLabel());
     }
+
+    /**
+     * A finding on a host no cluster lists that never was a node (the cifs target NAS01 the nodes delegate to, not in
+     * any cluster's fileServers, with no AES) was counted under "hosts no longer in a cluster", in the console, the
+     * PDF, the workbook and the mail alike: it is a host outside the clusters. The drift of a host that left stays so.
+     */
+    @Test
+    void aHostThatNeverWasANodeIsNotSaidToBeNoLongerInACluster() {
+        FindingsDocument d = greenAfterAFix();
+        FindingsDocument nas = Fixtures.withFindings(d, List.of(TestFindings.legacy("AES_NOT_ENABLED", Severity.HIGH,
+                null, "NAS01", null, null, "NAS01 cannot get AES tickets.", "Allow AES.")));
+        assertEquals("Not tied to a cluster (operators, hosts outside the clusters)", ReportView.of(nas)
+                .unclusteredLabel());
+        FindingsDocument both = Fixtures.withFindings(nas, List.of(TestFindings.legacy("BASELINE_HOST_MISSING",
+                Severity.MEDIUM, null, "HV04", null, null, "HV04 is gone.", "Recapture.")));
+        assertEquals("Not tied to a cluster (operators, hosts no longer in a cluster, hosts outside the clusters)",
+                ReportView.of(both).unclusteredLabel());
+    }
 }
