@@ -219,7 +219,13 @@ public final class Outbox {
 
     /** What to check, for the failures an admin can fix in the config or at the server. */
     private static String hint(Throwable e) {
-        // before the connect hint: a TLS handshake the certificate failed can reach us as "could not connect"
+        // before the connect hint: a TLS handshake the certificate failed can reach us as "could not connect"; a
+        // certificate out of its dates is refused as "PKIX path validation failed" too, but the CA is trusted
+        if (Causes.first(e, x -> x instanceof java.security.cert.CertificateExpiredException
+                || x instanceof java.security.cert.CertificateNotYetValidException) != null) {
+            return " — the SMTP server's certificate (or that of a CA in its chain) has expired or is not valid yet:"
+                    + " renew it on the SMTP server, or check this machine's clock";
+        }
         if (Causes.first(e, Outbox::untrustedCertificate) != null) {
             return " — the SMTP server's certificate is not signed by a CA the Java trust store or mail.trustStore"
                     + " holds: set mail.trustStore to a PKCS#12 or JKS file holding the CA that signed it";

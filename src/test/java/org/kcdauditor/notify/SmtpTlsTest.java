@@ -121,4 +121,45 @@ class SmtpTlsTest {
                 ScheduleFixture.SMTP_PASSWORD), "cer"), String.valueOf(lastError));
         assertTrue(smtp.waitForIncomingEmail(5000, 2));
     }
+
+    /**
+     * An SMTPS server whose certificate has expired, its CA in mail.trustStore: the outbox says it expired. It said
+     * "the SMTP server's certificate is not signed by a CA the Java trust store or mail.trustStore holds: set
+     * mail.trustStore to …", about a trust store that was set and held that CA. GreenMail reads one key store per JVM,
+     * so this server is a TLS socket of its own that answers the handshake with an expired certificate.
+     */
+    @Test
+    void anExpiredCertificateOfTheSmtpServerIsSaidToHaveExpired() throws Exception {
+        TestDirectory.Tls expired = TestDirectory.generateCaSignedTls(dir.resolve("expired"), "-10d");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(expired.keyStore())) {
+            ks.load(in, expired.password().toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, expired.password().toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        try (var server = ctx.getServerSocketFactory().createServerSocket(0, 5,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (var s = (javax.net.ssl.SSLSocket) server.accept()) {
+                        s.startHandshake();
+                    } catch (java.io.IOException e) {
+                        // the client refuses the certificate: the handshake fails here too
+                    }
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            String smtps = ScheduleFixture.mail(server.getLocalPort(), 10).replace("security: none", "security: smtps")
+                    + "  trustStore: " + expired.trustStore() + "\n"
+                    + "  trustStorePasswordEnv: KCD_TEST_SMTP_TRUSTSTORE_PASSWORD\n";
+            assertEquals(new Outbox.Result(0, 2), send(smtps, Map.of(ScheduleFixture.SMTP_ENV,
+                    ScheduleFixture.SMTP_PASSWORD, "KCD_TEST_SMTP_TRUSTSTORE_PASSWORD", expired.password()), "expired"));
+            assertTrue(lastError.endsWith(" — the SMTP server's certificate (or that of a CA in its chain) has expired"
+                    + " or is not valid yet: renew it on the SMTP server, or check this machine's clock"), lastError);
+        }
+    }
 }

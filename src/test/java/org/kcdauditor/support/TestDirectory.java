@@ -72,6 +72,40 @@ public final class TestDirectory {
         return new Tls(ks, ts, pw);
     }
 
+    /**
+     * A server key pair whose certificate (SAN {@code ip:127.0.0.1,dns:localhost}) a CA of its own signed, valid from
+     * {@code startDate} (keytool's {@code -startdate}, e.g. {@code -10d}: expired) for 2 days; the trust store holds
+     * the CA only, as one holding an AD CS root does.
+     */
+    public static Tls generateCaSignedTls(Path dir, String startDate) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        String pw = "changeit";
+        Path ca = dir.resolve("ca.p12");
+        Path caCert = dir.resolve("ca.crt");
+        Path ks = dir.resolve("server.p12");
+        Path csr = dir.resolve("server.csr");
+        Path signed = dir.resolve("server.crt");
+        Path ts = dir.resolve("dc-ca.p12");
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+                "-startdate", "-20d", "-dname", "CN=Contoso Test Root", "-ext", "bc:c", "-keystore", ca.toString(),
+                "-storetype", "PKCS12", "-storepass", pw, "-keypass", pw);
+        keytool("-exportcert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", pw, "-file",
+                caCert.toString());
+        keytool("-genkeypair", "-alias", "dc", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=dc1.contoso.test",
+                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", pw, "-keypass", pw);
+        keytool("-certreq", "-alias", "dc", "-keystore", ks.toString(), "-storepass", pw, "-file", csr.toString());
+        keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", pw, "-infile", csr.toString(),
+                "-outfile", signed.toString(), "-startdate", startDate, "-validity", "2",
+                "-ext", "san=ip:127.0.0.1,dns:localhost");
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(), "-keystore", ks.toString(),
+                "-storepass", pw);
+        keytool("-importcert", "-noprompt", "-alias", "dc", "-file", signed.toString(), "-keystore", ks.toString(),
+                "-storepass", pw);
+        keytool("-importcert", "-noprompt", "-alias", "dc-ca", "-file", caCert.toString(), "-keystore", ts.toString(),
+                "-storetype", "PKCS12", "-storepass", pw);
+        return new Tls(ks, ts, pw);
+    }
+
     private static void keytool(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
