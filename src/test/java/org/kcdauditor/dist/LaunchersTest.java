@@ -1145,6 +1145,30 @@ class LaunchersTest {
     }
 
     /**
+     * The Linux upgrade installs the new release's unit file: the install copied it to /etc/systemd/system, where
+     * only repointing /opt/kcd-audit and restarting left the old unit running the new release (without what later
+     * units add, such as RestartPreventExitStatus=2), although the unit's own header keeps local changes in a drop-in
+     * "so upgrades keep them". Going back installs the older release's unit again.
+     */
+    @Test
+    void installMdUpgradesTheSystemdUnitWithTheRelease() throws Exception {
+        String docs = Files.readString(Path.of("docs/install.md"));
+        int at = docs.indexOf("\n## Upgrading\n");
+        String upgrading = docs.substring(at, docs.indexOf("\n## ", at + 1));
+        String forward = upgrading.substring(0, upgrading.indexOf("5. To go back"));
+        int copy = forward.indexOf("cp /opt/kcd-auditor-0.2.0/packaging/systemd/kcd-audit.service /etc/systemd/system/");
+        int link = forward.indexOf("ln -sfn /opt/kcd-auditor-0.2.0 /opt/kcd-audit");
+        int reload = forward.indexOf("systemctl daemon-reload", copy);
+        int start = forward.indexOf("systemctl start kcd-audit", reload);
+        assertTrue(copy > 0 && link > 0 && reload > copy && reload > link && start > reload, forward);
+        String back = upgrading.substring(upgrading.indexOf("5. To go back"));
+        int copyBack = back.indexOf("cp /opt/kcd-auditor-0.1.0/packaging/systemd/kcd-audit.service /etc/systemd/system/");
+        int reloadBack = back.indexOf("systemctl daemon-reload", copyBack);
+        assertTrue(copyBack > 0 && reloadBack > copyBack
+                && back.indexOf("systemctl start kcd-audit", reloadBack) > reloadBack, back);
+    }
+
+    /**
      * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
      * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
      * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
