@@ -49,7 +49,8 @@ public final class CaCertificateFiles {
 
     /**
      * The JDK's PKIX trust manager trusting {@code cas} as its anchors (an empty in-memory PKCS#12 key store and the
-     * default trust manager factory, which every JDK has).
+     * default trust manager factory, which every JDK has), {@link #checkingDates checking the dates} of every
+     * certificate of a chain.
      */
     public static X509TrustManager trustManager(List<X509Certificate> cas) {
         try {
@@ -62,12 +63,42 @@ public final class CaCertificateFiles {
             tmf.init(ks);
             for (TrustManager tm : tmf.getTrustManagers()) {
                 if (tm instanceof X509TrustManager x) {
-                    return x;
+                    return checkingDates(x);
                 }
             }
             throw new IllegalStateException("the JDK's trust manager factory made no X.509 trust manager");
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot make an in-memory trust store", e);
         }
+    }
+
+    /**
+     * {@code trust}, refusing a chain any of whose certificates is out of its dates ({@link
+     * java.security.cert.CertificateExpiredException}, {@link java.security.cert.CertificateNotYetValidException}):
+     * the JDK's PKIX checks no dates of a certificate it trusts as an anchor, so an expired self-signed server
+     * certificate held in the trust store itself was accepted, where UnboundID's trust store manager refuses it.
+     */
+    public static X509TrustManager checkingDates(X509TrustManager trust) {
+        return new X509TrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                if (chain != null) {
+                    for (X509Certificate c : chain) {
+                        c.checkValidity();
+                    }
+                }
+                trust.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                trust.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return trust.getAcceptedIssuers();
+            }
+        };
     }
 }

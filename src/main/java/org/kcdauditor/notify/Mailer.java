@@ -228,8 +228,14 @@ public final class Mailer {
             ks.load(in, pw);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
+            javax.net.ssl.TrustManager[] managers = tmf.getTrustManagers();
+            for (int i = 0; i < managers.length; i++) {
+                if (managers[i] instanceof javax.net.ssl.X509TrustManager x) {
+                    managers[i] = org.kcdauditor.io.CaCertificateFiles.checkingDates(x);
+                }
+            }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(null, managers, null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("mail.trustStore: cannot read " + file + " (" + e.getClass().getSimpleName()

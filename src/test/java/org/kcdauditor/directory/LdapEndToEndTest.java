@@ -234,6 +234,24 @@ class LdapEndToEndTest {
                 untrustedLine(expired, expired.trustStore()));
     }
 
+    /**
+     * An expired self-signed DC certificate given as the CA file itself is refused as it is from a key store: the
+     * JDK's PKIX checks no dates of a certificate it trusts as an anchor, and the run went on with it.
+     */
+    @Test
+    void anExpiredCertificateInACaFileIsRefusedToo() throws Exception {
+        TestDirectory.Tls expired = TestDirectory.generateTls(tmp.resolve("expired"), "ip:127.0.0.1,dns:localhost",
+                "CN=dc1.contoso.test", "-10d");
+        Path cer = expired.trustStore().resolveSibling("server.crt");
+        Path file = Files.copy(cer, tmp.resolve("dc1.cer"));
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert
+                .CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(cer));
+        assertEquals(": TLS failed: the DC's certificate (CN=dc1.contoso.test) expired on "
+                + org.kcdauditor.model.UtcTime.of(cert.getNotAfter().toInstant()) + " — renew it on the DC (AD CS"
+                + " autoenrollment, or certlm.msc on the DC), or check this machine's clock",
+                untrustedLine(expired, file));
+    }
+
     /** A DC certificate not valid yet (this machine's clock behind): said so, with the time it becomes valid. */
     @Test
     void aCertificateNotYetValidSaysFromWhen() throws Exception {

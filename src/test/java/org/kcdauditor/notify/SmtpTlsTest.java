@@ -128,9 +128,14 @@ class SmtpTlsTest {
      * mail.trustStore to …", about a trust store that was set and held that CA. GreenMail reads one key store per JVM,
      * so this server is a TLS socket of its own that answers the handshake with an expired certificate.
      */
-    @Test
-    void anExpiredCertificateOfTheSmtpServerIsSaidToHaveExpired() throws Exception {
-        TestDirectory.Tls expired = TestDirectory.generateCaSignedTls(dir.resolve("expired"), "-10d");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anExpiredCertificateOfTheSmtpServerIsSaidToHaveExpired(boolean caSigned) throws Exception {
+        // self-signed and in mail.trustStore itself: the JDK's PKIX checks no dates of a trust anchor, and the
+        // expired certificate was accepted
+        TestDirectory.Tls expired = caSigned ? TestDirectory.generateCaSignedTls(dir.resolve("expired"), "-10d")
+                : TestDirectory.generateTls(dir.resolve("expired"), "ip:127.0.0.1,dns:localhost", "CN=smtp.contoso.test",
+                "-10d");
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         try (var in = java.nio.file.Files.newInputStream(expired.keyStore())) {
             ks.load(in, expired.password().toCharArray());
