@@ -193,7 +193,28 @@ public final class StoreUrls {
         Path file = h2File(config);
         String store = file != null ? file.toAbsolutePath().normalize().toString() : display(jdbcUrl(config));
         return "History store: " + store + (config.store().url() == null
-                ? " (store.url not set: " + DEFAULT_PATH + " of the current folder)" : "");
+                ? " (store.url not set: " + DEFAULT_PATH + " of the current folder)" : unchecked(jdbcUrl(config)));
+    }
+
+    private static final java.util.regex.Pattern SSLMODE = java.util.regex.Pattern.compile("(?i)[?&]sslmode=([a-z-]*)");
+
+    /**
+     * What the URL of a PostgreSQL server on another machine gives up by its own {@code sslmode}, which
+     * {@link #display} does not show: {@code disable} encrypts nothing; {@code allow}, {@code prefer} and {@code
+     * require} check no certificate. Empty otherwise.
+     */
+    private static String unchecked(String url) {
+        java.util.regex.Matcher m = SSLMODE.matcher(url);
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:") || onThisMachine(url) || !m.find()) {
+            return "";
+        }
+        String mode = m.group(1).toLowerCase(Locale.ROOT);
+        return switch (mode) {
+            case "disable" -> " (sslmode=disable: not encrypted, the history crosses the network readable)";
+            case "allow", "prefer", "require" -> " (sslmode=" + mode + ": the server's certificate is not checked,"
+                    + " whoever sits on the path can pose as it)";
+            default -> "";
+        };
     }
 
     /** The URL for messages: the part before any ';' parameters or '?' query (never credentials). */

@@ -130,6 +130,40 @@ class StoreWhereTest {
         assertEquals("History store: jdbc:postgresql://db.contoso.com:5432/kcdaudit", StoreUrls.where(cfg));
     }
 
+    /**
+     * A PostgreSQL store on another machine whose URL turns the certificate check off (sslmode=disable, allow, prefer,
+     * require) says so on the line: the URL is shown without its parameters, so the line read as for a verified
+     * server, "History store: jdbc:postgresql://db.contoso.com:5432/kcdaudit", with the history crossing the network
+     * unencrypted or to a server nobody checked.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "disable, 'sslmode=disable: not encrypted, the history crosses the network readable'",
+            "require, 'sslmode=require: the server''s certificate is not checked, whoever sits on the path can pose as"
+                    + " it'",
+            "prefer, 'sslmode=prefer: the server''s certificate is not checked, whoever sits on the path can pose as"
+                    + " it'"})
+    void aPostgreSqlStoreWithoutCertificateCheckSaysSo(String mode, String said) throws Exception {
+        var cfg = ConfigLoader.load(config("""
+                store:
+                  url: jdbc:postgresql://db.contoso.com:5432/kcdaudit?ApplicationName=x&sslmode=%s
+                  userEnv: KCD_AUDIT_DB_USER
+                  passwordEnv: KCD_AUDIT_DB_PASSWORD
+                """.formatted(mode)));
+        assertEquals("History store: jdbc:postgresql://db.contoso.com:5432/kcdaudit (" + said + ")",
+                StoreUrls.where(cfg));
+    }
+
+    /** On this machine the connection does not cross the network: nothing to say. */
+    @Test
+    void aPostgreSqlStoreOnThisMachineWithoutTlsSaysNothingMore() throws Exception {
+        var cfg = ConfigLoader.load(config("""
+                store:
+                  url: jdbc:postgresql://localhost:5432/kcdaudit?sslmode=disable
+                """));
+        assertEquals("History store: jdbc:postgresql://localhost:5432/kcdaudit", StoreUrls.where(cfg));
+    }
+
     /** The example config, copied where docs/install.md puts it, keeps the history and the reports beside it. */
     @Test
     void theExampleKeepsHistoryAndReportsInTheConfigsFolder() throws Exception {
