@@ -569,14 +569,13 @@ public final class ConfigLoader {
             } else if (hasOu && dottedComponent(c.ou()) != null) {
                 errors.add(at + ".ou: " + dottedComponent(c.ou()));
             }
-            String domain = domainOfDirectory(config, c);
             for (int j = 0; j < c.nodes().size(); j++) {
                 String node = c.nodes().get(j);
                 if (blank(node)) {
                     errors.add(at + ".nodes[" + j + "]: empty node name");
                     continue;
                 }
-                String form = HostNameForms.problem(node, domain);
+                String form = HostNameForms.problem(node);
                 if (form != null) {
                     errors.add(at + ".nodes[" + j + "]: " + form);
                     continue;
@@ -592,7 +591,7 @@ public final class ConfigLoader {
             c.nodes().stream().filter(n -> !blank(n)).forEach(n -> nodes.add(n.toLowerCase(Locale.ROOT)));
             for (int j = 0; j < c.fileServers().size(); j++) {
                 String fs = c.fileServers().get(j);
-                String form = blank(fs) ? null : HostNameForms.problem(fs, domain);
+                String form = blank(fs) ? null : HostNameForms.problem(fs);
                 if (blank(fs)) {
                     errors.add(at + ".fileServers[" + j + "]: empty name");
                 } else if (form != null) {
@@ -605,15 +604,6 @@ public final class ConfigLoader {
                 }
             }
         }
-    }
-
-    /** The DNS name of the domain {@code c}'s directory reads ({@code contoso.com}), or null where none is known. */
-    private static String domainOfDirectory(AuditConfig config, ClusterConfig c) {
-        if (config.directories().isEmpty()) {
-            return null;
-        }
-        DirectoryConfig d = config.directories().get(config.directoryOf(c));
-        return d == null || blank(d.baseDn()) ? null : HostNameForms.dnsDomain(d.baseDn());
     }
 
     private static void validatePolicy(PolicyConfig p, List<ClusterConfig> clusters, List<String> errors) {

@@ -6,10 +6,8 @@ import com.unboundid.ldap.sdk.RDN;
 import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.remedy.Values;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Why a configured node or file server ({@code clusters[].nodes}, {@code clusters[].fileServers}) names no computer by
@@ -41,11 +39,10 @@ final class HostNameForms {
     }
 
     /**
-     * Why {@code name} is no host name, and the name to give, or null for a name the audit can look up; {@code domain}
-     * is the DNS name of the cluster's domain ({@code contoso.com}, for the FQDN to suggest), or null. The value is shown
-     * as {@link Values#visibleAccount} shows it: a control, bidirectional or invisible character as its code.
+     * Why {@code name} is no host name, and the name to give, or null for a name the audit can look up. The value is
+     * shown as {@link Values#visibleAccount} shows it: a control, bidirectional or invisible character as its code.
      */
-    static String problem(String name, String domain) {
+    static String problem(String name) {
         String shown = "'" + Values.visibleAccount(name) + "'";
         if (name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
             return shown + " is not a host name (it holds white space): " + ANY;
@@ -61,16 +58,15 @@ final class HostNameForms {
         }
         int backslash = name.lastIndexOf('\\');
         if (backslash >= 0) {
-            return shown + " is not a host name: " + suggest(name.substring(backslash + 1), domain);
+            return shown + " is not a host name: " + suggest(name.substring(backslash + 1));
         }
         if (name.indexOf('=') >= 0 && DN.isValidDN(name, true)) {
-            return shown + " is a distinguished name, not a host name: " + fromDn(name, domain);
+            return shown + " is a distinguished name, not a host name: " + fromDn(name);
         }
         int at = name.indexOf('@');
         if (at >= 0) {
             // HV02@contoso.com, HV02$@CONTOSO.COM: the computer's name is before the '@'
-            return shown + " looks like a user principal name (UPN), not a host name: " + suggest(name.substring(0, at),
-                    domain);
+            return shown + " looks like a user principal name (UPN), not a host name: " + suggest(name.substring(0, at));
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -84,7 +80,7 @@ final class HostNameForms {
                 // hv02.contoso.com:5985: the host before the port
                 String host = c == ':' ? name.substring(0, i) : null;
                 return shown + " is not a host name (it holds '" + c + "'): " + (host == null ? ANY
-                        : suggest(host, domain));
+                        : suggest(host));
             }
         }
         if (ONLY_DIGITS.matcher(name).matches()) {
@@ -93,41 +89,32 @@ final class HostNameForms {
         return null;
     }
 
-    /** The NetBIOS name and the FQDN to give for {@code host}, when it is a host name. */
-    private static String suggest(String host, String domain) {
+    /**
+     * The NetBIOS name and the FQDN to give for {@code host}, when it is a host name. An FQDN only where {@code host}
+     * holds one: one built from the domain's name ({@code CONTOSO\HV04}: hv04.contoso.com) names no computer in a
+     * disjoint namespace, where the dNSHostName is hv04.corp.contoso.com.
+     */
+    private static String suggest(String host) {
         String h = DnsNames.withoutTrailingDots(host.endsWith("$") ? host.substring(0, host.length() - 1) : host);
         if (!Values.validHostName(h)) {
             return ANY;
         }
         int dot = h.indexOf('.');
         String netbios = dot < 0 ? h : h.substring(0, dot);
-        String fqdn = dot >= 0 ? h.toLowerCase(Locale.ROOT)
-                : domain == null ? null : (h + "." + domain).toLowerCase(Locale.ROOT);
+        String fqdn = dot >= 0 ? h.toLowerCase(Locale.ROOT) : null;
         return "give the NetBIOS name (" + netbios + ") or the FQDN (" + (fqdn == null ? "its dNSHostName" : fqdn) + ")";
     }
 
-    /** For a computer's DN: its cn and the FQDN in the DN's own domain components (else {@code domain}). */
-    private static String fromDn(String dn, String domain) {
+    /** For a computer's DN: its cn. */
+    private static String fromDn(String dn) {
         try {
             RDN[] rdns = new DN(dn).getRDNs();
             if (rdns.length == 0 || rdns[0].isMultiValued() || !rdns[0].getAttributeNames()[0].equalsIgnoreCase("cn")) {
                 return ANY;
             }
-            return suggest(rdns[0].getAttributeValues()[0], dnsDomain(dn) != null ? dnsDomain(dn) : domain);
+            return suggest(rdns[0].getAttributeValues()[0]);
         } catch (LDAPException e) {
             return ANY;
-        }
-    }
-
-    /** The DNS name of the domain components {@code dn} holds ({@code DC=contoso,DC=com}: contoso.com), or null. */
-    static String dnsDomain(String dn) {
-        try {
-            String dns = Arrays.stream(new DN(dn).getRDNs()).filter(r -> !r.isMultiValued()
-                    && r.getAttributeNames()[0].equalsIgnoreCase("dc")).map(r -> r.getAttributeValues()[0])
-                    .collect(Collectors.joining("."));
-            return dns.isEmpty() ? null : dns.toLowerCase(Locale.ROOT);
-        } catch (LDAPException e) {
-            return null;
         }
     }
 }

@@ -127,8 +127,8 @@ class ConfigErrorsTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
-            'CONTOSO\\HV02'                                     | 8: clusters[0].nodes[1]: 'CONTOSO\\HV02' is not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
-            'CN=HV02,OU=HVC1,OU=Hyper-V,DC=contoso,DC=com'     | 8: clusters[0].nodes[1]: 'CN=HV02,OU=HVC1,OU=Hyper-V,DC=contoso,DC=com' is a distinguished name, not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
+            'CONTOSO\\HV02'                                     | 8: clusters[0].nodes[1]: 'CONTOSO\\HV02' is not a host name: give the NetBIOS name (HV02) or the FQDN (its dNSHostName)
+            'CN=HV02,OU=HVC1,OU=Hyper-V,DC=contoso,DC=com'     | 8: clusters[0].nodes[1]: 'CN=HV02,OU=HVC1,OU=Hyper-V,DC=contoso,DC=com' is a distinguished name, not a host name: give the NetBIOS name (HV02) or the FQDN (its dNSHostName)
             10.0.0.12                                          | 8: clusters[0].nodes[1]: '10.0.0.12' is an IP address, not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             '::1'                                              | 8: clusters[0].nodes[1]: '::1' is an IP address, not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             'fe80::1%eth0'                                     | 8: clusters[0].nodes[1]: 'fe80::1%eth0' is an IP address, not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
@@ -138,8 +138,8 @@ class ConfigErrorsTest {
             'HOST/hv02.contoso.com'                            | 8: clusters[0].nodes[1]: 'HOST/hv02.contoso.com' is not a host name (it holds '/'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             "HV02\\e[2J"                                       | 8: clusters[0].nodes[1]: 'HV02\\u001B[2J' is not a host name (it holds the character \\u001B): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             "HV\\u202E20"                                      | 8: clusters[0].nodes[1]: 'HV\\u202E20' is not a host name (it holds the character \\u202E): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
-            'HV02@contoso.com'                                 | 8: clusters[0].nodes[1]: 'HV02@contoso.com' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
-            'HV02$@CONTOSO.COM'                                | 8: clusters[0].nodes[1]: 'HV02$@CONTOSO.COM' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV02) or the FQDN (hv02.contoso.com)
+            'HV02@contoso.com'                                 | 8: clusters[0].nodes[1]: 'HV02@contoso.com' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV02) or the FQDN (its dNSHostName)
+            'HV02$@CONTOSO.COM'                                | 8: clusters[0].nodes[1]: 'HV02$@CONTOSO.COM' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV02) or the FQDN (its dNSHostName)
             'hv02.contoso.com@contoso.com'                     | 8: clusters[0].nodes[1]: 'hv02.contoso.com@contoso.com' looks like a user principal name (UPN), not a host name: give the NetBIOS name (hv02) or the FQDN (hv02.contoso.com)
             '@contoso.com'                                     | 8: clusters[0].nodes[1]: '@contoso.com' looks like a user principal name (UPN), not a host name: give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
             'HV#02'                                            | 8: clusters[0].nodes[1]: 'HV#02' is not a host name (it holds '#'): give the computer's NetBIOS name (its sAMAccountName without $) or FQDN (its dNSHostName)
@@ -160,12 +160,32 @@ class ConfigErrorsTest {
         assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":" + expected, r.err().strip());
     }
 
-    /** The same for a file server, and with several directories the FQDN is of the cluster's own domain. */
+    /** The same for a file server. */
     @Test
     void aFileServerInAFormThatIsNoHostNameIsRefusedToo() throws Exception {
         CliRun r = refused("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01, 'CONTOSO\\NAS02']");
         assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":9: clusters[0].fileServers[1]: 'CONTOSO\\NAS02'"
-                + " is not a host name: give the NetBIOS name (NAS02) or the FQDN (nas02.contoso.com)", r.err().strip());
+                + " is not a host name: give the NetBIOS name (NAS02) or the FQDN (its dNSHostName)", r.err().strip());
+    }
+
+    /**
+     * {@code CONTOSO\HV04$} for a node whose dNSHostName is hv04.corp.contoso.com (a disjoint namespace: the hosts' DNS
+     * suffix is not the domain's name) was refused with "give ... the FQDN (hv04.contoso.com)", an FQDN built from the
+     * base DN that names no computer: given, it is HOST_NOT_FOUND. The hint names no FQDN the value does not hold.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            'CONTOSO\\HV04$'                       | 'CONTOSO\\HV04$' is not a host name: give the NetBIOS name (HV04) or the FQDN (its dNSHostName)
+            'CONTOSO\\HV04'                        | 'CONTOSO\\HV04' is not a host name: give the NetBIOS name (HV04) or the FQDN (its dNSHostName)
+            'HV04$@contoso.com'                     | 'HV04$@contoso.com' looks like a user principal name (UPN), not a host name: give the NetBIOS name (HV04) or the FQDN (its dNSHostName)
+            'CN=HV04,OU=HVC1,DC=contoso,DC=com'     | 'CN=HV04,OU=HVC1,DC=contoso,DC=com' is a distinguished name, not a host name: give the NetBIOS name (HV04) or the FQDN (its dNSHostName)
+            'CONTOSO\\hv04.corp.contoso.com'       | 'CONTOSO\\hv04.corp.contoso.com' is not a host name: give the NetBIOS name (hv04) or the FQDN (hv04.corp.contoso.com)
+            """)
+    void aNodeInAFormThatIsNoHostNameGetsNoFqdnGuessedFromTheDomain(String node, String expected) throws Exception {
+        CliRun r = refused("nodes: [HV01, HV02, HV03]", "nodes: [HV01, " + node + ", HV03]");
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":8: clusters[0].nodes[1]: " + expected,
+                r.err().strip());
+        assertFalse(r.err().contains("hv04.contoso.com"), r.err());
     }
 
     /** Every form README names for a node is still read: NetBIOS, with its $, FQDN, the root's trailing dot. */
