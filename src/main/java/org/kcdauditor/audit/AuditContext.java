@@ -2529,8 +2529,10 @@ public final class AuditContext implements Drift.Nodes {
      * objectSid: the previous run when it found it, else as that run carried it ({@link PreviousRun#notFound}); null
      * when none did, or there is no previous run. The name is matched as {@link #computer} matches a computer, against
      * the names the node had there: its sAMAccountName (any case, with or without the $), then its cn, then its
-     * dNSHostName, so a node configured by its NetBIOS or its DNS name is found whichever the earlier runs were
-     * configured with (a carried node whose run that found it is no longer stored by the name they gave it).
+     * dNSHostName, then the first label of a dNSHostName longer than a NetBIOS name (of one node only), so a node
+     * configured by its NetBIOS name, its DNS name or its host name ({@code hyperv-prod-node03}, account
+     * HYPERV-PROD-NOD$) is found whichever the earlier runs were configured with (a carried node whose run that found
+     * it is no longer stored by the name they gave it).
      */
     public LastFoundSid lastFoundSid(String name) {
         PreviousRun previous = inputs == null ? null : inputs.previous();
@@ -2545,7 +2547,8 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * {@link #lastFoundSid}'s index: the previous run's nodes before the nodes it carried, of each every
-     * sAMAccountName before any cn and the DNS names last, as {@link #indexNames} and {@link #computer} take them.
+     * sAMAccountName before any cn, then the DNS names, then the long host names ({@link #longHostLabel}) one node has,
+     * as {@link #indexNames} and {@link #computer} take them.
      */
     private static Map<String, LastFoundSid> lastFoundSids(PreviousRun previous) {
         List<LastFoundSid> found = new ArrayList<>();
@@ -2573,13 +2576,29 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+        Map<String, LastFoundSid> labels = new HashMap<>();
+        Set<String> shared = new HashSet<>();
+        for (List<LastFoundSid> nodes : List.of(found, List.copyOf(previous.notFound().values()))) {
+            for (LastFoundSid n : nodes) {
+                String label = longHostLabel(n.dnsHostName());
+                LastFoundSid first = label == null ? null : labels.putIfAbsent(label, n);
+                if (first != null && !first.objectSid().equals(n.objectSid())) {
+                    shared.add(label);
+                }
+            }
+        }
+        labels.forEach((label, n) -> {
+            if (!shared.contains(label)) {
+                out.putIfAbsent(label, n);
+            }
+        });
         return out;
     }
 
     /**
      * The computer that holds now the objectSid configured node {@code name} had in the last run that found it
      * ({@link #lastFoundSid}; none where none recorded it), where {@code name} names it by none of its names
-     * (sAMAccountName, cn, dNSHostName, as {@link #computer} matches them): the node renamed (its account, DNS name and
+     * (sAMAccountName, cn, dNSHostName, its long host name, as {@link #computer} matches them): the node renamed (its account, DNS name and
      * SPNs) before the configuration followed, also when runs in between did not find it either; null when no
      * computer holds that objectSid, or one that {@code name} names (not found for another reason: outside the base
      * DN).
@@ -2597,7 +2616,8 @@ public final class AuditContext implements Drift.Nodes {
         String key = nameKey(name);
         boolean named = now.samAccountName() != null && samKey(now.samAccountName()).equals(key)
                 || now.cn() != null && lower(now.cn()).equals(key)
-                || now.dnsHostName() != null && dnsKey(now.dnsHostName()).equals(key);
+                || now.dnsHostName() != null && dnsKey(now.dnsHostName()).equals(key)
+                || key.equals(longHostLabel(now.dnsHostName()));
         return named ? null : now;
     }
 

@@ -740,6 +740,77 @@ class ClusterLifecycleTest {
         assertEquals(null, notFound.evidence().lastFoundRunId());
     }
 
+    /**
+     * The same node not found for another reason: a second computer with the same host name in another DNS suffix
+     * (hyperv-prod-node03.fabrikam.com), so the name finds neither. HYPERV-PROD-NOD still has that host name: not
+     * renamed, and HOST_NOT_FOUND does not say it was.
+     */
+    @Test
+    void aNodeConfiguredByAHostNameLongerThanItsNetbiosNameThatKeptItIsNoRename() throws Exception {
+        startWithALongHostName();
+        join("HYPERV-PROD-NO2", 4000, true);
+        ds.modify(dn("HYPERV-PROD-NO2"), new Modification(ModificationType.REPLACE, "dNSHostName",
+                "hyperv-prod-node03.fabrikam.com"));
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "hyperv-prod-node03");
+        Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
+        assertFalse(notFound.message().contains("renamed"), notFound.message());
+        assertEquals(null, notFound.evidence().lastFoundRunId());
+    }
+
+    /** HVC1 of HV01, HV02 and hyperv-prod-node03 (cn and account HYPERV-PROD-NOD$), whose history holds a run. */
+    private ScenarioOutputsAgreeTest.Outputs startWithALongHostName() throws Exception {
+        ds = TestDirectory.startDomain(BASE, "dc1.contoso.com");
+        TestDirectory.aesKeysSince(ds, BASE, Hosts.DOMAIN_SID, "20090310091500.0Z");
+        TestDirectory.addCluster(ds, List.of("HV01", "HV02", "HV03"));
+        ds.modifyDN(dn("HV03"), "CN=HYPERV-PROD-NOD", true);
+        ds.modify(dn("HYPERV-PROD-NOD"), new Modification(ModificationType.REPLACE, "sAMAccountName",
+                        "HYPERV-PROD-NOD$"),
+                new Modification(ModificationType.REPLACE, "dNSHostName", "hyperv-prod-node03.contoso.com"),
+                new Modification(ModificationType.REPLACE, "servicePrincipalName", "HOST/HYPERV-PROD-NOD",
+                        "HOST/hyperv-prod-node03.contoso.com", MIG + "/HYPERV-PROD-NOD",
+                        MIG + "/hyperv-prod-node03.contoso.com"));
+        ScenarioOutputsAgreeTest.Outputs first = run("HV01", "HV02", "hyperv-prod-node03");
+        assertEquals(List.of(), of(first.doc(), "HOST_NOT_FOUND"), first.console());
+        return first;
+    }
+
+    /**
+     * A node configured by its host name where that is longer than a NetBIOS name ({@code hyperv-prod-node03}, joined
+     * as cn and account HYPERV-PROD-NOD$), renamed HV05 before the configuration follows: HOST_NOT_FOUND gave no rename
+     * hint, as the earlier run's node was matched by its account, cn and whole dNSHostName only, none of them the
+     * configured name; the first label of its dNSHostName matches it, as it found the computer in the run before.
+     */
+    @Test
+    void aNodeConfiguredByAHostNameLongerThanItsNetbiosNameRenamedGetsTheRenameHint() throws Exception {
+        ScenarioOutputsAgreeTest.Outputs first = startWithALongHostName();
+
+        ds.modifyDN(dn("HYPERV-PROD-NOD"), "CN=HV05", true);
+        ds.modify(dn("HV05"), new Modification(ModificationType.REPLACE, "sAMAccountName", "HV05$"),
+                new Modification(ModificationType.REPLACE, "dNSHostName", "hv05.contoso.com"),
+                new Modification(ModificationType.REPLACE, "servicePrincipalName", "HOST/HV05",
+                        "HOST/hv05.contoso.com", MIG + "/HV05", MIG + "/hv05.contoso.com"));
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "hyperv-prod-node03");
+        List<Finding> notFound = of(o.doc(), "HOST_NOT_FOUND");
+        assertEquals(1, notFound.size(), o.console());
+        Finding f = notFound.get(0);
+        assertTrue(f.message().endsWith(" HV05 (hv05.contoso.com) holds objectSid " + Hosts.DOMAIN_SID + "-2002,"
+                + " which HYPERV-PROD-NOD (hyperv-prod-node03.contoso.com) had in the previous run: the computer was"
+                + " renamed."), f.message());
+        assertTrue(f.remediation().startsWith("Name it HV05 in clusters[].nodes: "), f.remediation());
+        assertEquals(first.doc().runId(), f.evidence().lastFoundRunId());
+        List<Finding> changed = of(o.doc(), "CHANGED_SINCE_LAST_RUN");
+        assertEquals(1, changed.size(), changed.toString());
+        assertTrue(changed.get(0).message().startsWith("HYPERV-PROD-NOD: renamed to HV05 (the same computer object,"),
+                changed.toString());
+        // a later run still naming it: the node carried from the run that last found it is matched the same way
+        ScenarioOutputsAgreeTest.Outputs later = run("HV01", "HV02", "hyperv-prod-node03");
+        Finding again = of(later.doc(), "HOST_NOT_FOUND").get(0);
+        assertTrue(again.message().endsWith(" HV05 (hv05.contoso.com) holds objectSid " + Hosts.DOMAIN_SID + "-2002,"
+                + " which HYPERV-PROD-NOD (hyperv-prod-node03.contoso.com) had in the run of "
+                + UtcTime.of(first.doc().finishedAt()) + ", the last that found it: the computer was renamed."),
+                again.message());
+    }
+
     /** HOST_NOT_FOUND of HV03 names HV05 as holding its objectSid, as the run {@code found} recorded it. */
     private static void assertHintsRename(ScenarioOutputsAgreeTest.Outputs o, FindingsDocument found,
                                           boolean previousRun) {
