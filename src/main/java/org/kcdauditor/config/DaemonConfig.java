@@ -16,10 +16,12 @@ package org.kcdauditor.config;
  *                               above it plus 20 s)
  * @param logFile                the daemon's log file, rotated (relative to the config file's folder); default
  *                               none: the daemon logs to stdout
+ * @param retry                  when a scheduled audit the directory stopped runs again; default after 15 minutes,
+ *                               at most 2 times per fire
  */
 public record DaemonConfig(Boolean clustered, String instanceId, Integer checkInIntervalSeconds,
                            Integer misfireThresholdSeconds, Integer outboxIntervalSeconds, Integer runLockSeconds,
-                           Integer stopTimeoutSeconds, String logFile) {
+                           Integer stopTimeoutSeconds, String logFile, RetryConfig retry) {
     /**
      * The longest instance id: Quartz stores each fired trigger's entry id, the instance id and a 13-digit counter,
      * in 95 characters (QRTZ_FIRED_TRIGGERS.ENTRY_ID).
@@ -29,7 +31,7 @@ public record DaemonConfig(Boolean clustered, String instanceId, Integer checkIn
     public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 60;
 
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null, null, null);
     }
 
     public java.time.Duration stopTimeout() {
@@ -39,6 +41,11 @@ public record DaemonConfig(Boolean clustered, String instanceId, Integer checkIn
 
     public java.time.Duration runLockTtl() {
         return java.time.Duration.ofSeconds(runLockSeconds == null ? 120 : runLockSeconds);
+    }
+
+    /** {@code daemon.retry}, its defaults where it is not given. */
+    public RetryConfig retryOrDefault() {
+        return retry == null ? new RetryConfig(null, null) : retry;
     }
 
     public boolean isClustered() {

@@ -255,6 +255,15 @@ public final class ScheduleConfigValidation {
             errors.add("daemon.logFile: empty (give a file, e.g. /var/log/kcd-audit/daemon.log, or leave the key out"
                     + " to log to stdout)");
         }
+        RetryConfig r = d.retryOrDefault();
+        if (r.afterMinutes() != null && (r.afterMinutes() < 1 || r.afterMinutes() > RetryConfig.MAX_AFTER_MINUTES)) {
+            errors.add("daemon.retry.afterMinutes: must be between 1 and " + RetryConfig.MAX_AFTER_MINUTES + " (got "
+                    + r.afterMinutes() + "); to turn retries off set daemon.retry.attempts: 0");
+        }
+        if (r.attempts() != null && (r.attempts() < 0 || r.attempts() > RetryConfig.MAX_ATTEMPTS)) {
+            errors.add("daemon.retry.attempts: must be between 0 (no retries) and " + RetryConfig.MAX_ATTEMPTS
+                    + " (got " + r.attempts() + ")");
+        }
         if (d.runLockSeconds() != null && d.runLockSeconds() < 5) {
             errors.add("daemon.runLockSeconds: must be at least 5 (got " + d.runLockSeconds() + ")");
         }

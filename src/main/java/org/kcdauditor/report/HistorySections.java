@@ -151,6 +151,7 @@ public final class HistorySections {
             return id + " (" + switch (previousTrigger) {
                 case "run" -> "kcd-audit run";
                 case "schedule" -> "scheduled run";
+                case "retry" -> "scheduled run, a retry";
                 case "demo-seed" -> "the demo's earlier run";
                 default -> "trigger " + previousTrigger;
             } + ")";

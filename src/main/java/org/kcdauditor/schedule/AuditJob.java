@@ -2,7 +2,9 @@ package org.kcdauditor.schedule;
 
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.run.ExitCodes;
+import org.kcdauditor.config.RetryConfig;
 import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.directory.DirectoryOutage;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.Format;
@@ -49,6 +51,10 @@ public class AuditJob implements Job {
     static final java.time.Duration STORE_RETRY = java.time.Duration.ofSeconds(5);
     /** On a one-shot trigger: the fire time (ms) of the audit the daemon's stop interrupted, which it runs again. */
     static final String RERUN_OF = "kcd.rerunOf";
+    /** On a one-shot trigger: the scheduled time (ms) of the fire whose audit the directory stopped (daemon.retry). */
+    static final String RETRY_OF = "kcd.retryOf";
+    /** On such a trigger: which retry of that fire it is, from 1. */
+    static final String RETRY_NO = "kcd.retryNo";
 
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
@@ -61,6 +67,9 @@ public class AuditJob implements Job {
         String name = ctx.getJobDetail().getKey().getName();
         ScheduleConfig job = d.job(name);
         String rerunOf = ctx.getTrigger().getJobDataMap().getString(RERUN_OF);
+        String retryOfMs = ctx.getTrigger().getJobDataMap().getString(RETRY_OF);
+        Instant retryOf = retryOfMs == null ? null : Instant.ofEpochMilli(Long.parseLong(retryOfMs));
+        int retry = retryOf == null ? 0 : Integer.parseInt(ctx.getTrigger().getJobDataMap().getString(RETRY_NO));
         boolean recovering = ctx.isRecovering() || rerunOf != null;
         Instant fireTime = rerunOf != null ? Instant.ofEpochMilli(Long.parseLong(rerunOf))
                 : ctx.getScheduledFireTime().toInstant();
@@ -96,7 +105,8 @@ public class AuditJob implements Job {
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, rerunOf != null
                 ? " (running again the audit the daemon's stop interrupted)"
-                : recovering ? " (recovering a run a crash interrupted)" : "");
+                : recovering ? " (recovering a run a crash interrupted)"
+                : retry > 0 ? " (" + retryOfFire(d, retry, retryOf) + ")" : "");
         ActiveJobs.Job active = d.active().start(job, fireTime, fireId);
         RunControl control = active.control();
         try (RunLock.Held lock = d.runLock().acquire(RunLock.owner("kcd-audit daemon " + d.instance() + " job " + name),
@@ -104,7 +114,8 @@ public class AuditJob implements Job {
             var cfg = d.config();
             var formats = Format.parse(cfg.reports().formats(), "reports.formats");
             AuditRun.Outcome o = AuditRun.installed(cfg, d.env(), d.clock(), d.home())
-                    .withTrigger("schedule").execute(null, formats, new Timings(), n -> { }, control);
+                    .withTrigger(retry > 0 ? RunSummary.RETRY : "schedule")
+                    .execute(null, formats, new Timings(), n -> { }, control);
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
             if (o.document().baseline() != null && o.document().baseline().waivers() != null) {
@@ -120,19 +131,21 @@ public class AuditJob implements Job {
                     e.getMessage()));
             // a skipped monthly report is news like a failed one: nobody should find out a month later
             notifyFailure(d, job, fireTime, null, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
-                    + " skipped: " + e.getMessage(), false);
+                    + " skipped: " + e.getMessage(), false, null);
         } catch (RunInterruptedException e) {
             String reason = withOutputs(e.getMessage(), control) + runAgain(ctx.getScheduler(), name, fireTime);
             LOG.warn("job {}: {}", name, reason);
             whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), control.runId(),
                     FireLog.INTERRUPTED, reason));
-            notifyFailure(d, job, fireTime, control.runId(), reason, true);
+            notifyFailure(d, job, fireTime, control.runId(), reason, true, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
         } catch (Exception e) {
             // as the stored run and the console say it: the JDK's file-system exceptions carry only the path
-            String reason = withOutputs(AuditRun.reason(e), control);
+            String reason = withOutputs(AuditRun.reason(e), control)
+                    + (retry > 0 ? "; this was " + retryOfFire(d, retry, retryOf) : "")
+                    + retryLater(ctx.getScheduler(), d, name, e, retryOf != null ? retryOf : fireTime, retry);
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
                     ExitCodes.RUN_FAILED, reason);
             whenStoreAnswers(d, name, () -> {
@@ -143,7 +156,7 @@ public class AuditJob implements Job {
                 }
                 d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             });
-            notifyFailure(d, job, fireTime, control.runId(), reason, false);
+            notifyFailure(d, job, fireTime, control.runId(), reason, false, retryOf);
         } finally {
             d.active().end(active);
         }
@@ -264,6 +277,58 @@ public class AuditJob implements Job {
         }
     }
 
+    /** "retry 1 of 2 of the fire due 2026-12-07 02:00:00 UTC". */
+    private static String retryOfFire(DaemonContext d, int retry, Instant retryOf) {
+        return "retry " + retry + " of " + d.config().daemon().retryOrDefault().attemptsOrDefault()
+                + " of the fire due " + Words.time(retryOf);
+    }
+
+    /**
+     * An audit the directory stopped (a DC restarting for its updates, the connection refused or lost, busy,
+     * unavailable, its time limit: {@link DirectoryOutage}) runs again {@code daemon.retry.afterMinutes} later, at
+     * most {@code daemon.retry.attempts} times per scheduled fire: a one-shot trigger for the job, kept in the job
+     * store, as {@link #runAgain} does for an interrupted audit. Without it a daily 02:00 job that met a DC rebooting
+     * waited a day and the morning's report was missing. Returns what the fire's reason says of it: when the retry
+     * runs, or that no more follow; empty for any other failure, which a retry cannot fix (a refused bind, a
+     * permission, the configuration, the history store).
+     *
+     * @param fire the scheduled fire time of the cron fire the retries belong to
+     * @param done how many retries of it have run (this one included)
+     */
+    private static String retryLater(Scheduler scheduler, DaemonContext d, String job, Throwable failure,
+                                     Instant fire, int done) {
+        RetryConfig r = d.config().daemon().retryOrDefault();
+        int attempts = r.attemptsOrDefault();
+        if (attempts == 0 || !DirectoryOutage.is(failure)) {
+            return "";
+        }
+        if (done >= attempts) {
+            LOG.warn("job {}: the fire due {} failed {}; no more retries follow", job, Words.time(fire),
+                    Words.plural(done + 1L, "time"));
+            return "; no more retries follow (daemon.retry.attempts: " + attempts + "): the job runs next at its"
+                    + " schedule";
+        }
+        int next = done + 1;
+        Instant at = d.clock().instant().plus(r.after());
+        TriggerKey key = TriggerKey.triggerKey(job + "-retry-" + fire.toEpochMilli() + "-" + next, Daemon.GROUP);
+        try {
+            if (!scheduler.checkExists(key)) {
+                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key)
+                        .forJob(JobKey.jobKey(job, Daemon.GROUP)).usingJobData(RETRY_OF,
+                                String.valueOf(fire.toEpochMilli())).usingJobData(RETRY_NO, String.valueOf(next))
+                        .startAt(java.util.Date.from(at))
+                        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                        .build());
+            }
+            LOG.info("job {}: the directory stopped the audit; retry {} of {} at {}", job, next, attempts,
+                    Words.time(at));
+            return "; retry " + next + " of " + attempts + " at " + Words.time(at) + " (daemon.retry)";
+        } catch (SchedulerException e) {
+            LOG.error("job {}: the retry of the audit cannot be scheduled: {}", job, e.getMessage());
+            return "";
+        }
+    }
+
     private static TriggerKey rerunKey(String job, Instant fireTime) {
         return TriggerKey.triggerKey(job + "-rerun-" + fireTime.toEpochMilli(), Daemon.GROUP);
     }
@@ -295,20 +360,26 @@ public class AuditJob implements Job {
         } catch (RuntimeException | SchedulerException e) {
             LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());
         }
-        notifyFailure(d, j.job(), j.fireTime(), c.runId(), told, true);
+        notifyFailure(d, j.job(), j.fireTime(), c.runId(), told, true, null);
     }
 
     /**
      * A run that could not complete is news too: nobody should find out a month later. But not at every fire while
      * the job keeps failing (a directory down over a weekend, a job every 5 minutes): once the job has a failure
      * notice and has not succeeded since, the next one is queued only {@link NoticeBuilder#REPEAT_FAILURE} after it.
+     * A retry's failure is told when its fire's was ({@code retryOf}, the fire's scheduled time, and a failure notice
+     * queued since that fire started): the last notice said a retry follows, and the team needs to hear how it went
+     * (at most daemon.retry.attempts more notices).
      */
     private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String runId,
-                                      String reason, boolean stopped) {
+                                      String reason, boolean stopped, Instant retryOf) {
         try {
             if (job.notifyMode() != ScheduleConfig.Notify.NEVER && d.config().mail() != null) {
                 Instant told = failureToldSinceSuccess(d, job).orElse(null);
-                if (told != null && d.clock().instant().isBefore(told.plus(NoticeBuilder.REPEAT_FAILURE))) {
+                boolean retryTold = told != null && retryOf != null && d.fireLog().ofFireTime(job.name(), retryOf)
+                        .stream().anyMatch(f -> !told.isBefore(f.firedAt()));
+                if (told != null && !retryTold
+                        && d.clock().instant().isBefore(told.plus(NoticeBuilder.REPEAT_FAILURE))) {
                     LOG.info("job {}: no failure notice: the job has not succeeded since the one queued at {}; while"
                             + " it keeps failing it is mailed again from {}", job.name(),
                             org.kcdauditor.report.Words.time(told),

@@ -976,20 +976,24 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * The SUCCEEDED scheduled run ({@code trigger} "schedule") of one configuration that began last, other than
+     * The SUCCEEDED scheduled run ({@code trigger} "schedule", or "retry": {@link RunSummary#SCHEDULED}) of one
+     * configuration that began last, other than
      * {@code runId}, whose fire ended SUCCEEDED in {@code schedule_fire} (the daemon records that only once the run's
      * notices are queued) for a job not in {@code silentJobs} ({@code notify: never}): what the daemon's notices
      * compare with. So neither a manual run, preflight or baseline capture in between, nor a job that tells nobody,
      * nor a run whose daemon died before it queued its notices absorbs a change nobody was told of.
      */
     public Optional<RunSummary> lastScheduled(String configPath, String runId, java.util.Collection<String> silentJobs) {
-        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED, "schedule", runId));
+        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED));
+        params.addAll(RunSummary.SCHEDULED);
+        params.add(runId);
         if (configPath != null) {
             params.add(cut(configPath, 1000));
         }
         params.add("SUCCEEDED");
         params.addAll(silentJobs);
-        return query("find the last scheduled run", SELECT_RUN + " WHERE status = ? AND trigger_name = ? AND id <> ?"
+        return query("find the last scheduled run", SELECT_RUN + " WHERE status = ? AND trigger_name IN (?, ?)"
+                + " AND id <> ?"
                 + (configPath == null ? " AND config_path IS NULL" : " AND config_path = ?")
                 + " AND id IN (SELECT run_id FROM schedule_fire WHERE status = ? AND run_id IS NOT NULL"
                 + (silentJobs.isEmpty() ? "" : " AND job_name NOT IN (" + String.join(", ",
@@ -1003,11 +1007,16 @@ public final class RunStore implements AutoCloseable {
      * the config has told anything.
      */
     public Optional<RunSummary> lastUnscheduled(String configPath, String runId) {
-        return query("find the last run", SELECT_RUN + " WHERE status = ? AND (trigger_name IS NULL OR trigger_name <> ?)"
-                + " AND id <> ?" + (configPath == null ? " AND config_path IS NULL" : " AND config_path = ?")
-                + " ORDER BY run_no DESC", 1, configPath == null ? new Object[]{RunSummary.SUCCEEDED, "schedule", runId}
-                        : new Object[]{RunSummary.SUCCEEDED, "schedule", runId, cut(configPath, 1000)})
-                .stream().findFirst();
+        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED));
+        params.addAll(RunSummary.SCHEDULED);
+        params.add(runId);
+        if (configPath != null) {
+            params.add(cut(configPath, 1000));
+        }
+        return query("find the last run", SELECT_RUN + " WHERE status = ? AND (trigger_name IS NULL OR trigger_name"
+                + " NOT IN (?, ?)) AND id <> ?"
+                + (configPath == null ? " AND config_path IS NULL" : " AND config_path = ?")
+                + " ORDER BY run_no DESC", 1, params.toArray()).stream().findFirst();
     }
 
     /**

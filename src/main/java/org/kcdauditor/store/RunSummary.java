@@ -23,6 +23,10 @@ public record RunSummary(String id, Instant startedAt, Instant finishedAt, Strin
     public static final String PREFLIGHT = "preflight";
     /** The trigger of {@code kcd-audit baseline capture}: the run a baseline is captured from, no reports. */
     public static final String BASELINE_CAPTURE = "baseline-capture";
+    /** The trigger of a run the daemon made to retry a fire whose audit the directory stopped (daemon.retry). */
+    public static final String RETRY = "retry";
+    /** The triggers of a scheduled job's runs: a cron fire's ("schedule") and a {@link #RETRY}. */
+    public static final java.util.List<String> SCHEDULED = java.util.List.of("schedule", RETRY);
     /**
      * The triggers of the runs that check rather than report ({@link #PREFLIGHT}, {@link #BASELINE_CAPTURE}): a run
      * that files reports (run, schedule) is compared with the last run that did, never with one of these, and the

@@ -102,6 +102,25 @@ class ScheduleConfigTest {
         assertTrue(daemon.err().contains("daily-drift"), daemon.err());
     }
 
+    /**
+     * daemon.retry: a wait of 0 minutes would retry at once, against a DC still restarting; a negative or huge count is
+     * a typo. Each is refused (exit 2) in one line naming the key; attempts: 0 (no retries) is accepted.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "afterMinutes: 0|daemon.retry.afterMinutes: must be between 1 and 1440 (got 0); to turn retries off set"
+                    + " daemon.retry.attempts: 0",
+            "afterMinutes: 1441|daemon.retry.afterMinutes: must be between 1 and 1440 (got 1441)",
+            "attempts: -1|daemon.retry.attempts: must be between 0 (no retries) and 10 (got -1)",
+            "attempts: 11|daemon.retry.attempts: must be between 0 (no retries) and 10 (got 11)"})
+    void aRetryOutOfRangeExitsTwoNamingTheKey(String key, String error) throws Exception {
+        CliRun r = schedule(GOOD + "daemon:\n  retry:\n    " + key + "\n");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(error), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertEquals(0, schedule(GOOD + "daemon:\n  retry:\n    attempts: 0\n    afterMinutes: 30\n").exitCode());
+    }
+
     /** Quartz reads 99 in any field as '*' (its internal "every" value): minute 99 would run the audit every minute. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"0 99 7 * * ?", "0 30 99 * * ?", "99 30 7 * * ?", "0 30 7 99 * ?", "0 30 7 ? 99 MON",
