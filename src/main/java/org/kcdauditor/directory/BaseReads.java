@@ -135,7 +135,9 @@ final class BaseReads {
                     public void searchResultReceived(AsyncRequestID id, SearchResult result) {
                         ResultCode rc = result.getResultCode();
                         if (rc != ResultCode.SUCCESS && rc != ResultCode.NO_SUCH_OBJECT) {
-                            failure.compareAndSet(null, failed(where, dn, rc, result.getDiagnosticMessage(), null));
+                            // the result as the cause: what stopped the read is known by its code (DirectoryOutage)
+                            failure.compareAndSet(null, failed(where, dn, rc, result.getDiagnosticMessage(),
+                                    new LDAPException(result)));
                         }
                         slots.release();
                     }
