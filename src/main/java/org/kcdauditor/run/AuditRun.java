@@ -572,15 +572,18 @@ public final class AuditRun {
 
     /**
      * The SHA-256 (hex) of the configuration file's bytes ({@code summary.configSha256}), read now, as the run was
-     * begun from them; null where {@link #configFile} is (the demo's copy, a configuration read from no file).
+     * begun from them; null where {@link #configFile} is (the demo's copy, a configuration read from no file) and where
+     * the file cannot be read again (moved or deleted since the run began: the audit does not fail for it).
      */
-    private String configSha256() throws IOException {
+    private String configSha256() {
         if (configFile() == null) {
             return null;
         }
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(Files.readAllBytes(config.source())));
+        } catch (IOException e) {
+            return null;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -129,7 +129,7 @@ class HistoryCommandsTest {
         String runFolder = out.replaceAll("(?s).*see findings\\.json in (\\S+?);.*", "$1");
         assertTrue(out.contains("runbook and remediation.ps1: kcd-audit report --from " + runFolder
                 + " --formats md,html,ps1"), out);
-        assertEquals(List.of("findings.json"), fileNames(Path.of(runFolder)), runFolder);
+        assertEquals(List.of("findings.json", "manifest.sha256"), fileNames(Path.of(runFolder)), runFolder);
         // HV11 -> HV12 has every entry, but HV12's migration SPN is also on svc-vmm: the KDC refuses the ticket
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
         assertTrue(verdict().startsWith("Preflight PAIR: NO-GO"), out);
