@@ -193,16 +193,28 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      *                          when no node was asked for it
      * @param domainControllers {@code preflight --all-dcs}: every DC of the domain and how it compared; null when
      *                          the DCs were not checked
+     * @param account           the account the directory was read as: {@code bindDn}, or {@code principal} for
+     *                          {@code auth: gssapi} (its name only, never a secret); null in a findings.json written
+     *                          before it
      */
     @JsonPropertyOrder({"name", "url", "baseDn", "dc", "dcReadOnly", "writeDc", "aesKeysSince", "optional", "audited",
-            "failure", "changeTimes", "domainControllers"})
+            "failure", "changeTimes", "domainControllers", "account"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DirectoryDoc(String name, String url, String baseDn, String dc,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Boolean dcReadOnly,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String writeDc, Instant aesKeysSince,
                                boolean optional, boolean audited, @JsonInclude(JsonInclude.Include.NON_NULL) String failure,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Boolean changeTimes,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) List<DcDoc> domainControllers) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<DcDoc> domainControllers,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String account) {
+        /** Without the account it was read as (a findings.json written before it). */
+        public DirectoryDoc(String name, String url, String baseDn, String dc, Boolean dcReadOnly, String writeDc,
+                            Instant aesKeysSince, boolean optional, boolean audited, String failure,
+                            Boolean changeTimes, List<DcDoc> domainControllers) {
+            this(name, url, baseDn, dc, dcReadOnly, writeDc, aesKeysSince, optional, audited, failure, changeTimes,
+                    domainControllers, null);
+        }
+
         /** The same as {@code directory} describes the first one (the server a remediation writes to). */
         public Directory asDirectory() {
             return new Directory(url, baseDn, dc, dcReadOnly, writeDc, aesKeysSince);

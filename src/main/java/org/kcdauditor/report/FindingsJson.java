@@ -237,7 +237,8 @@ public final class FindingsJson {
             out.add(new FindingsDocument.DirectoryDoc(p.name(), configured != null ? configured.url() : p.url(),
                     configured != null ? configured.baseDn() : p.baseDn(), p.dc(),
                     FindingsDocument.readOnlyField(p.dcReadOnly()), p.writeDc(), p.aesKeysSince(), p.optional(),
-                    p.audited(), p.failure(), p.changeTimes(), dcs));
+                    p.audited(), p.failure(), p.changeTimes(), dcs, configured == null ? null
+                    : configured.gssapi() ? configured.principal() : configured.bindDn()));
         }
         return out;
     }

@@ -1796,6 +1796,18 @@ public final class ReportView {
     }
 
     /**
+     * The account each directory was read as (findings.json {@code directories[].account}, its name only):
+     * "svc-kcdaudit@contoso.com", or with several directories "default: …; fabrikam: …"; null where findings.json
+     * names none (written before it kept them).
+     */
+    public String readAs() {
+        List<FindingsDocument.DirectoryDoc> ds = doc.directories() == null ? List.of() : doc.directories();
+        List<String> parts = ds.stream().filter(d -> d.account() != null)
+                .map(d -> ds.size() > 1 ? d.name() + ": " + d.account() : d.account()).toList();
+        return parts.isEmpty() ? null : String.join("; ", parts);
+    }
+
+    /**
      * Said once, not per host: "Change time not available from this directory" (naming the directories when only
      * some keep none); null when every audited directory gave change times or none was asked.
      */

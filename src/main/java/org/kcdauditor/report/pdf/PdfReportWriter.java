@@ -325,6 +325,9 @@ public final class PdfReportWriter implements ReportWriter {
             kv(t, f, "Directory", doc.directory() == null ? "" : doc.directory().url() + "  (" + doc.directory().baseDn()
                     + ")");
         }
+        if (view.readAs() != null) {
+            kv(t, f, "Read as", visible(view.readAs()));
+        }
         for (String dcs : view.dcSummaries()) {
             kv(t, f, "Domain controllers", dcs);
         }

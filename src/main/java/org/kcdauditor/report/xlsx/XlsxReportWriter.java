@@ -174,6 +174,9 @@ public final class XlsxReportWriter implements ReportWriter {
             r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
             r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
         }
+        if (view.readAs() != null) {
+            r = kv(sh, r, "Read as", view.readAs(), st.text, st);
+        }
         for (String dcs : view.dcSummaries()) {
             r = kv(sh, r, "Domain controllers", dcs, st.wrap, st);
         }
