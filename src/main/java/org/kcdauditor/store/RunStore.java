@@ -1215,7 +1215,6 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** The clusters a run did not audit (their directory could not be read), as configured. */
     /**
      * The clusters of run {@code runId}'s configuration as it recorded them ({@link PreviousRun#clusters}): those of its
      * nodes, of its {@code findings} (a cluster whose nodes it did not find has its HOST_NOT_FOUND or CLUSTER_EMPTY)
@@ -1237,6 +1236,7 @@ public final class RunStore implements AutoCloseable {
         return out;
     }
 
+    /** The clusters a run did not audit (their directory could not be read), as configured. */
     public Set<String> unaudited(String runId) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT unaudited FROM audit_run WHERE id = ?")) {
             ps.setString(1, runId);
