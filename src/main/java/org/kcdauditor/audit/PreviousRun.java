@@ -45,13 +45,18 @@ import java.util.function.UnaryOperator;
  *                          of its nodes, of its findings, and those it did not audit); empty when not known. A cluster
  *                          of this run's configuration not among them was added to the configuration since: its nodes
  *                          did not join since, and its findings are new ({@link #configured})
+ * @param hostClusters      by name, the cluster each of that run's nodes was recorded under ({@link #withHostClusters});
+ *                          empty when not read. A node of a cluster this configuration no longer names, its computer
+ *                          still in the directory, did not leave its cluster: the configuration did
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                           Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants,
                           Map<String, LastFound> lastFound, Map<String, LastFoundSid> notFound,
-                          Map<String, NodeNames> nodeNames, String trigger, Set<String> clusters) {
+                          Map<String, NodeNames> nodeNames, String trigger, Set<String> clusters,
+                          Map<String, String> hostClusters) {
     public PreviousRun {
+        hostClusters = hostClusters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hostClusters));
         clusters = clusters == null ? Set.of() : Set.copyOf(clusters);
         nodeNames = nodeNames == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(nodeNames));
         notFound = notFound == null ? Map.of() : Map.copyOf(notFound);
@@ -76,37 +81,46 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
         Map<String, List<String>> servers = renamed(fileServerGrants, names, asStored);
         return renamed == hosts && servers == fileServerGrants ? this : new PreviousRun(runId, finishedAt, renamed,
                 findingIds, findings, explainedFailures, unaudited, startedAt, servers, lastFound, notFound,
-                renamed(nodeNames, names, asStored), trigger, clusters);
+                renamed(nodeNames, names, asStored), trigger, clusters, renamed(hostClusters, names, asStored));
     }
 
     /** The same with {@link #lastFound}. */
     public PreviousRun withLastFound(Map<String, LastFound> found) {
         return found.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames, trigger, clusters);
+                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames, trigger, clusters,
+                hostClusters);
     }
 
     /** The same with {@link #notFound}. */
     public PreviousRun withNotFound(Map<String, LastFoundSid> nodes) {
         return nodes.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames, trigger, clusters);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames, trigger, clusters,
+                hostClusters);
     }
 
     /** The same with {@link #nodeNames}. */
     public PreviousRun withNodeNames(Map<String, NodeNames> names) {
         return names.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names, trigger, clusters);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names, trigger, clusters,
+                hostClusters);
     }
 
     /** The same with {@link #trigger}. */
     public PreviousRun withTrigger(String t) {
         return new PreviousRun(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt,
-                fileServerGrants, lastFound, notFound, nodeNames, t, clusters);
+                fileServerGrants, lastFound, notFound, nodeNames, t, clusters, hostClusters);
     }
 
     /** The same with {@link #clusters}. */
     public PreviousRun withClusters(Set<String> c) {
         return new PreviousRun(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt,
-                fileServerGrants, lastFound, notFound, nodeNames, trigger, c);
+                fileServerGrants, lastFound, notFound, nodeNames, trigger, c, hostClusters);
+    }
+
+    /** The same with {@link #hostClusters}. */
+    public PreviousRun withHostClusters(Map<String, String> byHost) {
+        return new PreviousRun(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt,
+                fileServerGrants, lastFound, notFound, nodeNames, trigger, clusters, byHost);
     }
 
     /**
@@ -122,7 +136,7 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
                        Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                        Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
         this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt, fileServerGrants,
-                Map.of(), Map.of(), Map.of(), null, Set.of());
+                Map.of(), Map.of(), Map.of(), null, Set.of(), Map.of());
     }
 
     /** {@code byName} with each of {@code names} stored under another name found under its own; itself when none is. */

@@ -76,6 +76,12 @@ public final class ChangedSinceLastRunRule implements Rule {
             if (c.kind() == Drift.Kind.HOST_NEW && (!prev.audited(c.cluster()) || !prev.configured(c.cluster()))) {
                 continue;
             }
+            // nor did a node of a cluster taken out of the configuration since (history.clustersRemoved), its computer
+            // still in the directory, leave it
+            if (c.kind() == Drift.Kind.HOST_MISSING && c.value() != null
+                    && takenOut(prev.hostClusters().get(c.host()), ctx)) {
+                continue;
+            }
             byHost.computeIfAbsent(c.host(), k -> new ArrayList<>()).add(c);
         }
         byHost.forEach((host, changes) -> {
@@ -108,6 +114,11 @@ public final class ChangedSinceLastRunRule implements Rule {
                             + " with the change records."))
                     .emit();
         });
+    }
+
+    /** Whether {@code cluster}, the previous run's (null: none known), is no cluster this configuration names. */
+    private static boolean takenOut(String cluster, AuditContext ctx) {
+        return cluster != null && ctx.clusters().stream().noneMatch(k -> cluster.equalsIgnoreCase(k.name()));
     }
 
     /**

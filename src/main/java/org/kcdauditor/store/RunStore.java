@@ -1078,10 +1078,12 @@ public final class RunStore implements AutoCloseable {
         try {
             Map<String, NodeNames> names = new HashMap<>();
             Set<String> unaudited = unaudited(r.id());
+            Map<String, String> hostClusters = hostClusters(r.id());
             return new PreviousRun(r.id(), r.finishedAt(), snapshots.hostStates(r.id(), null, names), findings.keySet(),
                     findings, explainedFailures(r.configPath()), unaudited, r.startedAt(),
                     snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id())).withNodeNames(names)
-                    .withTrigger(r.trigger()).withClusters(clusters(r.id(), findings.values(), unaudited));
+                    .withTrigger(r.trigger()).withClusters(clusters(hostClusters, findings.values(), unaudited))
+                    .withHostClusters(hostClusters);
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + r.id(), e);
         }
@@ -1216,20 +1218,27 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * The clusters of run {@code runId}'s configuration as it recorded them ({@link PreviousRun#clusters}): those of its
-     * nodes, of its {@code findings} (a cluster whose nodes it did not find has its HOST_NOT_FOUND or CLUSTER_EMPTY)
-     * and those it did not audit ({@code unaudited}).
+     * The clusters of a run's configuration as it recorded them ({@link PreviousRun#clusters}): those of its nodes
+     * ({@code hostClusters}), of its {@code findings} (a cluster whose nodes it did not find has its HOST_NOT_FOUND or
+     * CLUSTER_EMPTY) and those it did not audit ({@code unaudited}).
      */
-    private Set<String> clusters(String runId, java.util.Collection<Finding> findings, Set<String> unaudited)
-            throws SQLException {
+    private static Set<String> clusters(Map<String, String> hostClusters, java.util.Collection<Finding> findings,
+                                        Set<String> unaudited) {
         Set<String> out = new java.util.HashSet<>(unaudited);
         findings.stream().map(Finding::cluster).filter(java.util.Objects::nonNull).forEach(out::add);
-        try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT cluster_name FROM run_host"
+        out.addAll(hostClusters.values());
+        return out;
+    }
+
+    /** By name, the cluster each node of run {@code runId} was recorded under ({@link PreviousRun#hostClusters}). */
+    private Map<String, String> hostClusters(String runId) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, cluster_name FROM run_host"
                 + " WHERE run_id = ? AND cluster_name IS NOT NULL")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.put(rs.getString(1), rs.getString(2));
                 }
             }
         }

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.directory.Sids;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
 import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.TestDirectory;
 
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -110,8 +115,11 @@ class EstateChangesTest {
 
     /**
      * HVC2 taken out of the configuration (audited elsewhere, or no longer the team's): its two MISSING_DELEGATION
-     * findings were not fixed, only no longer looked at; its nodes are told as no longer nodes. Put back, its findings
-     * count as new, as those of a cluster audited for the first time.
+     * findings were not fixed, only no longer looked at. Its nodes, still in the directory and unchanged, were told as
+     * "no longer a node" changes under "CHANGED IN THE DIRECTORY" (the mail's subject "3 hosts changed in the
+     * directory", the console's "3 changes recorded", a notice for {@code notify: on-change}): a change of the
+     * configuration, not of the directory, which every output says as such. Put back, its findings count as new, as
+     * those of a cluster audited for the first time, and nothing is resolved.
      */
     @Test
     void aClusterTakenOutOfTheConfigurationResolvesNothing() throws Exception {
@@ -121,15 +129,30 @@ class EstateChangesTest {
 
         ScenarioOutputsAgreeTest.Outputs without = run(HVC1);
         assertNothingResolved(without);
-        assertEquals(List.of("HV11", "HV12", "HV13"), without.doc().findings().stream()
-                .filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")).map(Finding::host).sorted().toList());
+        assertEquals(List.of(), ids(without.doc(), "CHANGED_SINCE_LAST_RUN"), without.console());
+        assertFalse(without.mail().contains("CHANGED IN THE DIRECTORY") || without.mail().contains("changed in the"
+                + " directory"), without.mail());
+        assertFalse(without.console().contains("changes recorded"), without.console());
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        assertEquals(List.of(), new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily",
+                Notify.ON_CHANGE, without.doc(), both.doc().findings(), both.doc().runId(), null), without.mail());
 
         ScenarioOutputsAgreeTest.Outputs back = run(HVC1 + HVC2);
         assertEquals(missing, ids(back.doc(), "MISSING_DELEGATION"));
         assertTrue(back.doc().history().newFindings().containsAll(missing), back.console());
-        // resolved: only the change records of the run without it (each run has its own)
-        assertEquals(ids(without.doc(), "CHANGED_SINCE_LAST_RUN"), back.doc().history().resolvedFindings(),
-                back.console());
+        assertEquals(List.of(), back.doc().history().resolvedFindings(), back.console());
+    }
+
+    /** HVC2 taken out of the configuration while HV13's computer was deleted: that is a change of the directory. */
+    @Test
+    void aNodeOfAClusterTakenOutWhoseComputerIsGoneIsStillToldAsGone() throws Exception {
+        run(HVC1 + HVC2);
+        ds.delete("CN=HV13," + OU2);
+        ScenarioOutputsAgreeTest.Outputs without = run(HVC1);
+        assertEquals(List.of("HV13: host no longer found in the directory (under directory.baseDn)."),
+                without.doc().findings().stream().filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN"))
+                        .map(Finding::message).toList(), without.console());
     }
 
     /**
