@@ -821,4 +821,38 @@ class PdfReportWriterTest {
             }
         }
     }
+
+    /**
+     * A cluster over {@code matrixMaxNodes} is cut down to its failing pairs; where none goes into the nodes of its
+     * migration group's other cluster (policy.migrationGroups), that cluster's columns are all left out. An empty table
+     * was drawn for them all the same, captioned "Cluster C00: into nodes of C01 (policy.migrationGroups),
+     * destinations 18–17 of 17", its 17 source rows without a cell.
+     */
+    @Test
+    void aGroupPeerWithNoFailingPairIsNotDrawnAsAnEmptyTable() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument.ClusterDoc c00 = Fixtures.failingClusters(d, 1, 17).get(0);
+        List<String> peers = List.of("HV01001", "HV01002");
+        List<FindingsDocument.PairDoc> matrix = new ArrayList<>(c00.matrix());
+        for (String from : c00.nodes()) {
+            for (String to : peers) {
+                matrix.add(new FindingsDocument.PairDoc(from, to, 4, 4, true, List.of(), List.of(), List.of(), false,
+                        false));
+            }
+        }
+        int pairs = c00.pairs() + matrix.size() - c00.matrix().size();
+        FindingsDocument.ClusterDoc grouped = new FindingsDocument.ClusterDoc(c00.name(), c00.nodes(), List.of(),
+                List.of(), pairs, 0, 4 * pairs, 4 * pairs, 100.0, c00.bySeverity(), false, List.of(), matrix);
+        FindingsDocument.ClusterDoc c01 = new FindingsDocument.ClusterDoc("C01", peers, List.of(), List.of(), 0, 0, 0,
+                0, 100.0, c00.bySeverity(), false, List.of(), List.of());
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), List.of(grouped, c01), d.hosts(), d.findings(), null);
+        String all = text(render(doc, 16), 1, 999).replace("\n", " ");
+        String matrices = all.substring(all.indexOf("Delegation matrices of the clusters with problems"),
+                all.indexOf("Findings by severity"));
+        assertTrue(matrices.contains("Its nodes also migrate to 2 nodes of C01"), matrices);
+        assertTrue(matrices.contains("Cluster C00: destinations 1–9 of 17")
+                && matrices.contains("Cluster C00: destinations 10–17 of 17"), matrices);
+        assertFalse(matrices.contains("into nodes of C01"), matrices);
+    }
 }

@@ -695,10 +695,11 @@ public final class PdfReportWriter implements ReportWriter {
 
     /**
      * The destination columns {@code from}–{@code to} (exclusive) of each table of a matrix with {@code columns}
-     * destinations: as few tables as {@link #MATRIX_COLUMNS} allows, of even width (16: 8 and 8, not 14 and 2).
+     * destinations: as few tables as {@link #MATRIX_COLUMNS} allows, of even width (16: 8 and 8, not 14 and 2); none
+     * for none (a group whose destinations a matrix cut down to its failing pairs all left out).
      */
     static List<int[]> blocks(int columns) {
-        int n = Math.max(1, (columns + MATRIX_COLUMNS - 1) / MATRIX_COLUMNS);
+        int n = (columns + MATRIX_COLUMNS - 1) / MATRIX_COLUMNS;
         List<int[]> out = new ArrayList<>(n);
         int start = 0;
         for (int i = 0; i < n; i++) {
