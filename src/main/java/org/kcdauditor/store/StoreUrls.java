@@ -5,12 +5,21 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.config.StoreConfig;
 
+import org.h2.api.ErrorCode;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /** Resolves {@code store.url} and its credentials; opens the configured store. */
 public final class StoreUrls {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreUrls.class);
     /** The embedded default: an H2 file database under {@code data/} in the working directory. */
     public static final String DEFAULT_PATH = "data/kcd-audit";
 
@@ -143,17 +152,30 @@ public final class StoreUrls {
      * to 10 s while another process (or another thread of this one) is just opening or closing the same
      * embedded H2 file, or has died holding it (H2's "Lock file recently modified" / "already in use" /
      * "already closed"): with AUTO_SERVER the second process then connects through the first, or takes the
-     * file over from the dead one.
+     * file over from the dead one. An H2 file store that refuses the credentials but takes them with the line break
+     * that ended a variable's value, as releases before 2026-12-07 passed them on, is given the values without it
+     * ({@link #dropLineBreaks}).
      */
     public static RunStore open(AuditConfig config, Map<String, String> env) {
         StoreConfig s = config.store();
         String user = envValue(env, "store.userEnv", s.userEnv());
         String password = envValue(env, "store.passwordEnv", s.passwordEnv());
         long end = System.nanoTime() + 10_000_000_000L;
+        boolean lineBreaksTried = false;
         while (true) {
             try {
                 return RunStore.open(connectUrl(config), user, password == null ? null : password.toCharArray());
             } catch (StoreException e) {
+                if (!lineBreaksTried && e.getCause() instanceof SQLException q
+                        && q.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD && h2File(config) != null) {
+                    lineBreaksTried = true;
+                    String rawUser = s.userEnv() == null || s.userEnv().isBlank() ? null : env.get(s.userEnv());
+                    String rawPassword = s.passwordEnv() == null || s.passwordEnv().isBlank() ? null
+                            : env.get(s.passwordEnv());
+                    if (dropLineBreaks(connectUrl(config), rawUser, rawPassword, user, password)) {
+                        continue;
+                    }
+                }
                 String m = String.valueOf(e.getMessage());
                 boolean busy = m.contains("Lock file recently modified") || m.contains("already in use")
                         || m.contains("Another process was faster") || m.contains("Concurrent update")
@@ -170,6 +192,62 @@ public final class StoreUrls {
                 }
             }
         }
+    }
+
+    /**
+     * For an H2 file store that refused {@code user} and {@code password}: when a variable's value ended in a line
+     * break (the {@code raw…} values differ) and the store takes the values with it — it was made by a release before
+     * 2026-12-07, which kept the line break — its user is renamed and its password set to the values without the line
+     * break, which every later connection of this release gives, and the log says so once (never a value). False, with
+     * the store unchanged, when no value differed or the store refuses those values too (or cannot be changed).
+     */
+    private static boolean dropLineBreaks(String url, String rawUser, String rawPassword, String user,
+                                          String password) {
+        boolean userDiffers = rawUser != null && !rawUser.equals(user);
+        boolean passwordDiffers = rawPassword != null && !rawPassword.equals(password);
+        if (!userDiffers && !passwordDiffers) {
+            return false;
+        }
+        Properties props = new Properties();
+        if (rawUser != null) {
+            props.setProperty("user", rawUser);
+        }
+        if (rawPassword != null) {
+            props.setProperty("password", rawPassword);
+        }
+        try (Connection c = DriverManager.getConnection(url, props)) {
+            String name = c.getMetaData().getUserName();
+            if (userDiffers) {
+                // H2 keeps user names in upper case, as it turns the one a connection gives; a renamed user's password
+                // no longer matches (H2 salts it with the name), so it is set again below in any case
+                String renamed = user.toUpperCase(Locale.ENGLISH);
+                try (PreparedStatement ps = c.prepareStatement("ALTER USER " + quoted(name) + " RENAME TO "
+                        + quoted(renamed))) {
+                    ps.execute();
+                }
+                name = renamed;
+            }
+            try (PreparedStatement ps = c.prepareStatement("ALTER USER " + quoted(name) + " SET PASSWORD ?")) {
+                ps.setString(1, password == null ? "" : password);
+                ps.execute();
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+        LOG.warn("history store {} was made with the line break ending the value of {}, which releases before"
+                + " 2026-12-07 kept: it now takes the values without it, as kcd-audit reads them (docs/install.md,"
+                + " Upgrading)", display(url), userDiffers && passwordDiffers
+                ? "the variables store.userEnv and store.passwordEnv name"
+                : "the variable " + (userDiffers ? "store.userEnv" : "store.passwordEnv") + " names");
+        return true;
+    }
+
+    /** An H2 identifier in double quotes, as written. */
+    private static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     private static String envValue(Map<String, String> env, String key, String var) {
