@@ -275,24 +275,43 @@ public final class StoreUrls {
     }
 
     private static final java.util.regex.Pattern SSLMODE = java.util.regex.Pattern.compile("(?i)[?&]sslmode=([a-z-]*)");
+    /** The URL's {@code ssl=} and {@code sslfactory=} values (to the next {@code &}). */
+    private static final java.util.regex.Pattern SSL = java.util.regex.Pattern.compile("(?i)[?&]ssl=([^&]*)");
+    private static final java.util.regex.Pattern SSLFACTORY = java.util.regex.Pattern.compile(
+            "(?i)[?&]sslfactory=([^&]*)");
+    /** The driver's factory that accepts any certificate. */
+    private static final String NON_VALIDATING_FACTORY = "org.postgresql.ssl.NonValidatingFactory";
 
     /**
      * What the URL of a PostgreSQL server on another machine gives up by its own {@code sslmode}, which
      * {@link #display} does not show: {@code disable} encrypts nothing; {@code allow}, {@code prefer} and {@code
-     * require} check no certificate. Empty otherwise.
+     * require} check no certificate; so does {@code ssl=false} without {@code sslmode} (the driver's {@code prefer};
+     * only {@code ssl=true} or an empty value is its verify-full), and the driver's {@code NonValidatingFactory} as
+     * {@code sslfactory} whatever {@code sslmode} says. Empty otherwise.
      */
     private static String unchecked(String url) {
-        java.util.regex.Matcher m = SSLMODE.matcher(url);
-        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:") || onThisMachine(url) || !m.find()) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:") || onThisMachine(url)) {
             return "";
         }
-        String mode = m.group(1).toLowerCase(Locale.ROOT);
-        return switch (mode) {
-            case "disable" -> " (sslmode=disable: not encrypted, the history crosses the network readable)";
-            case "allow", "prefer", "require" -> " (sslmode=" + mode + ": the server's certificate is not checked,"
-                    + " whoever sits on the path can pose as it)";
-            default -> "";
-        };
+        String notChecked = ": the server's certificate is not checked, whoever sits on the path can pose as it)";
+        java.util.regex.Matcher m = SSLMODE.matcher(url);
+        java.util.regex.Matcher ssl = SSL.matcher(url);
+        if (m.find()) {
+            String mode = m.group(1).toLowerCase(Locale.ROOT);
+            if (mode.equals("disable")) {
+                return " (sslmode=disable: not encrypted, the history crosses the network readable)";
+            }
+            if (mode.equals("allow") || mode.equals("prefer") || mode.equals("require")) {
+                return " (sslmode=" + mode + notChecked;
+            }
+        } else if (ssl.find() && !ssl.group(1).isEmpty() && !Boolean.parseBoolean(ssl.group(1))) {
+            return " (ssl=false, the driver's sslmode=prefer" + notChecked;
+        }
+        java.util.regex.Matcher f = SSLFACTORY.matcher(url);
+        if (f.find() && f.group(1).equals(NON_VALIDATING_FACTORY)) {
+            return " (sslfactory=" + NON_VALIDATING_FACTORY + notChecked;
+        }
+        return "";
     }
 
     /** The URL for messages: the part before any ';' parameters or '?' query (never credentials). */

@@ -154,6 +154,38 @@ class StoreWhereTest {
                 StoreUrls.where(cfg));
     }
 
+    /**
+     * The URL's other ways of turning the check off were not read: {@code ssl=false} without {@code sslmode} is the
+     * driver's prefer (no certificate check, plain text where the server allows), and the driver's {@code
+     * NonValidatingFactory} accepts any certificate whatever {@code sslmode} says; both printed the bare line of a
+     * verified server. {@code ssl=true} is the driver's verify-full.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(value = {
+            "ssl=false|ssl=false, the driver's sslmode=prefer: the server's certificate is not checked, whoever sits"
+                    + " on the path can pose as it",
+            "ApplicationName=x&SSL=False|ssl=false, the driver's sslmode=prefer: the server's certificate is not"
+                    + " checked, whoever sits on the path can pose as it",
+            "sslmode=verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory|sslfactory=org.postgresql.ssl"
+                    + ".NonValidatingFactory: the server's certificate is not checked, whoever sits on the path can"
+                    + " pose as it",
+            "sslfactory=org.postgresql.ssl.NonValidatingFactory|sslfactory=org.postgresql.ssl.NonValidatingFactory:"
+                    + " the server's certificate is not checked, whoever sits on the path can pose as it",
+            "ssl=true&sslfactory=org.postgresql.ssl.NonValidatingFactory|sslfactory=org.postgresql.ssl"
+                    + ".NonValidatingFactory: the server's certificate is not checked, whoever sits on the path can"
+                    + " pose as it",
+            "sslmode=disable&sslfactory=org.postgresql.ssl.NonValidatingFactory|sslmode=disable: not encrypted, the"
+                    + " history crosses the network readable",
+            "ssl=true|", "ssl=false&sslmode=verify-ca|"}, delimiter = '|')
+    void aPostgreSqlStoreWithoutCertificateCheckBySslOrSslFactorySaysSo(String query, String said) throws Exception {
+        var cfg = ConfigLoader.load(config("""
+                store:
+                  url: jdbc:postgresql://db.contoso.com:5432/kcdaudit?%s
+                """.formatted(query)));
+        assertEquals("History store: jdbc:postgresql://db.contoso.com:5432/kcdaudit" + (said == null ? ""
+                : " (" + said + ")"), StoreUrls.where(cfg));
+    }
+
     /** On this machine the connection does not cross the network: nothing to say. */
     @Test
     void aPostgreSqlStoreOnThisMachineWithoutTlsSaysNothingMore() throws Exception {
