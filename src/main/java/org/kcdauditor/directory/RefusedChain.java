@@ -64,8 +64,9 @@ final class RefusedChain implements X509TrustManager {
         if (chain == null || chain.length == 0) {
             return null;
         }
+        String holder = store == null ? "the Java trust store" : key + ".trustStore (" + store + ")";
         if (outOfDates(reason)) {
-            return dates(where, chain);
+            return dates(where, chain, held, holder);
         }
         if (notForTheIssuer(reason)) {
             return null;
@@ -75,7 +76,6 @@ final class RefusedChain implements X509TrustManager {
         String issued = where + ": TLS failed: the DC's certificate ("
                 + Values.visible(chain[0].getSubjectX500Principal().getName()) + ") was issued by "
                 + (chain.length > 1 ? "a CA under " : "") + Values.visible(issuer.getName());
-        String holder = store == null ? "the Java trust store" : key + ".trustStore (" + store + ")";
         String fix = store == null
                 ? "set " + key + ".trustStore to a PKCS#12 or JKS file holding that CA's certificate"
                 : "import that CA's certificate into it";
@@ -90,10 +90,11 @@ final class RefusedChain implements X509TrustManager {
 
     /**
      * Which certificate of {@code chain} is out of its dates now, as the check that refused it found, and what to do:
-     * the JDK says only "NotAfter: Sun Nov 29 16:48:30 UTC 2026". Null when none is (a trust anchor of the store
-     * expired), which the connection's other messages say.
+     * the JDK says only "NotAfter: Sun Nov 29 16:48:30 UTC 2026"; else the CA certificate the trust store holds (the
+     * chain's anchor, which the DC need not send) that issued one of the chain's and is out of its dates, with no
+     * certificate of its name and key in its dates beside it. Null when none is.
      */
-    private static String dates(String where, X509Certificate[] chain) {
+    private static String dates(String where, X509Certificate[] chain, List<X509Certificate> held, String holder) {
         java.util.Date now = new java.util.Date();
         for (int i = 0; i < chain.length; i++) {
             X509Certificate c = chain[i];
@@ -107,6 +108,21 @@ final class RefusedChain implements X509TrustManager {
             if (now.before(c.getNotBefore())) {
                 return where + ": TLS failed: " + whose + " is valid only from "
                         + UtcTime.of(c.getNotBefore().toInstant()) + " — check this machine's clock (and the DC's)";
+            }
+        }
+        X509Certificate[] trusted = held.toArray(X509Certificate[]::new);
+        for (X509Certificate c : chain) {
+            for (X509Certificate ca : held) {
+                if (ca.getSubjectX500Principal().equals(c.getIssuerX500Principal())
+                        && !org.kcdauditor.io.CaCertificateFiles.inDatesAsHeld(ca, trusted)) {
+                    String whose = "the certificate of the CA (" + Values.visible(ca.getSubjectX500Principal().getName())
+                            + ") that " + holder + " holds";
+                    return now.after(ca.getNotAfter()) ? where + ": TLS failed: " + whose + " expired on "
+                            + UtcTime.of(ca.getNotAfter().toInstant()) + " — import that CA's renewed certificate into"
+                            + " it (docs/install.md, \"TLS trust\"), or check this machine's clock"
+                            : where + ": TLS failed: " + whose + " is valid only from "
+                            + UtcTime.of(ca.getNotBefore().toInstant()) + " — check this machine's clock";
+                }
             }
         }
         return null;

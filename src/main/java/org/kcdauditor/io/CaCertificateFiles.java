@@ -73,21 +73,26 @@ public final class CaCertificateFiles {
     }
 
     /**
-     * {@code trust}, refusing a chain any of whose certificates is out of its dates ({@link
-     * java.security.cert.CertificateExpiredException}, {@link java.security.cert.CertificateNotYetValidException}):
-     * the JDK's PKIX checks no dates of a certificate it trusts as an anchor, so an expired self-signed server
-     * certificate held in the trust store itself was accepted, where UnboundID's trust store manager refuses it.
+     * {@code trust}, refusing a chain it accepts when the server's own certificate or a certificate the validated chain
+     * uses is out of its dates ({@link java.security.cert.CertificateExpiredException}, {@link
+     * java.security.cert.CertificateNotYetValidException}): the JDK's PKIX checks no dates of a certificate it trusts
+     * as an anchor, so an expired self-signed server certificate held in the trust store itself was accepted, where
+     * UnboundID's trust store manager refuses it, and so was an expired CA the chain ends at. A certificate the server
+     * sends that the chain does not use (an old cross-signed or expired CA certificate) is not checked: the JDK
+     * builds the chain without it.
      */
     public static X509TrustManager checkingDates(X509TrustManager trust) {
         return new X509TrustManager() {
             @Override
             public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                if (chain != null) {
-                    for (X509Certificate c : chain) {
-                        c.checkValidity();
+                trust.checkServerTrusted(chain, authType);
+                if (chain != null && chain.length > 0) {
+                    chain[0].checkValidity();
+                    X509Certificate anchor = anchor(chain, trust.getAcceptedIssuers());
+                    if (anchor != null && !inDatesAsHeld(anchor, trust.getAcceptedIssuers())) {
+                        anchor.checkValidity();
                     }
                 }
-                trust.checkServerTrusted(chain, authType);
             }
 
             @Override
@@ -100,5 +105,52 @@ public final class CaCertificateFiles {
                 return trust.getAcceptedIssuers();
             }
         };
+    }
+
+    /**
+     * The trusted certificate the JDK's PKIX builds {@code chain} up to (its intermediates' dates checked on the way),
+     * or null when the server's own certificate is trusted itself or no chain is built (the trust manager accepted it
+     * by its own rules).
+     */
+    private static X509Certificate anchor(X509Certificate[] chain, X509Certificate[] trusted) {
+        java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+        for (X509Certificate t : trusted) {
+            if (t.equals(chain[0])) {
+                return null;
+            }
+            anchors.add(new java.security.cert.TrustAnchor(t, null));
+        }
+        try {
+            java.security.cert.X509CertSelector target = new java.security.cert.X509CertSelector();
+            target.setCertificate(chain[0]);
+            java.security.cert.PKIXBuilderParameters params = new java.security.cert.PKIXBuilderParameters(anchors,
+                    target);
+            params.setRevocationEnabled(false);
+            params.addCertStore(java.security.cert.CertStore.getInstance("Collection",
+                    new java.security.cert.CollectionCertStoreParameters(List.of(chain))));
+            return ((java.security.cert.PKIXCertPathBuilderResult) java.security.cert.CertPathBuilder
+                    .getInstance("PKIX").build(params)).getTrustAnchor().getTrustedCert();
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the trust store holds a certificate of {@code anchor}'s name and key that is in its dates: a CA's
+     * renewed certificate beside its expired one, either of which the chain may end at.
+     */
+    public static boolean inDatesAsHeld(X509Certificate anchor, X509Certificate[] trusted) {
+        for (X509Certificate t : trusted) {
+            if (t.getSubjectX500Principal().equals(anchor.getSubjectX500Principal())
+                    && t.getPublicKey().equals(anchor.getPublicKey())) {
+                try {
+                    t.checkValidity();
+                    return true;
+                } catch (CertificateException e) {
+                    // this one is out of its dates: another may not be
+                }
+            }
+        }
+        return false;
     }
 }

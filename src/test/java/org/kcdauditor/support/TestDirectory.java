@@ -106,7 +106,7 @@ public final class TestDirectory {
         return new Tls(ks, ts, pw);
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
+    public static void keytool(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
