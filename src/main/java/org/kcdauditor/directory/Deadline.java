@@ -64,6 +64,19 @@ public final class Deadline {
      * connection is closed, so the request fails at once; {@link #failure} then says which bound it was.
      */
     public <T> T call(Call<T> call) throws LDAPException {
+        return call(call, operationNanos);
+    }
+
+    /**
+     * Runs one request within what is left of the run's bound only: for a request with a tighter bound of its own that
+     * must fail as itself, not trip the bound of every request (a connect to one of a name's addresses, whose timeout
+     * moves on to the next).
+     */
+    <T> T callWithinRun(Call<T> call) throws LDAPException {
+        return call(call, Long.MAX_VALUE);
+    }
+
+    private <T> T call(Call<T> call, long operationBound) throws LDAPException {
         // aborted before this request (a run stopped before it connected: the abort found no connection to close)
         refuseIfTripped();
         long now = System.nanoTime();
@@ -71,7 +84,7 @@ public final class Deadline {
         if (tripped == null && left <= 0) {
             trip(runMessage());
         }
-        long bound = Math.min(operationNanos, left);
+        long bound = Math.min(operationBound, left);
         String why = bound == left ? runMessage() : operationMessage();
         ScheduledFuture<?> timer = bound == Long.MAX_VALUE ? null
                 : TIMER.schedule(() -> trip(why), Math.max(0, bound), TimeUnit.NANOSECONDS);

@@ -48,6 +48,11 @@ import java.util.regex.Pattern;
 public final class LdapConnector {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LdapConnector.class);
     private static final Pattern AD_DATA = Pattern.compile("data ([0-9a-fA-F]{3,8})");
+    /**
+     * The connect timeout for each address of a name but its last: a DC answers a connect within milliseconds, so one
+     * silent this long is off (restarting, its SYNs dropped) and the next DC is tried; the last has the full timeout.
+     */
+    static final int OTHER_ADDRESS_CONNECT_MILLIS = 5_000;
 
     private final AuditConfig config;
     private final Secrets secrets;
@@ -239,11 +244,21 @@ public final class LdapConnector {
         List<String> down = new ArrayList<>();
         for (int i = 0; ; i++) {
             InetAddress a = addresses.get(i);
+            boolean lastAddress = i == addresses.size() - 1;
             try {
-                deadline.call(() -> {
-                    c.connect(host, a, port, timeoutMillis);
-                    return null;
-                });
+                if (lastAddress) {
+                    deadline.call(() -> {
+                        c.connect(host, a, port, timeoutMillis);
+                        return null;
+                    });
+                } else {
+                    // a DC that does not answer at all (off, behind a router that drops the SYN) gives up after its own
+                    // connect timeout, within the run's bound only: the operation bound would end the whole reading
+                    deadline.callWithinRun(() -> {
+                        c.connect(host, a, port, Math.min(timeoutMillis, OTHER_ADDRESS_CONNECT_MILLIS));
+                        return null;
+                    });
+                }
                 reached.set(a);
                 if (!down.isEmpty()) {
                     LOG.warn("{} ({}.url): {} did not answer; connected to {}, another address of {}", d.url(), key,
@@ -251,7 +266,7 @@ public final class LdapConnector {
                 }
                 return;
             } catch (LDAPException e) {
-                if (i == addresses.size() - 1 || deadline.tripped() || e.getResultCode() != ResultCode.CONNECT_ERROR
+                if (lastAddress || deadline.tripped() || e.getResultCode() != ResultCode.CONNECT_ERROR
                         || tls != null && tls.connected()) {
                     throw e;
                 }

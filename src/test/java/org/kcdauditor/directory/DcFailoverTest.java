@@ -16,7 +16,13 @@ import org.kcdauditor.config.Secrets;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.support.TestDirectory;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@code directory.url} naming the domain ({@code ldaps://contoso.com}) or an alias that DNS answers with several DCs:
@@ -43,10 +50,35 @@ class DcFailoverTest {
     @TempDir
     Path tmp;
     final List<InMemoryDirectoryServer> dcs = new ArrayList<>();
+    /** The sockets of {@link #unanswering}, closed after each test. */
+    final List<Closeable> open = new ArrayList<>();
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         dcs.forEach(s -> s.shutDown(true));
+        for (Closeable c : open) {
+            c.close();
+        }
+    }
+
+    /**
+     * A DC that does not answer at all, as one powered off or restarting behind a router (its SYNs go unanswered): a
+     * listener at {@code address}:{@code port} that never accepts, its connection queue filled until a connect to it
+     * waits (Linux drops the SYNs a full queue cannot take).
+     */
+    private void unanswering(String address, int port) throws IOException {
+        ServerSocket listener = new ServerSocket(port, 1, InetAddress.getByName(address));
+        open.add(listener);
+        for (int i = 0; i < 16; i++) {
+            Socket s = new Socket();
+            open.add(s);
+            try {
+                s.connect(new InetSocketAddress(address, port), 500);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+        }
+        fail("the listener at " + address + " kept accepting connections: cannot make an address that drops SYNs");
     }
 
     /** A DC of the domain answering as {@code name}, listening at {@code address}:{@code port} (0: any port). */
@@ -129,5 +161,22 @@ class DcFailoverTest {
         DirectoryException e = assertThrows(DirectoryException.class, () -> connector.connect(
                 Deadline.start(ConfigLoader.load(tmp.resolve("kcd-audit.yaml")).directory())));
         assertTrue(e.getMessage().startsWith("ldap://contoso.com:" + port + ": cannot connect ("), e.getMessage());
+    }
+
+    @Test
+    void aDcThatDoesNotAnswerAtAllIsPassedOverToo() throws Exception {
+        int port = dc("dc1.contoso.com", "127.0.0.1", 0).getListenPort();
+        // 127.0.0.6: dc2, powered off behind a router; DNS names it first, and each operation may take 2 s only
+        unanswering("127.0.0.6", port);
+        AuditConfig config = ConfigLoader.load(TestDirectory.config(tmp, "ldap://contoso.com:" + port, NODES,
+                "allowInsecureBind: true", "timeoutSeconds: 2"));
+        LdapConnector connector = new LdapConnector(config, new Secrets(ENV))
+                .resolvingWith(roundRobin("127.0.0.6", "127.0.0.1"));
+        Deadline deadline = Deadline.start(config.directory());
+        try (LDAPConnection sweep = connector.connect(deadline)) {
+            assertEquals("127.0.0.1", sweep.getConnectedIPAddress(), "dc2 does not answer: dc1, the next address");
+            Snapshot s = new DirectoryCollector(config, Clock.systemUTC()).collect(sweep, deadline, n -> { });
+            assertEquals("dc1.contoso.com", s.dc());
+        }
     }
 }
