@@ -37,6 +37,8 @@ public final class Deadline {
     /** The connections an expired bound closes: the reading's, and a second one for pipelined reads. */
     private final List<LDAPConnection> connections = new CopyOnWriteArrayList<>();
     private volatile String tripped;
+    /** Whether what tripped was the run's bound, not an operation's or an abort. */
+    private volatile boolean runOut;
 
     private Deadline(int operationSeconds, int runSeconds) {
         this.operationSeconds = operationSeconds;
@@ -82,12 +84,12 @@ public final class Deadline {
         long now = System.nanoTime();
         long left = runEnd == Long.MAX_VALUE ? Long.MAX_VALUE : runEnd - now;
         if (tripped == null && left <= 0) {
-            trip(runMessage());
+            tripRun();
         }
         long bound = Math.min(operationBound, left);
-        String why = bound == left ? runMessage() : operationMessage();
+        Runnable trip = bound == left ? this::tripRun : () -> trip(operationMessage(), false);
         ScheduledFuture<?> timer = bound == Long.MAX_VALUE ? null
-                : TIMER.schedule(() -> trip(why), Math.max(0, bound), TimeUnit.NANOSECONDS);
+                : TIMER.schedule(trip, Math.max(0, bound), TimeUnit.NANOSECONDS);
         T result;
         try {
             result = call.run();
@@ -117,21 +119,23 @@ public final class Deadline {
      */
     ScheduledFuture<?> boundRun() {
         long left = Math.max(0, runEnd - System.nanoTime());
-        return runEnd == Long.MAX_VALUE ? null : TIMER.schedule(() -> trip(runMessage()), left, TimeUnit.NANOSECONDS);
+        return runEnd == Long.MAX_VALUE ? null : TIMER.schedule(this::tripRun, left, TimeUnit.NANOSECONDS);
     }
 
     /** Stops the reading now (the run is being stopped): the current request fails, with {@code reason}. */
     public void abort(String reason) {
-        trip(reason);
+        trip(reason, false);
     }
 
     /**
      * The error to report instead of {@code cause} when a bound passed (or the reading was aborted):
-     * {@code where: <what happened>}; null when neither did, so the cause stands.
+     * {@code where: <what happened>}, a {@link RunLimitException} when the run's bound passed; null when neither did,
+     * so the cause stands.
      */
     public DirectoryException failure(String where, Exception cause) {
         String t = tripped;
-        return t == null ? null : new DirectoryException(where + ": " + t, cause);
+        return t == null ? null : runOut ? new RunLimitException(where + ": " + t, cause)
+                : new DirectoryException(where + ": " + t, cause);
     }
 
     /** Whether a bound passed or the reading was aborted. */
@@ -139,10 +143,15 @@ public final class Deadline {
         return tripped != null;
     }
 
-    private synchronized void trip(String why) {
+    private void tripRun() {
+        trip(runMessage(), true);
+    }
+
+    private synchronized void trip(String why, boolean run) {
         if (tripped != null) {
             return;
         }
+        runOut = run;
         tripped = why;
         for (LDAPConnection c : connections) {
             c.closeWithoutUnbind();
