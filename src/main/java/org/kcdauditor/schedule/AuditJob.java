@@ -143,9 +143,10 @@ public class AuditJob implements Job {
             d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
         } catch (Exception e) {
             // as the stored run and the console say it: the JDK's file-system exceptions carry only the path
-            String reason = withOutputs(AuditRun.reason(e), control)
-                    + (retry > 0 ? "; this was " + retryOfFire(d, retry, retryOf) : "")
-                    + retryLater(ctx.getScheduler(), d, name, e, retryOf != null ? retryOf : fireTime, retry);
+            String failed = withOutputs(AuditRun.reason(e), control)
+                    + (retry > 0 ? "; this was " + retryOfFire(d, retry, retryOf) : "");
+            Retry later = retryLater(ctx.getScheduler(), d, name, e, retryOf != null ? retryOf : fireTime, retry);
+            String reason = failed + later.said();
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
                     ExitCodes.RUN_FAILED, reason);
             whenStoreAnswers(d, name, () -> {
@@ -156,7 +157,13 @@ public class AuditJob implements Job {
                 }
                 d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             });
-            notifyFailure(d, job, fireTime, control.runId(), reason, false, retryOf);
+            if (retry > 0 && later.follows()) {
+                // the fire's notice said a retry follows: the team hears how the last one went, not each failure
+                LOG.info("job {}: no failure notice for {}: another retry follows", name,
+                        retryOfFire(d, retry, retryOf));
+            } else {
+                notifyFailure(d, job, fireTime, control.runId(), reason, false, retryOf);
+            }
         } finally {
             d.active().end(active);
         }
@@ -277,6 +284,13 @@ public class AuditJob implements Job {
         }
     }
 
+    /**
+     * What {@link #retryLater} did: what the fire's reason says of it, and whether a retry of the fire follows.
+     */
+    private record Retry(String said, boolean follows) {
+        static final Retry NONE = new Retry("", false);
+    }
+
     /** "retry 1 of 2 of the fire due 2026-12-07 02:00:00 UTC". */
     private static String retryOfFire(DaemonContext d, int retry, Instant retryOf) {
         return "retry " + retry + " of " + d.config().daemon().retryOrDefault().attemptsOrDefault()
@@ -288,25 +302,25 @@ public class AuditJob implements Job {
      * unavailable, its time limit: {@link DirectoryOutage}) runs again {@code daemon.retry.afterMinutes} later, at
      * most {@code daemon.retry.attempts} times per scheduled fire: a one-shot trigger for the job, kept in the job
      * store, as {@link #runAgain} does for an interrupted audit. Without it a daily 02:00 job that met a DC rebooting
-     * waited a day and the morning's report was missing. Returns what the fire's reason says of it: when the retry
-     * runs, or that no more follow; empty for any other failure, which a retry cannot fix (a refused bind, a
-     * permission, the configuration, the history store).
+     * waited a day and the morning's report was missing. Returns what the fire's reason says of it (when the retry
+     * runs, or that no more follow) and whether a retry follows; nothing for any other failure, which a retry cannot
+     * fix (a refused bind, a permission, the configuration, the history store).
      *
      * @param fire the scheduled fire time of the cron fire the retries belong to
      * @param done how many retries of it have run (this one included)
      */
-    private static String retryLater(Scheduler scheduler, DaemonContext d, String job, Throwable failure,
-                                     Instant fire, int done) {
+    private static Retry retryLater(Scheduler scheduler, DaemonContext d, String job, Throwable failure,
+                                    Instant fire, int done) {
         RetryConfig r = d.config().daemon().retryOrDefault();
         int attempts = r.attemptsOrDefault();
         if (attempts == 0 || !DirectoryOutage.is(failure)) {
-            return "";
+            return Retry.NONE;
         }
         if (done >= attempts) {
             LOG.warn("job {}: the fire due {} failed {}; no more retries follow", job, Words.time(fire),
                     Words.plural(done + 1L, "time"));
-            return "; no more retries follow (daemon.retry.attempts: " + attempts + "): the job runs next at its"
-                    + " schedule";
+            return new Retry("; no more retries follow (daemon.retry.attempts: " + attempts + "): the job runs next"
+                    + " at its schedule", false);
         }
         int next = done + 1;
         Instant at = d.clock().instant().plus(r.after());
@@ -322,10 +336,10 @@ public class AuditJob implements Job {
             }
             LOG.info("job {}: the directory stopped the audit; retry {} of {} at {}", job, next, attempts,
                     Words.time(at));
-            return "; retry " + next + " of " + attempts + " at " + Words.time(at) + " (daemon.retry)";
+            return new Retry("; retry " + next + " of " + attempts + " at " + Words.time(at) + " (daemon.retry)", true);
         } catch (SchedulerException e) {
             LOG.error("job {}: the retry of the audit cannot be scheduled: {}", job, e.getMessage());
-            return "";
+            return Retry.NONE;
         }
     }
 
@@ -367,9 +381,9 @@ public class AuditJob implements Job {
      * A run that could not complete is news too: nobody should find out a month later. But not at every fire while
      * the job keeps failing (a directory down over a weekend, a job every 5 minutes): once the job has a failure
      * notice and has not succeeded since, the next one is queued only {@link NoticeBuilder#REPEAT_FAILURE} after it.
-     * A retry's failure is told when its fire's was ({@code retryOf}, the fire's scheduled time, and a failure notice
-     * queued since that fire started): the last notice said a retry follows, and the team needs to hear how it went
-     * (at most daemon.retry.attempts more notices).
+     * A retry's failure that no other retry follows is told when its fire's was ({@code retryOf}, the fire's scheduled
+     * time, and a failure notice queued since that fire started): that notice said a retry follows, and the team needs
+     * to hear how the retries went (one more notice; the failures of the retries before it are not mailed).
      */
     private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String runId,
                                       String reason, boolean stopped, Instant retryOf) {

@@ -77,7 +77,7 @@ class DaemonRetryTest {
 
     /** A daily job due a few seconds from now (UTC), mailing always, with {@code retry} under daemon:. */
     private AuditConfig config(String url, int smtpPort, String retry) throws Exception {
-        ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(4);
+        ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(8);
         String cron = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
                 + at.getMonthValue() + " ? " + at.getYear();
         return ConfigLoader.load(ScheduleFixture.config(dir, url, null, "  - name: daily-drift\n    cron: \"" + cron
@@ -182,6 +182,41 @@ class DaemonRetryTest {
             assertEquals(2, mails.length);
             assertTrue(text(mails[0]).contains("; retry 1 of 1 at "), text(mails[0]));
             assertTrue(text(mails[1]).contains("no more retries follow"), text(mails[1]));
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    /**
+     * A lasting cause (a DC gone for good, a typo in directory.url's host name) fails the fire and each of its retries:
+     * the team hears the fire's notice, which says a retry follows, and the last retry's, which says none follows; a
+     * retry whose failure another retry follows is recorded and logged, not mailed (three notices a fire before).
+     */
+    @Test
+    void onlyTheFiresAndTheLastRetrysFailuresAreMailed() throws Exception {
+        int port = ScheduleFixture.freePort();
+        GreenMail smtp = ScheduleFixture.smtp(port);
+        smtp.start();
+        try {
+            Map<String, String> env = env(PASSWORD);
+            AuditConfig cfg = config("ldap://127.0.0.1:" + ScheduleFixture.freePort(), port,
+                    "    afterMinutes: 1\n    attempts: 2\n");
+            FireLog log = new FireLog(Database.open(cfg, env));
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, CLOCK, Path.of("."))) {
+                d.start();
+                DaemonTest.await("the fire and its two retries failed", Duration.ofSeconds(90),
+                        () -> log.all().stream().filter(f -> FireLog.FAILED.equals(f.status())).count() == 3);
+                assertTrue(smtp.waitForIncomingEmail(30_000, 2), "the fire's failure notice and the last retry's");
+            }
+            List<FireLog.Fire> fires = fires(log);
+            assertEquals(3, fires.size(), fires.toString());
+            assertTrue(fires.get(1).detail().contains("; this was retry 1 of 2 of the fire due ")
+                    && fires.get(1).detail().contains("; retry 2 of 2 at "), fires.get(1).detail());
+            MimeMessage[] mails = smtp.getReceivedMessages();
+            assertEquals(2, mails.length, "not the first retry's");
+            assertTrue(text(mails[0]).contains("; retry 1 of 2 at "), text(mails[0]));
+            assertTrue(text(mails[1]).contains("this was retry 2 of 2 of the fire due ")
+                    && text(mails[1]).contains("no more retries follow"), text(mails[1]));
         } finally {
             smtp.stop();
         }
