@@ -26,12 +26,17 @@ import java.util.Objects;
  * <p>Directories: {@code directory:} alone is one directory named {@value #DEFAULT_DIRECTORY}; {@code directories:}
  * names several (one per domain), and each cluster names its own ({@code clusters[].directory}). Either way
  * {@link #directories()} holds them all, in the file's order, and {@link #directory()} is the first.
+ *
+ * <p>{@code sourceSha256}: the SHA-256 (hex) of the bytes of {@code source} this configuration was parsed from, taken
+ * when it was loaded ({@code summary.configSha256}: the daemon keeps a configuration until it is restarted, so the
+ * file may hold another one by the time a run writes its reports); null for one not loaded from a file.
  */
 public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
                           PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
                           PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
                           List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon,
-                          HostSettingsConfig hostSettings, Map<String, DirectoryConfig> directories) {
+                          HostSettingsConfig hostSettings, Map<String, DirectoryConfig> directories,
+                          String sourceSha256) {
 
     public static final String DEFAULT_BASELINE = "baseline.yaml";
     /** The name of the directory {@code directory:} configures. */
@@ -66,6 +71,16 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         hostSettings = hostSettings == null ? HostSettingsConfig.none() : hostSettings;
     }
 
+    /** Not loaded from a file's bytes ({@code sourceSha256} null). */
+    public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
+                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
+                       PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
+                       List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon,
+                       HostSettingsConfig hostSettings, Map<String, DirectoryConfig> directories) {
+        this(source, baseDir, directory, clusters, policy, reports, store, baseline, patches, hardeningCatalogue,
+                events, schedule, mail, daemon, hostSettings, directories, null);
+    }
+
     /** One directory ({@code directory:}). */
     public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
                        PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
@@ -97,7 +112,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
     public AuditConfig withDirectory(DirectoryConfig d) {
         return new AuditConfig(source, baseDir, d, clusters.stream().map(c -> c.inDirectory(null)).toList(), policy,
                 reports, store, baseline, patches, hardeningCatalogue, events, schedule, mail, daemon, hostSettings,
-                null);
+                null, sourceSha256);
     }
 
     /** Whether the file configures several directories (one per domain). */
@@ -137,7 +152,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
     /** The same configuration with other {@code reports:} options (a --change-ticket given on the command line). */
     public AuditConfig withReports(ReportsConfig r) {
         return new AuditConfig(source, baseDir, directory, clusters, policy, r, store, baseline, patches,
-                hardeningCatalogue, events, schedule, mail, daemon, hostSettings, directories);
+                hardeningCatalogue, events, schedule, mail, daemon, hostSettings, directories, sourceSha256);
     }
 
     /** Resolves a path written in the config file against that file's folder. */

@@ -135,14 +135,15 @@ public final class ConfigLoader {
         if (Files.isDirectory(file)) {
             throw folderGiven(name, file);
         }
-        String text;
+        byte[] bytes;
         try {
-            text = YamlText.read(file);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(name + ": file not found " + startFrom(file));
         } catch (IOException e) {
             throw new ConfigException(name + ": cannot read: " + org.kcdauditor.io.IoErrors.describe(e));
         }
+        String text = YamlText.decode(file, bytes);
         if (text.isBlank()) {
             throw new ConfigException(name + ": the file is empty " + startFrom(file));
         }
@@ -173,7 +174,7 @@ public final class ConfigLoader {
                 raw.clusters() == null ? List.of() : raw.clusters(),
                 raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
-                raw.daemon(), raw.hostSettings(), raw.directories());
+                raw.daemon(), raw.hostSettings(), raw.directories(), sha256(bytes));
         List<String> errors = errors(c);
         if (!errors.isEmpty()) {
             // the first problem placed at its key's line, as the binding's own errors are
@@ -183,6 +184,15 @@ public final class ConfigLoader {
             throw refusal(line > 0 ? name + ":" + line : name, errors);
         }
         return c;
+    }
+
+    /** The SHA-256 (hex) of the bytes a configuration was parsed from ({@link AuditConfig#sourceSha256}). */
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**

@@ -571,22 +571,13 @@ public final class AuditRun {
     }
 
     /**
-     * The SHA-256 (hex) of the configuration file's bytes ({@code summary.configSha256}), read now, as the run was
-     * begun from them; null where {@link #configFile} is (the demo's copy, a configuration read from no file) and where
-     * the file cannot be read again (moved or deleted since the run began: the audit does not fail for it).
+     * The SHA-256 (hex) of the configuration file's bytes ({@code summary.configSha256}) as they were when the
+     * configuration was loaded ({@link AuditConfig#sourceSha256}: the daemon keeps its configuration until it is
+     * restarted, so the file is never read again for it); null where {@link #configFile} is (the demo's copy, a
+     * configuration read from no file).
      */
     private String configSha256() {
-        if (configFile() == null) {
-            return null;
-        }
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(config.source())));
-        } catch (IOException e) {
-            return null;
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return configFile() == null ? null : config.sourceSha256();
     }
 
     /**

@@ -75,6 +75,30 @@ class RunProvenanceTest {
     }
 
     /**
+     * The daemon loads its configuration once and audits with it until it is restarted; the digest was taken from the
+     * file when the reports were written, so after an admin edited the YAML without a restart the reports named the
+     * edited file's digest though every verdict came from the one loaded. The digest is now of the bytes the
+     * configuration was loaded from.
+     */
+    @Test
+    void theDigestIsOfTheConfigurationTheRunWasLoadedFromNotOfTheFileAsEditedSince() throws Exception {
+        try (DemoDirectory d = ScheduleFixture.directory()) {
+            Path cfg = ScheduleFixture.config(dir, d, null, null, null, null);
+            String loaded = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(cfg)));
+            org.kcdauditor.config.AuditConfig config = org.kcdauditor.config.ConfigLoader.load(cfg);
+            // edited after the daemon loaded it, not restarted
+            Files.writeString(cfg, Files.readString(cfg).replace("protocolTransition: either",
+                    "protocolTransition: kerberos-only"));
+            Path out = dir.resolve("out-edited");
+            org.kcdauditor.run.AuditRun.installed(config, ScheduleFixture.env(d), java.time.Clock.systemUTC(),
+                    Path.of("").toAbsolutePath()).withTrigger("schedule").execute(out,
+                    java.util.Set.of(Format.JSON), new org.kcdauditor.audit.Timings(), n -> { });
+            assertEquals(loaded, CliRun.findings(out).path("summary").path("configSha256").asText());
+        }
+    }
+
+    /**
      * The baseline a run compared with is an approval (who, when, under which ticket) of one file: findings.json kept
      * the file's path and SHA-256 ({@code baseline.sha256}), but the PDF named neither and the workbook no digest, so
      * the filed reports could not show which baseline file the approval they quote is of.
