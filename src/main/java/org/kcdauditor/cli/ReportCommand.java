@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
                 "Use it after editing templates/*.ftl, or to produce a format the run did not write. The formats"
                         + " replace the folder's files together or, on any failure, none does."},
         footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template, a run that did not"
-                + " complete or whose folder another run's --out reused), 1 cannot write.",
+                + " complete or whose folder another run's --out reused), 3 the folder's findings.json or a report"
+                + " kept beside the new ones does not match its manifest.sha256 (nothing written), 1 cannot write.",
                 "A run id as history lists it also names the run: --from 1a2b3c4d --config config/kcd-audit.yaml.",
                 "Example:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
 final class ReportCommand implements Callable<Integer> {
@@ -192,6 +193,63 @@ final class ReportCommand implements Callable<Integer> {
                 + " nothing to re-render");
     }
 
+    /**
+     * Why the reports cannot be rendered from {@code from} (the folder of the findings.json read) into {@code kept} (the
+     * folder whose reports of the same run stay beside the new ones; null: none stays) without the new manifest
+     * vouching for files the run did not write: findings.json, or a report kept (not one of {@code chosen}), differs
+     * from its folder's {@value Manifest#FILE_NAME}, is missing from it or is not listed there. Null when all match, and
+     * for a folder without a manifest (written before manifests were).
+     */
+    private static String altered(Path from, Path kept, Set<Format> chosen) throws IOException {
+        for (Path folder : kept == null ? List.of(from) : List.of(from, kept)) {
+            List<Manifest.Check> findings = unlike(folder, Set.of(FindingsJson.FILE_NAME));
+            if (!findings.isEmpty()) {
+                return folder + " does not match its " + Manifest.FILE_NAME + " (" + listed(findings) + "): the"
+                        + " findings are not the ones the run wrote, nothing is rendered from them; kcd-audit verify "
+                        + ShellArg.of(folder) + " lists the folder";
+            }
+        }
+        if (kept == null) {
+            return null;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (Format f : Format.values()) {
+            if (f != Format.JSON && !chosen.contains(f)) {
+                names.add(f.fileName());
+            }
+        }
+        List<Manifest.Check> reports = unlike(kept, names);
+        if (reports.isEmpty()) {
+            return null;
+        }
+        Set<Format> again = EnumSet.copyOf(chosen);
+        for (Manifest.Check c : reports) {
+            for (Format f : Format.values()) {
+                if (f.fileName().equals(c.file())) {
+                    again.add(f);
+                }
+            }
+        }
+        return kept + " does not match its " + Manifest.FILE_NAME + " (" + listed(reports) + "): the reports kept"
+                + " beside the new ones would be listed in the new manifest as the run's; render them again from "
+                + FindingsJson.FILE_NAME + " too (--formats " + again.stream().map(Format::word)
+                .collect(Collectors.joining(",")) + ") or remove them; kcd-audit verify " + ShellArg.of(kept)
+                + " lists the folder";
+    }
+
+    /** The files among {@code names} that {@code dir}'s manifest does not vouch for; none without a manifest. */
+    private static List<Manifest.Check> unlike(Path dir, Set<String> names) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(Manifest.FILE_NAME))) {
+            return List.of();
+        }
+        return Manifest.verify(dir).stream().filter(c -> c.state() != Manifest.State.OK && names.contains(c.file()))
+                .toList();
+    }
+
+    private static String listed(List<Manifest.Check> checks) {
+        return checks.stream().map(c -> c.file() + " " + c.state()).collect(Collectors.joining(", "));
+    }
+
     /** The first 8 characters of a run id, as history lists it. */
     private static String shortId(String id) {
         return id.length() > 8 ? id.substring(0, 8) : id;
@@ -259,6 +317,11 @@ final class ReportCommand implements Callable<Integer> {
             cli.out().println("Nothing to write: " + there + " is the run's own, the findings the reports are rendered"
                     + " from (give --out DIR for a copy elsewhere, or other --formats)");
             return ExitCodes.OK;
+        }
+        String altered = altered(source.toAbsolutePath().getParent(), sameRun ? dir : null, chosen);
+        if (altered != null) {
+            cli.err().println("kcd-audit: --from: " + altered);
+            return ExitCodes.FINDINGS;
         }
         Files.createDirectories(dir);
         Timings t = new Timings();

@@ -78,6 +78,59 @@ class ManifestVerifyTest {
         assertEquals(0, ok.exitCode(), ok.toString());
     }
 
+    /**
+     * {@code report --from} hashed the reports it kept beside the new ones as they then were, and wrote them into the
+     * new manifest: an altered audit.pdf, or reports rendered from an edited findings.json, then verified OK. Now a
+     * folder whose findings.json or a report it keeps differs from its manifest is refused (exit 3, as verify), naming
+     * the files, and the folder and its manifest are left as they were.
+     */
+    @Test
+    void reRenderingRefusesAFolderWhoseFindingsOrKeptReportsDifferFromItsManifest() throws Exception {
+        Path out = dir.resolve("altered");
+        assertEquals(0, CliRun.run(Map.of(), "demo", "--out", out.toString(), "--formats", "json,pdf,md").exitCode());
+        Files.write(out.resolve("audit.pdf"), new byte[]{'\n'}, java.nio.file.StandardOpenOption.APPEND);
+        String manifest = Files.readString(out.resolve("manifest.sha256"));
+
+        CliRun kept = CliRun.run(Map.of(), "report", "--from", out.toString(), "--formats", "xlsx");
+        assertEquals(3, kept.exitCode(), kept.toString());
+        assertEquals(List.of("kcd-audit: --from: " + out + " does not match its manifest.sha256 (audit.pdf CHANGED):"
+                + " the reports kept beside the new ones would be listed in the new manifest as the run's; render"
+                + " them again from findings.json too (--formats xlsx,pdf) or remove them; kcd-audit verify "
+                + out + " lists the folder"), kept.err().lines().toList());
+        assertEquals(manifest, Files.readString(out.resolve("manifest.sha256")));
+        assertTrue(Files.notExists(out.resolve("audit.xlsx")));
+        assertEquals(3, CliRun.run(Map.of(), "verify", out.toString()).exitCode());
+
+        // rendering the altered report again replaces it with the run's: the folder verifies
+        CliRun again = CliRun.run(Map.of(), "report", "--from", out.toString(), "--formats", "pdf,xlsx");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(0, CliRun.run(Map.of(), "verify", out.toString()).exitCode());
+
+        // an edited findings.json renders nothing, here nor elsewhere
+        String findings = Files.readString(out.resolve("findings.json"));
+        String downgraded = findings.replaceFirst("\"severity\" : \"HIGH\"", "\"severity\" : \"LOW\"");
+        assertTrue(!downgraded.equals(findings), "the demo has a HIGH finding to downgrade");
+        Files.writeString(out.resolve("findings.json"), downgraded);
+        CliRun edited = CliRun.run(Map.of(), "report", "--from", out.toString(), "--formats", "md",
+                "--out", dir.resolve("elsewhere").toString());
+        assertEquals(3, edited.exitCode(), edited.toString());
+        assertEquals(List.of("kcd-audit: --from: " + out + " does not match its manifest.sha256 (findings.json"
+                + " CHANGED): the findings are not the ones the run wrote, nothing is rendered from them; kcd-audit"
+                + " verify " + out + " lists the folder"), edited.err().lines().toList());
+        assertTrue(Files.notExists(dir.resolve("elsewhere").resolve("runbook.md")));
+    }
+
+    /** A folder written before manifests were (none in it) re-renders as before. */
+    @Test
+    void aFolderWithoutAManifestReRendersAsBefore() throws Exception {
+        Path out = dir.resolve("before");
+        assertEquals(0, CliRun.run(Map.of(), "demo", "--out", out.toString(), "--formats", "json,pdf").exitCode());
+        Files.delete(out.resolve("manifest.sha256"));
+        CliRun again = CliRun.run(Map.of(), "report", "--from", out.toString(), "--formats", "md");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(Set.of("findings.json", "audit.pdf", "runbook.md"), manifest(out).keySet());
+    }
+
     @Test
     void aFolderWithoutAManifestIsAUsageErrorNamingIt() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("old"));

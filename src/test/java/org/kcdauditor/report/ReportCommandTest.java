@@ -272,6 +272,8 @@ class ReportCommandTest {
         assertTrue(raw.contains("\"DC=contoso,DC=com\""), "the demo's base DN");
         Files.writeString(demo.resolve("findings.json"), raw.replace("\"DC=contoso,DC=com\"",
                 "\"DC=contoso\\u202e,DC=com\""));
+        // a findings.json as such a directory gives it: a folder without a manifest, which vouches for the demo's
+        Files.delete(demo.resolve("manifest.sha256"));
         Path again = dir.resolve("again");
         Result r = run(Path.of("."), "report", "--from", demo.toString(), "--out", again.toString(), "--formats",
                 "md,html");
