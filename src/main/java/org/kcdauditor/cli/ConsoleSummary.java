@@ -6,6 +6,7 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Manifest;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.remedy.Cmd;
@@ -242,11 +243,24 @@ final class ConsoleSummary {
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)
                 .collect(Collectors.joining(", ")));
+        if (o.manifestSha256() != null) {
+            out.println(manifestLine(o.manifestSha256()));
+        }
         if (!o.leftOver().isEmpty()) {
             out.println("  also there, from an earlier run (not written now, so they do not describe this run; delete"
                     + " them or write every format): " + o.leftOver().stream().map(Path::getFileName)
                     .map(Path::toString).collect(Collectors.joining(", ")));
         }
+    }
+
+    /**
+     * The manifest's own SHA-256, under the files a run or {@code report --from} wrote: whoever changes a report can
+     * write the manifest again too, so the manifest shows the files are the run's only beside a digest of it kept
+     * outside the folder.
+     */
+    static String manifestLine(String sha256) {
+        return "  " + Manifest.FILE_NAME + ": SHA-256 " + sha256 + " (file it elsewhere, e.g. in the change ticket:"
+                + " kcd-audit verify checks the files against the manifest, this checks the manifest)";
     }
 
     /**

@@ -329,6 +329,7 @@ final class ReportCommand implements Callable<Integer> {
         Path staging = Files.createDirectory(dir.resolve(STAGING_PREFIX + UUID.randomUUID().toString().substring(0, 8)
                 + RunFolder.PARTIAL));
         RunFolder.Published published;
+        String manifestSha256;
         try {
             // the run's folder keeps its other reports: a runbook rendered alone still has its script beside it
             Set<Format> beside = EnumSet.noneOf(Format.class);
@@ -357,7 +358,9 @@ final class ReportCommand implements Callable<Integer> {
                     listed.add(kept);
                 }
             }
-            staged.add(Manifest.write(staging, listed));
+            Path manifest = Manifest.write(staging, listed);
+            manifestSha256 = Manifest.sha256(manifest);
+            staged.add(manifest);
             published = RunFolder.publish(staging, dir, staged, staging);
             published.keep();
         } finally {
@@ -367,6 +370,7 @@ final class ReportCommand implements Callable<Integer> {
         for (Path p : published.files()) {
             cli.out().println("  " + p.getFileName());
         }
+        cli.out().println(ConsoleSummary.manifestLine(manifestSha256));
         if (!sameRun && !published.leftOver().isEmpty()) {
             cli.out().println("Also there, not written now (no findings.json says which run they are of): "
                     + published.leftOver().stream().map(p -> p.getFileName().toString())

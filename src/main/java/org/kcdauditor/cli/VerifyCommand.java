@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
                 + " --from) wrote is there and unchanged, and that no report stands there it did not write.",
         footer = {"", "One line per file: OK, CHANGED (its SHA-256 differs), MISSING, or UNLISTED (a report file the"
                 + " manifest does not list). sha256sum -c manifest.sha256 checks the same files.",
+                "A manifest written again with the files passes too: compare its own SHA-256 (Get-FileHash"
+                        + " manifest.sha256) with the one the run printed and you filed elsewhere.",
                 "Exit code 0 when every file matches, 3 when one does not, 2 when the folder has no manifest or it"
                         + " cannot be read as one, 1 when a file cannot be read.",
                 "Example: kcd-audit verify reports/20261207-104103-0bae4ce4"})

@@ -23,7 +23,9 @@ import java.util.Map;
 /**
  * {@value #FILE_NAME}: the SHA-256 of every report file a run's folder holds, one line each in {@code sha256sum}'s
  * format ({@code <64 hex digits><two spaces><file name>}), so that {@code kcd-audit verify} — or {@code sha256sum -c
- * manifest.sha256}, {@code Get-FileHash} — shows later that the files are the ones the tool wrote.
+ * manifest.sha256}, {@code Get-FileHash} — shows later whether a file was changed since. Anyone who changes a file
+ * can write the manifest again too: the manifest's own SHA-256 ({@link #sha256}), said at the end of the run and filed
+ * elsewhere, is what shows the manifest is the run's.
  */
 public final class Manifest {
     public static final String FILE_NAME = "manifest.sha256";
@@ -96,7 +98,8 @@ public final class Manifest {
         return List.copyOf(out);
     }
 
-    private static String sha256(Path f) throws IOException {
+    /** The SHA-256 (hex) of file {@code f}'s bytes. */
+    public static String sha256(Path f) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");

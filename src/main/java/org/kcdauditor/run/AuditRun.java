@@ -88,10 +88,17 @@ public final class AuditRun {
      * What a finished run produced. {@code outDir} is null when no reports were written; {@code view} is the view
      * the report writers read (null when none were written: {@link #view()} then makes one from the document);
      * {@code leftOver}: reports of an earlier run that {@code --out DIR} still holds and this run did not write, left
-     * in place and named on the console, since they do not describe this run.
+     * in place and named on the console, since they do not describe this run; {@code manifestSha256}: the SHA-256 of
+     * the {@value Manifest#FILE_NAME} it wrote, as written (null without reports), for the auditor to file elsewhere.
      */
     public record Outcome(String runId, Path outDir, FindingsDocument document, ReportView view, AuditResult result,
-                          List<Path> files, List<Path> leftOver, int objectsRead) {
+                          List<Path> files, List<Path> leftOver, int objectsRead, String manifestSha256) {
+        /** Without a manifest. */
+        public Outcome(String runId, Path outDir, FindingsDocument document, ReportView view, AuditResult result,
+                       List<Path> files, List<Path> leftOver, int objectsRead) {
+            this(runId, outDir, document, view, result, files, leftOver, objectsRead, null);
+        }
+
         /** The view the reports were written from, or for a run without reports one made now (the same numbers). */
         @Override
         public ReportView view() {
@@ -321,6 +328,7 @@ public final class AuditRun {
                         ev.imported().patches(), ev.imported().events(), point);
                 List<Path> files = List.of();
                 List<Path> leftOver = List.of();
+                String manifestSha256 = null;
                 if (folder != null) {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
                     // The findings are stored while the reports are written, once the hosts are (at 20,000 hosts
@@ -334,7 +342,9 @@ public final class AuditRun {
                     control.check();
                     // the SHA-256 of each file, beside them: kcd-audit verify shows later that they are what was written
                     List<Path> listed = new ArrayList<>(written);
-                    listed.add(Manifest.write(folder.staging(), written));
+                    Path manifest = Manifest.write(folder.staging(), written);
+                    manifestSha256 = Manifest.sha256(manifest);
+                    listed.add(manifest);
                     RunFolder.Published published = folder.finish(listed);
                     try {
                         // finished when its findings.json says: the time every report and mail gives for the run,
@@ -359,7 +369,7 @@ public final class AuditRun {
                 }
                 control.ended();
                 return new Outcome(runId, reportDir, doc, view, ev.result(), files, leftOver,
-                        snapshot.objects().size());
+                        snapshot.objects().size(), manifestSha256);
             } catch (Exception | Error e) {
                 if (hostsStored[0] != null) {
                     hostsStored[0].abandon(e); // what it committed is deleted with the run's end

@@ -8,6 +8,7 @@ import org.kcdauditor.directory.DirectoryOutage;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Manifest;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.Recovery;
 import org.kcdauditor.run.Retention;
@@ -117,7 +118,9 @@ public class AuditJob implements Job {
                     .withTrigger(retry > 0 ? RunSummary.RETRY : "schedule")
                     .execute(null, formats, new Timings(), n -> { }, control);
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
-            LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
+            LOG.info("job {}: run {} finished: {}; reports in {}{}", name, o.runId(), summary, o.outDir(),
+                    o.manifestSha256() == null ? ""
+                            : " (" + Manifest.FILE_NAME + " SHA-256 " + o.manifestSha256() + ")");
             if (o.document().baseline() != null && o.document().baseline().waivers() != null) {
                 o.document().baseline().waivers().stream().filter(w -> w.warning() != null).forEach(w -> LOG.warn(
                         "job {}: the waiver for {} on {}{} {}", name, w.rule(), w.host(),

@@ -43,6 +43,11 @@ class ManifestVerifyTest {
             assertEquals(sha256(out.resolve(e.getKey())), e.getValue(), e.getKey());
         }
 
+        // anyone can write a folder's manifest again (sha256sum * > manifest.sha256): its own digest, said at the end
+        // of the run, is what the auditor files elsewhere (the change ticket) to check the manifest by
+        assertTrue(demo.out().contains("\n  manifest.sha256: SHA-256 " + sha256(out.resolve("manifest.sha256"))
+                + " (file it elsewhere"), demo.out());
+
         CliRun ok = CliRun.run(Map.of(), "verify", out.toString());
         assertEquals(0, ok.exitCode(), ok.toString());
         assertTrue(ok.out().contains("6 files match manifest.sha256"), ok.out());
@@ -74,6 +79,8 @@ class ManifestVerifyTest {
         CliRun again = CliRun.run(Map.of(), "report", "--from", out.toString(), "--formats", "md");
         assertEquals(0, again.exitCode(), again.toString());
         assertEquals(Set.of("findings.json", "audit.pdf", "runbook.md"), manifest(out).keySet());
+        assertTrue(again.out().contains("\n  manifest.sha256: SHA-256 " + sha256(out.resolve("manifest.sha256"))
+                + " (file it elsewhere"), again.out());
         CliRun ok = CliRun.run(Map.of(), "verify", out.toString());
         assertEquals(0, ok.exitCode(), ok.toString());
     }

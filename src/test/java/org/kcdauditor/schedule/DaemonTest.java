@@ -291,6 +291,11 @@ class DaemonTest {
                 + " and 30 more fires up to now (the daemon was not running, the machine was asleep, or the job's"
                 + " previous fire was still running): it runs once now, then follows the cron"), logs);
         assertEquals(1, runs(cfg).size());
+        // the digest of the run's manifest, to file outside the folder (anyone can write a manifest again)
+        Path manifest = Path.of(runs(cfg).get(0).reportDir()).resolve("manifest.sha256");
+        assertTrue(logs.contains("; reports in " + runs(cfg).get(0).reportDir() + " (manifest.sha256 SHA-256 "
+                + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(manifest))) + ")"), logs);
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'job1'");
              ResultSet rs = ps.executeQuery()) {
