@@ -58,9 +58,11 @@ final class VerifyCommand implements Callable<Integer> {
             cli.out().println(Words.plural((int) ok, "file") + " match " + Manifest.FILE_NAME + ".");
             return ExitCodes.OK;
         }
-        cli.out().println(Words.plural((int) (listed - ok), "file") + " of " + listed + " listed do not match "
-                + Manifest.FILE_NAME + (unlisted == 0 ? "" : ", " + Words.plural((int) unlisted, "report")
-                + " not listed") + ": these are not the files the run wrote.");
+        long differ = listed - ok;
+        cli.out().println(Words.plural((int) differ, "file") + " of " + listed + " listed " + (differ == 1 ? "does"
+                : "do") + " not match " + Manifest.FILE_NAME + (unlisted == 0 ? "" : ", "
+                + Words.plural((int) unlisted, "report") + " not listed") + ": " + (differ + unlisted == 1
+                ? "it is not the file the run wrote." : "these are not the files the run wrote."));
         return ExitCodes.FINDINGS;
     }
 }

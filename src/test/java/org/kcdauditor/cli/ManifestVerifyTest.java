@@ -70,6 +70,8 @@ class ManifestVerifyTest {
         assertTrue(bad.out().contains("MISSING  runbook.md"), bad.out());
         assertTrue(bad.out().contains("UNLISTED remediation.ps1"), bad.out());
         assertTrue(bad.out().contains("OK       findings.json"), bad.out());
+        assertTrue(bad.out().endsWith("\n2 files of 3 listed do not match manifest.sha256, 1 report not listed:"
+                + " these are not the files the run wrote.\n"), bad.out());
     }
 
     @Test
@@ -106,7 +108,10 @@ class ManifestVerifyTest {
                 + out + " lists the folder"), kept.err().lines().toList());
         assertEquals(manifest, Files.readString(out.resolve("manifest.sha256")));
         assertTrue(Files.notExists(out.resolve("audit.xlsx")));
-        assertEquals(3, CliRun.run(Map.of(), "verify", out.toString()).exitCode());
+        CliRun verify = CliRun.run(Map.of(), "verify", out.toString());
+        assertEquals(3, verify.exitCode(), verify.toString());
+        assertTrue(verify.out().endsWith("\n1 file of 3 listed does not match manifest.sha256: it is not the file the"
+                + " run wrote.\n"), verify.out());
 
         // rendering the altered report again replaces it with the run's: the folder verifies
         CliRun again = CliRun.run(Map.of(), "report", "--from", out.toString(), "--formats", "pdf,xlsx");
