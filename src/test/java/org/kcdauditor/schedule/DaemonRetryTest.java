@@ -103,6 +103,43 @@ class DaemonRetryTest {
                 .map(t -> t.getKey().getName()).filter(n -> n.contains("-retry-")).toList();
     }
 
+    /** The fires (in order) and the notices of a daemon whose DC refused every connection. */
+    private record Refused(List<FireLog.Fire> fires, MimeMessage[] mails) {
+    }
+
+    /** A look at the daemon before {@link #refusedEveryTime} stops it. */
+    private interface WhileUp {
+        void check(Daemon d) throws Exception;
+    }
+
+    /**
+     * Runs the daemon against a port nothing listens on with {@code daemon.retry.attempts: attempts} (a retry a minute
+     * later, due at once on the daemon's clock) until the fire and every retry have failed and the failure notices
+     * have arrived (the fire's and the last retry's), {@code whileUp} looking at the daemon before it stops.
+     */
+    private Refused refusedEveryTime(int attempts, Duration within, WhileUp whileUp) throws Exception {
+        int port = ScheduleFixture.freePort();
+        GreenMail smtp = ScheduleFixture.smtp(port);
+        smtp.start();
+        try {
+            Map<String, String> env = env(PASSWORD);
+            AuditConfig cfg = config("ldap://127.0.0.1:" + ScheduleFixture.freePort(), port,
+                    "    afterMinutes: 1\n    attempts: " + attempts + "\n");
+            FireLog log = new FireLog(Database.open(cfg, env));
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, CLOCK, Path.of("."))) {
+                d.start();
+                DaemonTest.await("the fire and its " + attempts + " retries failed", within,
+                        () -> log.all().stream().filter(f -> FireLog.FAILED.equals(f.status())).count()
+                                == attempts + 1);
+                whileUp.check(d);
+                assertTrue(smtp.waitForIncomingEmail(30_000, 2), "the fire's failure notice and the last retry's");
+            }
+            return new Refused(fires(log), smtp.getReceivedMessages());
+        } finally {
+            smtp.stop();
+        }
+    }
+
     @Test
     void aFireTheDirectoryStoppedIsRetriedAndTheRetrySendsTheNormalNotice() throws Exception {
         int port = ScheduleFixture.freePort();
@@ -157,34 +194,16 @@ class DaemonRetryTest {
     /** Connection refused at the fire and at its one retry: two failure notices, the last saying no more follow. */
     @Test
     void theLastRetrysNoticeSaysNoMoreRetriesFollow() throws Exception {
-        int port = ScheduleFixture.freePort();
-        GreenMail smtp = ScheduleFixture.smtp(port);
-        smtp.start();
-        try {
-            Map<String, String> env = env(PASSWORD);
-            AuditConfig cfg = config("ldap://127.0.0.1:" + ScheduleFixture.freePort(), port,
-                    "    afterMinutes: 1\n    attempts: 1\n");
-            FireLog log = new FireLog(Database.open(cfg, env));
-            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, CLOCK, Path.of("."))) {
-                d.start();
-                DaemonTest.await("the fire and its retry failed", Duration.ofSeconds(60),
-                        () -> log.all().stream().filter(f -> FireLog.FAILED.equals(f.status())).count() == 2);
-                assertTrue(retryTriggers(d).stream().noneMatch(n -> n.endsWith("-2")), retryTriggers(d).toString());
-                assertTrue(smtp.waitForIncomingEmail(30_000, 2), "a failure notice for each");
-            }
-            List<FireLog.Fire> fires = fires(log);
-            assertEquals(2, fires.size(), fires.toString());
-            assertTrue(fires.get(0).detail().contains("; retry 1 of 1 at "), fires.get(0).detail());
-            assertTrue(fires.get(1).detail().contains("; this was retry 1 of 1 of the fire due ")
-                    && fires.get(1).detail().endsWith("; no more retries follow (daemon.retry.attempts: 1): the job"
-                    + " runs next at its schedule"), fires.get(1).detail());
-            MimeMessage[] mails = smtp.getReceivedMessages();
-            assertEquals(2, mails.length);
-            assertTrue(text(mails[0]).contains("; retry 1 of 1 at "), text(mails[0]));
-            assertTrue(text(mails[1]).contains("no more retries follow"), text(mails[1]));
-        } finally {
-            smtp.stop();
-        }
+        Refused r = refusedEveryTime(1, Duration.ofSeconds(60), d -> assertTrue(retryTriggers(d).stream()
+                .noneMatch(n -> n.endsWith("-2")), retryTriggers(d).toString()));
+        assertEquals(2, r.fires().size(), r.fires().toString());
+        assertTrue(r.fires().get(0).detail().contains("; retry 1 of 1 at "), r.fires().get(0).detail());
+        assertTrue(r.fires().get(1).detail().contains("; this was retry 1 of 1 of the fire due ")
+                && r.fires().get(1).detail().endsWith("; no more retries follow (daemon.retry.attempts: 1): the job"
+                + " runs next at its schedule"), r.fires().get(1).detail());
+        assertEquals(2, r.mails().length);
+        assertTrue(text(r.mails()[0]).contains("; retry 1 of 1 at "), text(r.mails()[0]));
+        assertTrue(text(r.mails()[1]).contains("no more retries follow"), text(r.mails()[1]));
     }
 
     /**
@@ -194,32 +213,14 @@ class DaemonRetryTest {
      */
     @Test
     void onlyTheFiresAndTheLastRetrysFailuresAreMailed() throws Exception {
-        int port = ScheduleFixture.freePort();
-        GreenMail smtp = ScheduleFixture.smtp(port);
-        smtp.start();
-        try {
-            Map<String, String> env = env(PASSWORD);
-            AuditConfig cfg = config("ldap://127.0.0.1:" + ScheduleFixture.freePort(), port,
-                    "    afterMinutes: 1\n    attempts: 2\n");
-            FireLog log = new FireLog(Database.open(cfg, env));
-            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, CLOCK, Path.of("."))) {
-                d.start();
-                DaemonTest.await("the fire and its two retries failed", Duration.ofSeconds(90),
-                        () -> log.all().stream().filter(f -> FireLog.FAILED.equals(f.status())).count() == 3);
-                assertTrue(smtp.waitForIncomingEmail(30_000, 2), "the fire's failure notice and the last retry's");
-            }
-            List<FireLog.Fire> fires = fires(log);
-            assertEquals(3, fires.size(), fires.toString());
-            assertTrue(fires.get(1).detail().contains("; this was retry 1 of 2 of the fire due ")
-                    && fires.get(1).detail().contains("; retry 2 of 2 at "), fires.get(1).detail());
-            MimeMessage[] mails = smtp.getReceivedMessages();
-            assertEquals(2, mails.length, "not the first retry's");
-            assertTrue(text(mails[0]).contains("; retry 1 of 2 at "), text(mails[0]));
-            assertTrue(text(mails[1]).contains("this was retry 2 of 2 of the fire due ")
-                    && text(mails[1]).contains("no more retries follow"), text(mails[1]));
-        } finally {
-            smtp.stop();
-        }
+        Refused r = refusedEveryTime(2, Duration.ofSeconds(90), d -> { });
+        assertEquals(3, r.fires().size(), r.fires().toString());
+        assertTrue(r.fires().get(1).detail().contains("; this was retry 1 of 2 of the fire due ")
+                && r.fires().get(1).detail().contains("; retry 2 of 2 at "), r.fires().get(1).detail());
+        assertEquals(2, r.mails().length, "not the first retry's");
+        assertTrue(text(r.mails()[0]).contains("; retry 1 of 2 at "), text(r.mails()[0]));
+        assertTrue(text(r.mails()[1]).contains("this was retry 2 of 2 of the fire due ")
+                && text(r.mails()[1]).contains("no more retries follow"), text(r.mails()[1]));
     }
 
     /** A refused bind (LDAP result 49) is no outage: the same password fails again, so nothing is retried. */
